@@ -1,0 +1,17 @@
+"""EmbedLab's entry point: ``streamlit run app.py``."""
+
+import streamlit as st
+
+from embedlab import ui
+
+st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
+
+ui.language_picker()
+
+PAGES = [
+    st.Page("pages/home.py", title=ui.t("page.home"), icon="🏠", url_path="home", default=True),
+    st.Page("pages/explorer.py", title=ui.t("page.explorer"), icon="🔎", url_path="explorer"),
+    st.Page("pages/analogy.py", title=ui.t("page.analogy"), icon="➕", url_path="analogy"),
+]
+
+st.navigation(PAGES).run()

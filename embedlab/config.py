@@ -1,0 +1,81 @@
+"""Where EmbedLab looks for things, read from the environment and ``embedlab.toml``.
+
+Environment variables
+---------------------
+EMBEDLAB_CONFIG      path of the config file (default: ``./embedlab.toml``, then ``~/.embedlab/embedlab.toml``)
+EMBEDLAB_MODELS_DIR  folder scanned for model files; trained models are saved here (default: ``~/.embedlab/models``)
+EMBEDLAB_DATA_DIR    folder with evaluation sets and corpora (default: ``../shared/data`` from the project root)
+EMBEDLAB_HOSTED      ``1`` turns on hosted mode (no arbitrary server paths)
+
+A config file looks like::
+
+    [models.sgns-literature]
+    path = "~/models/sgns.literature.word.bz2"
+    kind = "static"
+    language = "zh"
+    limit = 200000
+
+    [models.bert-base-chinese]
+    source = "bert-base-chinese"      # hub id or local folder
+    kind = "contextual"
+    language = "zh"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from embedlab.errors import InvalidInputError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path | None
+    models_dir: Path
+    data_dir: Path
+    hosted: bool
+    models: dict = field(default_factory=dict)  # raw [models.*] tables from the config file
+
+
+def _config_path() -> Path | None:
+    explicit = os.environ.get("EMBEDLAB_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    for candidate in (Path.cwd() / "embedlab.toml", Path.home() / ".embedlab" / "embedlab.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings() -> Settings:
+    """Read the environment and the config file afresh (cheap; call it when needed).
+
+    Raises
+    ------
+    InvalidInputError
+        When the config file exists but is not valid TOML.
+    """
+    path = _config_path()
+    table: dict = {}
+    if path is not None and path.is_file():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"Config file {path} is not valid TOML: {exc}") from exc
+    section = table.get("embedlab", {})
+    models_dir = os.environ.get("EMBEDLAB_MODELS_DIR") or section.get("models_dir") or "~/.embedlab/models"
+    data_dir = os.environ.get("EMBEDLAB_DATA_DIR") or section.get("data_dir") or str(PROJECT_ROOT.parent / "shared" / "data")
+    hosted_env = os.environ.get("EMBEDLAB_HOSTED")
+    hosted = hosted_env == "1" if hosted_env is not None else bool(section.get("hosted", False))
+    return Settings(
+        config_path=path,
+        models_dir=Path(models_dir).expanduser(),
+        data_dir=Path(data_dir).expanduser(),
+        hosted=hosted,
+        models=dict(table.get("models", {})),
+    )

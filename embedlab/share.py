@@ -1,0 +1,85 @@
+"""Share links: every input of a page lives in its URL's query string.
+
+This module is the pure half (no Streamlit): decoding query values with clear errors, and building
+links. ``embedlab.ui`` binds decoded values to widgets. Contracts::
+
+    /explorer?model=ID&word=W&topn=N
+    /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N
+
+A bad value never raises past the page: the decoder's :class:`InvalidInputError` becomes a
+message on screen and the default is used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+from embedlab.errors import InvalidInputError
+
+MAX_PARAM_CHARS = 2000
+MAX_WORDS = 200
+WORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def _text(value: str, name: str, *, limit: int = MAX_PARAM_CHARS) -> str:
+    if len(value) > limit:
+        raise InvalidInputError(f"'{name}' is {len(value):,} characters long; at most {limit:,} are accepted.")
+    return value
+
+
+def parse_int(value: str, name: str, *, low: int, high: int) -> int:
+    """A whole number within ``[low, high]``."""
+    _text(value, name, limit=20)
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise InvalidInputError(f"'{name}' must be a whole number from {low} to {high}, not {value[:20]!r}.") from None
+    if not low <= number <= high:
+        raise InvalidInputError(f"'{name}' must be from {low} to {high}, not {number}.")
+    return number
+
+
+def parse_choice(value: str, name: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise InvalidInputError(f"'{name}' must be one of: {list(choices)}, not {value[:40]!r}.")
+    return value
+
+
+def parse_word(value: str, name: str, *, limit: int = 100) -> str:
+    """One word: trimmed, non-empty, at most ``limit`` characters."""
+    word = _text(value, name).strip()
+    if len(word) > limit:
+        raise InvalidInputError(f"'{name}' is a word of {len(word):,} characters; at most {limit} are accepted.")
+    return word
+
+
+def parse_words(value: str, name: str, *, limit: int = 100) -> list[str]:
+    """A comma-separated list (ASCII or Chinese commas, 、 or semicolons), blanks dropped."""
+    words = [w.strip() for w in WORD_SEPARATORS.split(_text(value, name)) if w.strip()]
+    if len(words) > MAX_WORDS:
+        raise InvalidInputError(f"'{name}' lists {len(words)} words; at most {MAX_WORDS} are accepted.")
+    for word in words:
+        parse_word(word, name, limit=limit)
+    return words
+
+
+def join_words(words: Sequence[str]) -> str:
+    return ",".join(words)
+
+
+def build_link(page: str, params: Mapping[str, object]) -> str:
+    """A relative share link, e.g. ``build_link("analogy", {"pos": ["a", "b"]})`` → ``/analogy?pos=a%2Cb``.
+
+    Lists are joined with commas; ``None`` values are left out.
+    """
+    pairs = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            value = join_words([str(v) for v in value])
+        pairs.append((key, str(value)))
+    query = urlencode(pairs)
+    return f"/{page}" + (f"?{query}" if query else "")

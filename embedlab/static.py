@@ -1,0 +1,319 @@
+"""Static word vectors: one vector per word, whatever the context.
+
+A :class:`StaticModel` wraps a gensim ``KeyedVectors`` whose arrays are made read-only, so one
+loaded model can be shared by every session of a server. The operations live beside it and lean
+on gensim wherever gensim already computes the answer::
+
+    >>> from embedlab.registry import load_model
+    >>> model = load_model("minilm-static")
+    >>> neighbors(model, "king", topn=3)            # doctest: +SKIP
+    [Scored(word='queen', score=0.68), ...]
+    >>> analogy(model, positive=["king", "woman"], negative="man").label   # doctest: +SKIP
+    '(king + woman − man)'
+
+Unknown words raise :class:`~embedlab.errors.OutOfVocabularyError` naming every missing word
+with suggestions; nothing ever turns into a silent zero vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+from embedlab.errors import InvalidInputError, OutOfVocabularyError
+
+MAX_WORD_CHARS = 100
+MAX_TOPN = 500
+
+Metric = Literal["cosine", "euclidean"]
+AnalogyMethod = Literal["add", "mul"]
+
+
+@dataclass(frozen=True)
+class StaticModel:
+    """A read-only static embedding model.
+
+    Parameters
+    ----------
+    id : str
+        Registry id (or the path it was loaded from).
+    kv : gensim.models.KeyedVectors
+        The vectors; norms are precomputed and arrays frozen by :func:`freeze`.
+    language : str
+        ``"zh"``, ``"en"`` or ``"multi"``; drives presets and suggestions.
+    description : str
+        One line for the UI.
+    """
+
+    id: str
+    kv: KeyedVectors
+    language: str = "multi"
+    description: str = ""
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.kv.index_to_key)
+
+    @property
+    def dims(self) -> int:
+        return int(self.kv.vector_size)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.kv.key_to_index
+
+
+def freeze(kv: KeyedVectors) -> KeyedVectors:
+    """Precompute norms and make the arrays read-only, so concurrent readers never write."""
+    kv.fill_norms()
+    kv.vectors.flags.writeable = False
+    kv.norms.flags.writeable = False
+    return kv
+
+
+@dataclass(frozen=True)
+class Scored:
+    word: str
+    score: float
+
+
+@dataclass(frozen=True)
+class AnalogyResult:
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+    method: AnalogyMethod
+    results: tuple[Scored, ...]
+
+    @property
+    def label(self) -> str:
+        """The arithmetic as a readable expression, e.g. ``(诸葛亮 + 水浒传 − 三国演义)``."""
+        return arithmetic_label(self.positive, self.negative)
+
+
+def arithmetic_label(positive: Sequence[str], negative: Sequence[str]) -> str:
+    text = " + ".join(positive)
+    for word in negative:
+        text += f" − {word}"
+    return f"({text})"
+
+
+def as_word_list(words: str | Iterable[str] | None) -> list[str]:
+    """Accept one word or a list, as gensim's ``positive=``/``negative=`` do."""
+    if words is None:
+        return []
+    if isinstance(words, str):
+        return [words]
+    return list(words)
+
+
+def _check_word(word: str) -> str:
+    if not isinstance(word, str) or not word.strip():
+        raise InvalidInputError("Empty word: type a word.")
+    if len(word) > MAX_WORD_CHARS:
+        raise InvalidInputError(f"A word of {len(word):,} characters is too long (at most {MAX_WORD_CHARS}).")
+    return word.strip()
+
+
+def _check_topn(topn: int) -> int:
+    if not isinstance(topn, int) or isinstance(topn, bool) or not 1 <= topn <= MAX_TOPN:
+        raise InvalidInputError(f"topn must be a whole number from 1 to {MAX_TOPN}, not {topn!r}.")
+    return topn
+
+
+def suggest(model: StaticModel, word: str, *, limit: int = 5) -> list[str]:
+    """Up to ``limit`` vocabulary words close in spelling to an unknown ``word``.
+
+    Words sharing a prefix come first (case-insensitive); for words with CJK characters, words
+    sharing the most characters follow. Frequent words (earlier in the vocabulary) win ties.
+    """
+    word = word.strip()
+    if not word:
+        return []
+    lowered = word.lower()
+    vocab = model.kv.index_to_key
+    found: list[str] = []
+    for prefix_len in range(len(lowered), 0, -1):
+        prefix = lowered[:prefix_len]
+        if prefix_len < min(2, len(lowered)) and not _has_cjk(word):
+            break
+        for candidate in vocab:
+            if candidate.lower().startswith(prefix) and candidate != word and candidate not in found:
+                found.append(candidate)
+                if len(found) >= limit:
+                    return found
+        if found:
+            break
+    if _has_cjk(word) and len(found) < limit:
+        chars = set(word)
+        scored = []
+        for rank, candidate in enumerate(vocab):
+            shared = len(chars.intersection(candidate))
+            if shared and candidate not in found and candidate != word:
+                scored.append((-shared, rank, candidate))
+        scored.sort()
+        found.extend(candidate for _, _, candidate in scored[: limit - len(found)])
+    return found[:limit]
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def require(model: StaticModel, words: Iterable[str]) -> list[str]:
+    """Validate ``words`` and check they are all in the vocabulary.
+
+    Raises
+    ------
+    InvalidInputError
+        For an empty or over-long word.
+    OutOfVocabularyError
+        Naming every missing word, each with suggestions.
+    """
+    checked = [_check_word(word) for word in words]
+    missing = {word: suggest(model, word) for word in checked if word not in model}
+    if missing:
+        raise OutOfVocabularyError(missing, model_id=model.id)
+    return checked
+
+
+def vector(model: StaticModel, word: str) -> np.ndarray:
+    """The word's vector (a read-only view)."""
+    (word,) = require(model, [word])
+    return model.kv[word]
+
+
+def neighbors(model: StaticModel, word: str, *, topn: int = 10, metric: Metric = "cosine") -> list[Scored]:
+    """The ``topn`` nearest words to ``word``.
+
+    Parameters
+    ----------
+    metric : {"cosine", "euclidean"}
+        Cosine gives gensim's ``most_similar`` (score = cosine similarity). Euclidean ranks by
+        distance between the raw vectors (score = distance, smallest first).
+    """
+    (word,) = require(model, [word])
+    topn = _check_topn(topn)
+    if metric == "cosine":
+        return [Scored(w, float(s)) for w, s in model.kv.most_similar(word, topn=topn)]
+    if metric != "euclidean":
+        raise InvalidInputError(f"Unknown metric: {metric!r}. Must be one of: ['cosine', 'euclidean'].")
+    vectors = model.kv.vectors
+    query = vectors[model.kv.key_to_index[word]]
+    # ||x - q||^2 = ||x||^2 - 2 x.q + ||q||^2 without materialising x - q for every row
+    sq_norms = np.square(model.kv.norms, dtype=np.float64)
+    distances = np.sqrt(np.maximum(sq_norms - 2.0 * (vectors @ query) + float(query @ query), 0.0))
+    distances[model.kv.key_to_index[word]] = np.inf
+    count = min(topn, len(distances) - 1)
+    best = np.argpartition(distances, count - 1)[:count] if count else np.array([], dtype=int)
+    best = best[np.argsort(distances[best], kind="stable")]
+    return [Scored(model.kv.index_to_key[i], float(distances[i])) for i in best]
+
+
+def similarity(model: StaticModel, first: str, second: str) -> float:
+    """Cosine similarity of two words (gensim's ``similarity``)."""
+    first, second = require(model, [first, second])
+    return float(model.kv.similarity(first, second))
+
+
+def similarity_matrix(model: StaticModel, words: Sequence[str]) -> np.ndarray:
+    """Cosine similarities of every pair of ``words`` as a square matrix."""
+    words = require(model, words)
+    if not words:
+        raise InvalidInputError("Give at least one word.")
+    normed = np.stack([model.kv.get_vector(w, norm=True) for w in words])
+    return np.clip(normed @ normed.T, -1.0, 1.0)
+
+
+def odd_one_out(model: StaticModel, words: Sequence[str]) -> str:
+    """The word furthest from the mean of the others (gensim's ``doesnt_match``)."""
+    words = require(model, words)
+    if len(words) < 3:
+        raise InvalidInputError("Odd one out needs at least three words.")
+    return model.kv.doesnt_match(words)
+
+
+def rank(model: StaticModel, word: str, other: str) -> int:
+    """Where ``other`` ranks among ``word``'s neighbours (1 = nearest; gensim's ``rank``)."""
+    word, other = require(model, [word, other])
+    if word == other:
+        raise InvalidInputError("Rank needs two different words.")
+    return int(model.kv.rank(word, other))
+
+
+def analogy(
+    model: StaticModel,
+    *,
+    positive: str | Iterable[str],
+    negative: str | Iterable[str] | None = None,
+    method: AnalogyMethod = "add",
+    topn: int = 10,
+) -> AnalogyResult:
+    """Word arithmetic: the words nearest to ``sum(positive) − sum(negative)``.
+
+    Parameters
+    ----------
+    positive, negative : str or list of str
+        One word or several; ``negative`` may be empty.
+    method : {"add", "mul"}
+        3CosAdd (gensim ``most_similar``) or 3CosMul (gensim ``most_similar_cosmul``).
+        Input words are excluded from the answers, as gensim does.
+
+    Raises
+    ------
+    InvalidInputError, OutOfVocabularyError
+    """
+    positive = as_word_list(positive)
+    negative = as_word_list(negative)
+    if not positive:
+        raise InvalidInputError("Give at least one positive word.")
+    require(model, positive + negative)
+    positive = [w.strip() for w in positive]
+    negative = [w.strip() for w in negative]
+    topn = _check_topn(topn)
+    if method == "add":
+        raw = model.kv.most_similar(positive=positive, negative=negative, topn=topn)
+    elif method == "mul":
+        raw = model.kv.most_similar_cosmul(positive=positive, negative=negative, topn=topn)
+    else:
+        raise InvalidInputError(f"Unknown analogy method: {method!r}. Must be one of: ['add', 'mul'].")
+    return AnalogyResult(tuple(positive), tuple(negative), method, tuple(Scored(w, float(s)) for w, s in raw))
+
+
+def analogy_vector(model: StaticModel, *, positive: Iterable[str], negative: Iterable[str] = ()) -> np.ndarray:
+    """The 3CosAdd target vector: sum of unit positives minus unit negatives (as gensim builds it)."""
+    positive, negative = list(positive), list(negative)
+    require(model, positive + negative)
+    return model.kv.get_mean_vector(positive + negative, weights=[1.0] * len(positive) + [-1.0] * len(negative), pre_normalize=True, post_normalize=True)
+
+
+@dataclass(frozen=True)
+class PicturePoint:
+    label: str
+    role: Literal["positive", "negative", "result", "answer"]
+    x: float
+    y: float
+
+
+def analogy_picture(model: StaticModel, result: AnalogyResult, *, answers: int = 5) -> list[PicturePoint]:
+    """A 2-D PCA picture of the arithmetic: input words, the target vector and the top answers.
+
+    All vectors are unit-normalised first (as 3CosAdd uses them); the PCA is fitted on the words
+    only, and the target vector is projected into that plane.
+    """
+    from sklearn.decomposition import PCA
+
+    shown = [(w, "positive") for w in result.positive] + [(w, "negative") for w in result.negative]
+    shown += [(s.word, "answer") for s in result.results[:answers]]
+    words = [w for w, _ in shown]
+    if len(words) < 3:
+        raise InvalidInputError("The picture needs at least three words in all.")
+    unit = np.stack([model.kv.get_vector(w, norm=True) for w in words])
+    target = analogy_vector(model, positive=result.positive, negative=result.negative)
+    pca = PCA(n_components=2, random_state=0).fit(unit)
+    coords = pca.transform(np.vstack([unit, target[None, :]]))
+    points = [PicturePoint(w, role, float(x), float(y)) for (w, role), (x, y) in zip(shown, coords[:-1])]
+    points.append(PicturePoint(result.label, "result", float(coords[-1, 0]), float(coords[-1, 1])))
+    return points

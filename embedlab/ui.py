@@ -1,0 +1,298 @@
+"""The Streamlit edge: caching, URL state, model picking and error display.
+
+Pages import this module and nothing else from ``embedlab``; it is the only module that imports
+Streamlit. Models are cached once per server process with ``st.cache_resource`` and shared by
+every session, so they are read-only (static arrays are frozen; torch runs in inference mode).
+
+URL state: a page declares its inputs as :class:`Param` (query name, default, decoder). On arrival
+:func:`bind` fills each widget's session-state key from the URL (or the default, with a message
+when the URL value is bad); after the widgets run, :func:`sync_url` writes the current values back,
+so the address bar is always a share link for the view.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from embedlab import i18n, presets, registry, share, static
+from embedlab.errors import EmbedLabError, OutOfVocabularyError, UnknownModelError
+
+log = logging.getLogger("embedlab.ui")
+
+# Re-exported for pages, which import only this module.
+InvalidInputError = share.InvalidInputError
+
+
+class Keys:
+    """Session-state keys shared across pages (page inputs use :func:`key`)."""
+
+    LANG = "lang"
+    BOUND = "_bound_urls"  # page -> the URL query it was last bound from
+
+
+def key(page: str, name: str) -> str:
+    """The session-state key of input ``name`` on ``page``."""
+    return f"{page}.{name}"
+
+
+# ---------------------------------------------------------------- language
+
+
+def lang() -> str:
+    """The current UI language (``zh`` or ``en``), from the URL on first visit."""
+    if Keys.LANG not in st.session_state:
+        wanted = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+        st.session_state[Keys.LANG] = wanted if wanted in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    return st.session_state[Keys.LANG]
+
+
+def t(text_key: str, **values: object) -> str:
+    return i18n.t(text_key, lang(), **values)
+
+
+def language_picker() -> None:
+    lang()
+    st.sidebar.radio(
+        i18n.t("app.language", lang()), i18n.LANGUAGES, key=Keys.LANG, horizontal=True,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    )
+
+
+# ---------------------------------------------------------------- URL state
+
+
+@dataclass(frozen=True)
+class Param:
+    """A page input that lives in the URL.
+
+    ``decode`` turns the query value(s) into the widget value and raises ``InvalidInputError``
+    for bad ones; ``encode`` turns the widget value back into a query string (or list of them).
+    ``multi`` params repeat in the URL (``s=a&s=b``) and are decoded from the list of values.
+    """
+
+    name: str
+    default: Any
+    decode: Callable[[Any], Any]
+    encode: Callable[[Any], Any] = str
+    multi: bool = False
+
+
+def bind(page: str, params: Sequence[Param]) -> list[str]:
+    """Fill the page's widget state from the URL; return the problems found in it.
+
+    The URL wins when it changed since this page last bound it (a share link opened, a link
+    followed from another page); otherwise the widgets keep what the user typed.
+    """
+    query = tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
+    bound = st.session_state.setdefault(Keys.BOUND, {})
+    fresh = bound.get(page) != query
+    problems = []
+    for param in params:
+        state_key = key(page, param.name)
+        if not fresh and state_key in st.session_state:
+            continue
+        raw = st.query_params.get_all(param.name)
+        value = param.default
+        if raw:
+            try:
+                value = param.decode(raw if param.multi else raw[-1])
+            except EmbedLabError as exc:
+                problems.append(str(exc))
+        st.session_state[state_key] = value
+    bound[page] = query
+    return problems
+
+
+def sync_url(page: str, params: Sequence[Param], extra: dict[str, Any] | None = None) -> None:
+    """Write the page's current inputs (and the language) into the URL."""
+    values: dict[str, Any] = {"lang": lang()}
+    values.update(extra or {})
+    for param in params:
+        values[param.name] = param.encode(st.session_state[key(page, param.name)])
+    values = {k: v for k, v in values.items() if v not in (None, "", [])}
+    if dict(st.query_params.to_dict()) != {k: (v[-1] if isinstance(v, list) else v) for k, v in values.items()} or any(
+        isinstance(v, list) for v in values.values()
+    ):
+        st.query_params.from_dict(values)
+    st.session_state.setdefault(Keys.BOUND, {})[page] = tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
+
+
+def word_param(name: str, default: str = "") -> Param:
+    return Param(name, default, lambda value: share.parse_word(value, name))
+
+
+def words_param(name: str, default: Sequence[str] = ()) -> Param:
+    """A comma-separated word list; the widget holds the text ``"a, b, c"``."""
+    return Param(name, ", ".join(default), lambda value: ", ".join(share.parse_words(value, name)), _encode_words)
+
+
+def _encode_words(text: str) -> str:
+    return share.join_words([w.strip() for w in share.WORD_SEPARATORS.split(text) if w.strip()])
+
+
+def int_param(name: str, default: int, *, low: int, high: int) -> Param:
+    return Param(name, default, lambda value: share.parse_int(value, name, low=low, high=high))
+
+
+def choice_param(name: str, default: str, choices: Sequence[str]) -> Param:
+    return Param(name, default, lambda value: share.parse_choice(value, name, choices))
+
+
+def words_of(text: str, name: str) -> list[str]:
+    """The words typed into a words widget (raises InvalidInputError for bad ones)."""
+    return share.parse_words(text, name)
+
+
+def show_problems(problems: Sequence[str]) -> None:
+    for problem in problems:
+        st.warning(t("app.param_problem", problem=problem), icon="⚠️")
+
+
+# ---------------------------------------------------------------- models
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load_cached(model_id: str) -> Any:
+    return registry.load_model(model_id)
+
+
+def load(model_id: str) -> Any:
+    """The model, loaded once per server process (shared by all sessions: read-only)."""
+    with st.spinner(t("app.loading_model", model=model_id)):
+        return _load_cached(model_id)
+
+
+def model_param(kind: registry.Kind) -> Param:
+    """The ``model=`` query parameter for a page that needs a model of ``kind``."""
+    def decode(value: str) -> str:
+        known = [spec.id for spec in registry.list_models(kind=kind)]
+        if value not in known:
+            raise UnknownModelError(value[:100], known)
+        return value
+
+    choices = [spec.id for spec in registry.list_models(kind=kind, available_only=True)]
+    return Param("model", choices[0] if choices else "", decode)
+
+
+def model_picker(page: str, kind: registry.Kind) -> registry.ModelSpec | None:
+    """A sidebar select box of the models of ``kind``; the choice is bound to ``model=``."""
+    specs = registry.list_models(kind=kind)
+    if not specs:
+        st.error(t("app.no_models", kind=t(f"kind.{kind}")))
+        return None
+    by_id = {spec.id: spec for spec in specs}
+    st.sidebar.selectbox(
+        t("app.model"), list(by_id), key=key(page, "model"),
+        format_func=lambda model_id: model_id if by_id[model_id].available else f"{model_id} ✗",
+        help="\n\n".join(f"**{s.id}**: {s.description}" for s in specs),
+    )
+    spec = by_id[st.session_state[key(page, "model")]]
+    if not spec.available:
+        st.info(t("app.model_unavailable", model=spec.id, how=spec.how_to_get))
+        return None
+    return spec
+
+
+def static_model(page: str) -> static.StaticModel | None:
+    """Pick and load the page's static model, or show why there is none."""
+    spec = model_picker(page, "static")
+    if spec is None:
+        return None
+    with guard():
+        return load(spec.id)
+    return None
+
+
+# ---------------------------------------------------------------- errors
+
+
+def show_error(exc: BaseException) -> None:
+    """A plain-language message for a backend error (never a traceback)."""
+    if isinstance(exc, OutOfVocabularyError):
+        lines = [t("common.missing_words", words="、".join(exc.missing))]
+        for word, suggestions in exc.missing.items():
+            if suggestions:
+                lines.append(f"- **{word}** → " + t("common.did_you_mean", words=", ".join(suggestions)))
+        st.error("\n".join(lines), icon="🔍")
+    elif isinstance(exc, EmbedLabError):
+        st.error(str(exc), icon="⚠️")
+    else:
+        log.exception("Unexpected error in a page")
+        st.error(t("common.error", error=f"{type(exc).__name__}: {exc}"), icon="🚨")
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Run page work, turning any error into a message so the page stays alive."""
+    try:
+        yield
+    except Exception as exc:  # a page must never show a traceback
+        show_error(exc)
+
+
+# ---------------------------------------------------------------- presets and the tour
+
+
+def _apply_preset(page: str, params: dict) -> None:
+    for name, value in params.items():
+        st.session_state[key(page, name)] = ", ".join(value) if isinstance(value, (list, tuple)) else value
+
+
+def preset_buttons(page: str) -> None:
+    """One button per preset of ``page``; a click fills the page's inputs."""
+    available = presets.presets_for(page)
+    if not available:
+        return
+    st.caption(t("common.presets"))
+    columns = st.columns(len(available))
+    for column, preset in zip(columns, available):
+        column.button(
+            preset.title(lang()), key=key(page, f"preset-{preset.title_en}"), on_click=_apply_preset,
+            args=(page, preset.params), width="stretch",
+        )
+
+
+TOUR = (  # (page file, url path, tour step)
+    ("pages/explorer.py", "explorer", "static"),
+    ("pages/explorer.py", "explorer", "similarity"),
+    ("pages/analogy.py", "analogy", "analogy"),
+    ("pages/projection.py", "projection", "projection"),
+    ("pages/polysemy.py", "polysemy", "polysemy"),
+    ("pages/sentences.py", "sentences", "sentences"),
+)
+
+
+def tour() -> None:
+    """The home page's guided tour: each step links to its page with a preset in the URL.
+
+    Steps whose page has not been written yet are left out.
+    """
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    static_specs = registry.list_models(kind="static", available_only=True)
+    chinese = [s.id for s in static_specs if s.language == "zh"]
+    language = "zh" if chinese and lang() == "zh" else "en"
+    if lang() == "zh" and not chinese:
+        st.info(t("home.no_zh_model"))
+    shown = 0
+    for page_file, url_path, step in TOUR:
+        if not (root / page_file).is_file():
+            continue
+        shown += 1
+        query = {"lang": lang()}
+        preset = presets.tour_preset(step, language)
+        if preset is not None:
+            query.update({k: share.join_words(v) if isinstance(v, (list, tuple)) else str(v) for k, v in preset.params.items()})
+        if url_path in ("explorer", "analogy") and static_specs:
+            query["model"] = chinese[0] if language == "zh" else static_specs[0].id
+        with st.container(border=True):
+            st.markdown(f"**{t('home.step', n=shown)} · {t(f'tour.{step}.title')}**")
+            st.write(t(f"tour.{step}.text"))
+            st.page_link(page_file, label=t("home.open", title=t(f"tour.{step}.title")), icon="➡️", query_params=query)

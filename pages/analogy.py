@@ -1,0 +1,75 @@
+"""Analogy: word arithmetic with 3CosAdd or 3CosMul, and a 2-D picture of it.
+
+Share link: /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N
+"""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from embedlab import ui
+
+PAGE = "analogy"
+MODEL = ui.model_param("static")
+
+st.title(ui.t("analogy.title"))
+ui.show_problems(ui.bind(PAGE, [MODEL]))
+model = ui.static_model(PAGE)
+if model is None:
+    ui.sync_url(PAGE, [MODEL])
+    st.stop()
+
+default = ui.presets.first_preset(PAGE, model.language).params
+PARAMS = [
+    MODEL,
+    ui.words_param("pos", default["pos"]),
+    ui.words_param("neg", default["neg"]),
+    ui.choice_param("method", "add", ["add", "mul"]),
+    ui.int_param("topn", 10, low=1, high=100),
+]
+ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
+st.caption(f"**{model.id}** · {model.description}")
+ui.preset_buttons(PAGE)
+
+col_pos, col_neg, col_method, col_topn = st.columns([3, 3, 2, 1])
+col_pos.text_input(ui.t("analogy.positive"), key=ui.key(PAGE, "pos"))
+col_neg.text_input(ui.t("analogy.negative"), key=ui.key(PAGE, "neg"))
+col_method.radio(
+    ui.t("analogy.method"), ["add", "mul"], key=ui.key(PAGE, "method"), horizontal=True,
+    format_func=lambda m: ui.t(f"analogy.method.{m}"),
+)
+col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
+
+with ui.guard():
+    positive = ui.words_of(st.session_state[ui.key(PAGE, "pos")], "pos")
+    negative = ui.words_of(st.session_state[ui.key(PAGE, "neg")], "neg")
+    if not positive:
+        st.info(ui.t("analogy.need_positive"))
+    else:
+        result = ui.static.analogy(
+            model, positive=positive, negative=negative,
+            method=st.session_state[ui.key(PAGE, "method")], topn=st.session_state[ui.key(PAGE, "topn")],
+        )
+        st.subheader(ui.t("analogy.results", expr=result.label))
+        table = pd.DataFrame({ui.t("common.word"): [r.word for r in result.results], ui.t("common.score"): [r.score for r in result.results]})
+        table.index = range(1, len(table) + 1)
+        col_table, col_picture = st.columns([2, 3])
+        col_table.dataframe(table, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")})
+
+        points = ui.static.analogy_picture(model, result)
+        frame = pd.DataFrame(
+            {"x": [p.x for p in points], "y": [p.y for p in points], "label": [p.label for p in points],
+             "role": [ui.t(f"analogy.role.{p.role}") for p in points]}
+        )
+        picture = px.scatter(frame, x="x", y="y", text="label", color="role", height=420)
+        picture.update_traces(textposition="top center", marker=dict(size=11))
+        target = points[-1]
+        for p in points:
+            if p.role == "positive":
+                picture.add_annotation(x=target.x, y=target.y, ax=p.x, ay=p.y, xref="x", yref="y", axref="x", ayref="y",
+                                       showarrow=True, arrowhead=2, arrowcolor="#8aa", opacity=0.6, text="")
+        picture.update_layout(margin=dict(l=10, r=10, t=30, b=10), title=ui.t("analogy.picture"), xaxis_title="PC1", yaxis_title="PC2")
+        col_picture.plotly_chart(picture, width="stretch")
+        col_picture.caption(ui.t("analogy.picture_note", dims=model.dims))
+
+ui.sync_url(PAGE, PARAMS)

@@ -1,0 +1,89 @@
+"""Word explorer: one word's vector and neighbours; several words compared.
+
+Share link: /explorer?model=ID&word=W&topn=N[&metric=cosine|euclidean][&words=a,b,c]
+"""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from embedlab import ui
+
+PAGE = "explorer"
+MODEL = ui.model_param("static")
+
+st.title(ui.t("explorer.title"))
+ui.show_problems(ui.bind(PAGE, [MODEL]))
+model = ui.static_model(PAGE)
+if model is None:
+    ui.sync_url(PAGE, [MODEL])
+    st.stop()
+
+default = ui.presets.first_preset(PAGE, model.language).params
+PARAMS = [
+    MODEL,
+    ui.word_param("word", default["word"]),
+    ui.int_param("topn", 10, low=1, high=100),
+    ui.choice_param("metric", "cosine", ["cosine", "euclidean"]),
+    ui.words_param("words", default["words"]),
+]
+ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
+st.caption(f"**{model.id}** · {model.description} · {ui.t('explorer.vocab', size=model.vocab_size, dims=model.dims)}")
+ui.preset_buttons(PAGE)
+
+left, middle, right = st.columns([3, 2, 2])
+left.text_input(ui.t("explorer.word"), key=ui.key(PAGE, "word"), max_chars=100)
+middle.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
+right.radio(
+    ui.t("explorer.metric"), ["cosine", "euclidean"], key=ui.key(PAGE, "metric"), horizontal=True,
+    format_func=lambda m: ui.t(f"explorer.metric.{m}"),
+)
+word = st.session_state[ui.key(PAGE, "word")].strip()
+topn = st.session_state[ui.key(PAGE, "topn")]
+metric = st.session_state[ui.key(PAGE, "metric")]
+
+with ui.guard():
+    vector = ui.static.vector(model, word)
+    neighbors = ui.static.neighbors(model, word, topn=topn, metric=metric)
+
+    st.subheader(ui.t("explorer.neighbors", word=word, n=topn))
+    score_label = ui.t(f"explorer.metric.{metric}")
+    table = pd.DataFrame({ui.t("common.word"): [n.word for n in neighbors], score_label: [n.score for n in neighbors]})
+    table.index = range(1, len(table) + 1)
+    col_table, col_chart = st.columns([2, 3])
+    col_table.dataframe(table, width="stretch", column_config={score_label: st.column_config.NumberColumn(format="%.4f")})
+    chart = px.bar(table.iloc[::-1], x=score_label, y=ui.t("common.word"), orientation="h", height=max(260, 28 * len(table)))
+    chart.update_layout(margin=dict(l=10, r=10, t=10, b=10))
+    col_chart.plotly_chart(chart, width="stretch")
+
+    st.subheader(ui.t("explorer.vector", word=word, dims=model.dims))
+    first = min(10, model.dims)
+    st.caption(ui.t("explorer.first_dims", n=first))
+    st.dataframe(pd.DataFrame([vector[:first]], columns=[f"d{i}" for i in range(first)], index=[word]), width="stretch")
+    dims = pd.DataFrame({ui.t("explorer.dimension"): range(model.dims), ui.t("explorer.value"): vector})
+    bars = px.bar(dims, x=ui.t("explorer.dimension"), y=ui.t("explorer.value"), height=240)
+    bars.update_layout(margin=dict(l=10, r=10, t=10, b=10))
+    st.plotly_chart(bars, width="stretch")
+
+st.divider()
+st.subheader(ui.t("explorer.compare"))
+st.text_input(ui.t("explorer.words"), key=ui.key(PAGE, "words"))
+with ui.guard():
+    words = ui.words_of(st.session_state[ui.key(PAGE, "words")], "words")
+    if words:
+        matrix = ui.static.similarity_matrix(model, words)
+        heatmap = px.imshow(matrix, x=words, y=words, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1)
+        heatmap.update_layout(height=120 + 45 * len(words), margin=dict(l=10, r=10, t=30, b=10), title=ui.t("explorer.heatmap"))
+        col_map, col_side = st.columns([3, 2])
+        col_map.plotly_chart(heatmap, width="stretch")
+        if len(words) >= 3:
+            col_side.success(ui.t("explorer.odd", word=ui.static.odd_one_out(model, words)))
+        else:
+            col_side.info(ui.t("explorer.odd_needs_three"))
+        others = [w for w in words[1:] if w != words[0]]
+        if others:
+            ranks = pd.DataFrame({ui.t("common.word"): others, "#": [ui.static.rank(model, words[0], w) for w in others]})
+            col_side.caption(ui.t("explorer.rank", word=words[0]))
+            col_side.dataframe(ranks, hide_index=True, width="stretch")
+
+ui.sync_url(PAGE, PARAMS)

@@ -1,0 +1,10 @@
+"""Home: a guided tour through the seed article's story."""
+
+import streamlit as st
+
+from embedlab import ui
+
+st.title(ui.t("home.title"))
+st.write(ui.t("home.intro"))
+ui.tour()
+ui.sync_url("home", [])

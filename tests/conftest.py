@@ -1,0 +1,156 @@
+"""Shared fixtures: real data, real models loaded once, and a running app with a browser.
+
+Tests never touch the user's own config or models folder: both point into a temporary folder
+for the whole session (set before anything imports embedlab).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="embedlab-tests-"))
+os.environ["EMBEDLAB_MODELS_DIR"] = str(_SESSION_HOME / "models")
+os.environ["EMBEDLAB_CONFIG"] = str(_SESSION_HOME / "embedlab.toml")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _data_root() -> Path:
+    return Path(os.environ.get("EMBEDLAB_DATA_DIR") or PROJECT_ROOT.parent / "shared" / "data")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """``../shared/data``; skips when absent unless EMBEDLAB_REQUIRE_DATA=1."""
+    root = _data_root()
+    if not (root / "SOURCES.md").is_file():
+        if os.environ.get("EMBEDLAB_REQUIRE_DATA") == "1":
+            pytest.fail(f"EMBEDLAB_REQUIRE_DATA=1 but the shared data is missing at {root}")
+        pytest.skip(f"shared data not found at {root}")
+    return root
+
+
+@pytest.fixture(scope="session")
+def minilm_static():
+    from embedlab.registry import load_model
+
+    return load_model("minilm-static")
+
+
+def segment_novel(path: Path, *, max_chars: int | None = None) -> list[list[str]]:
+    """Sentences of a Chinese novel cut into words by jieba (punctuation and spaces dropped)."""
+    import re
+
+    import jieba
+
+    jieba.setLogLevel(60)
+    text = path.read_text(encoding="utf-8")[:max_chars]
+    sentences = []
+    for chunk in re.split(r"[。！？\n]+", text):
+        words = [w for w in jieba.lcut(chunk) if re.search(r"[\u4e00-\u9fff]", w)]
+        if len(words) > 1:
+            sentences.append(words)
+    return sentences
+
+
+@pytest.fixture(scope="session")
+def zh_w2v(data_dir):
+    """A real word2vec trained on 三国演义 with jieba (a few seconds), as a StaticModel."""
+    from gensim.models import Word2Vec
+
+    from embedlab.static import StaticModel, freeze
+
+    sentences = segment_novel(data_dir / "corpora" / "zh" / "sanguo_yanyi.txt")
+    model = Word2Vec(sentences, vector_size=100, window=5, min_count=3, sg=0, epochs=20, seed=7, workers=2)
+    return StaticModel("sanguo-test", freeze(model.wv), "zh", "word2vec trained on 三国演义 in the test session")
+
+
+# ------------------------------------------------------------------ app + browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Start ``streamlit run app.py`` on a loopback port for the session; yield its base URL."""
+    port = _free_port()
+    log = open(_SESSION_HOME / "streamlit.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+        if process.poll() is not None:
+            pytest.fail("streamlit exited: " + (_SESSION_HOME / "streamlit.log").read_text(errors="replace")[-2000:])
+    else:
+        process.kill()
+        pytest.fail("streamlit did not become healthy in 90 s")
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_app(page, url: str, *, timeout_ms: int = 60_000) -> None:
+    """Navigate and wait until Streamlit has finished running the script."""
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    # The status widget shows while the script runs; give it a moment to appear, then wait it out.
+    page.wait_for_timeout(500)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+
+
+def assert_no_exception(page) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
