@@ -41,6 +41,25 @@ def key(page: str, name: str) -> str:
     return f"{page}.{name}"
 
 
+# ---------------------------------------------------------------- pages
+
+
+def start_page(title_key: str) -> None:
+    """First call of every page: make sure it runs inside app.py's navigation, then show the title.
+
+    Before any session has run app.py, Streamlit treats ``pages/`` as an old-style page folder and
+    runs a deep-linked page script on its own (no language picker, file-name navigation). That
+    happens to the first visitor of a fresh server who opens a share link; rerunning fixes it,
+    because the rerun goes through app.py and its ``st.navigation``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.title(t(title_key))
+
+
 # ---------------------------------------------------------------- language
 
 
@@ -151,7 +170,7 @@ def words_of(text: str, name: str) -> list[str]:
 
 def show_problems(problems: Sequence[str]) -> None:
     for problem in problems:
-        st.warning(t("app.param_problem", problem=problem), icon="⚠️")
+        st.warning(t("app.param_problem", problem=problem), icon=":material/warning:")
 
 
 # ---------------------------------------------------------------- models
@@ -219,12 +238,12 @@ def show_error(exc: BaseException) -> None:
         for word, suggestions in exc.missing.items():
             if suggestions:
                 lines.append(f"- **{word}** → " + t("common.did_you_mean", words=", ".join(suggestions)))
-        st.error("\n".join(lines), icon="🔍")
+        st.error("\n".join(lines), icon=":material/search_off:")
     elif isinstance(exc, EmbedLabError):
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/warning:")
     else:
         log.exception("Unexpected error in a page")
-        st.error(t("common.error", error=f"{type(exc).__name__}: {exc}"), icon="🚨")
+        st.error(t("common.error", error=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
 
 
 @contextmanager
@@ -295,4 +314,4 @@ def tour() -> None:
         with st.container(border=True):
             st.markdown(f"**{t('home.step', n=shown)} · {t(f'tour.{step}.title')}**")
             st.write(t(f"tour.{step}.text"))
-            st.page_link(page_file, label=t("home.open", title=t(f"tour.{step}.title")), icon="➡️", query_params=query)
+            st.page_link(page_file, label=t("home.open", title=t(f"tour.{step}.title")), icon=":material/arrow_forward:", query_params=query)

@@ -12,7 +12,7 @@ from embedlab import ui
 PAGE = "analogy"
 MODEL = ui.model_param("static")
 
-st.title(ui.t("analogy.title"))
+ui.start_page("analogy.title")
 ui.show_problems(ui.bind(PAGE, [MODEL]))
 model = ui.static_model(PAGE)
 if model is None:

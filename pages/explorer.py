@@ -12,7 +12,7 @@ from embedlab import ui
 PAGE = "explorer"
 MODEL = ui.model_param("static")
 
-st.title(ui.t("explorer.title"))
+ui.start_page("explorer.title")
 ui.show_problems(ui.bind(PAGE, [MODEL]))
 model = ui.static_model(PAGE)
 if model is None:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from embedlab import ui
 
-st.title(ui.t("home.title"))
+ui.start_page("home.title")
 st.write(ui.t("home.intro"))
 ui.tour()
 ui.sync_url("home", [])

@@ -154,3 +154,20 @@ def open_app(page, url: str, *, timeout_ms: int = 60_000) -> None:
 def assert_no_exception(page) -> None:
     boxes = page.locator('[data-testid="stException"]')
     assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def app_test(page: str | None = None, *, timeout: float = 120, **query) -> "AppTest":
+    """An AppTest of the whole app, switched to ``page`` (e.g. ``"pages/explorer.py"``), run with ``query`` in the URL."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)
+    if page:
+        at.switch_page(page)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def expect_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
+    """Wait until ``text`` is on the page (DOM text or a Plotly SVG label; st.dataframe draws on a canvas)."""
+    page.get_by_text(text, exact=False).first.wait_for(state="attached", timeout=timeout_ms)

@@ -1,0 +1,41 @@
+# The README's two commands: `make run` (the app on its offline defaults) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export NUMBA_CACHE_DIR ?= $(HOME)/.cache/embedlab/numba
+
+.PHONY: run test test-all browser-deps bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Chromium and CJK fonts for the browser tests (Debian packages; installed when missing and root).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "browser tests need: sudo apt-get install -y chromium fonts-noto-cjk"; fi
+
+test: $(VENV)/.installed-test browser-deps
+	$(PY) -m pytest -q
+
+# Everything, including the slow-marked tests.
+test-all: $(VENV)/.installed-test browser-deps
+	$(PY) -m pytest -q -m "slow or not slow"
+
+bench: $(VENV)/.installed-test
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,107 @@
+"""The home, explorer and analogy pages: AppTest for logic, Chromium for what people see."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import app_test, assert_no_exception, expect_text, open_app
+
+SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
+
+
+def _page(path: str, **params) -> AppTest:
+    return app_test(path, **params)
+
+
+def _words(at: AppTest, table: int = 0) -> list[str]:
+    return list(at.dataframe[table].value.iloc[:, 0])
+
+
+def test_home_tour_links_every_written_page():
+    at = app_test()
+    assert not at.exception
+    assert at.title[0].value == "EmbedLab：看懂向量"
+    assert "英文" in at.info[0].value  # the Chinese presets need a Chinese model; the page says so
+
+
+def test_explorer_share_link_shows_neighbours():
+    at = _page("pages/explorer.py", model="minilm-static", word="king", topn="5", lang="en")
+    assert not at.exception and not at.error
+    assert _words(at) == ["kings", "queen", "monarch", "prince", "monarchy"]
+    assert at.title[0].value == "Word explorer"
+    assert at.query_params["word"] == ["king"] or at.query_params["word"] == "king"
+
+
+def test_explorer_compare_words_shows_odd_one_out():
+    at = _page("pages/explorer.py", model="minilm-static", word="apple", words="apple,banana,orange,pear,car")
+    assert not at.exception
+    assert any("car" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"topn": "abc"}, "topn"),
+    ({"model": "no-such-model"}, "no-such-model"),
+    ({"word": "x" * 10_000}, "characters"),
+    ({"method": "div"}, "method"),
+])
+def test_bad_share_links_get_a_message_not_a_traceback(params, expected):
+    page = "pages/analogy.py" if "method" in params else "pages/explorer.py"
+    at = _page(page, **params)
+    assert not at.exception
+    assert any(expected in w.value for w in at.warning)
+    assert at.dataframe  # the page still works on its defaults
+
+
+def test_out_of_vocabulary_words_are_named_with_suggestions():
+    at = _page("pages/explorer.py", model="minilm-static", word="kingg")
+    assert not at.exception
+    message = at.error[0].value
+    assert "kingg" in message and "king" in message
+
+
+def test_seed_preset_on_an_english_model_says_which_words_are_missing():
+    at = _page("pages/analogy.py", model="minilm-static", pos="诸葛亮,水浒传", neg="三国演义")
+    assert not at.exception
+    message = at.error[0].value
+    assert all(word in message for word in ["诸葛亮", "水浒传", "三国演义"])
+
+
+def test_analogy_share_link_and_preset_button():
+    at = _page("pages/analogy.py", model="minilm-static", pos="king,woman", neg="man", method="mul", topn="5")
+    assert not at.exception and not at.error
+    assert _words(at)[0] == "queen"
+    paris = next(b for b in at.button if "paris" in b.label)
+    paris.click().run()
+    assert _words(at)[0] == "tokyo"
+
+
+def test_language_switch_to_english():
+    at = _page("pages/analogy.py", lang="en")
+    assert at.title[0].value == "Analogy: word arithmetic"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_browser_share_links(app_url, browser_page, lang):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    open_app(browser_page, f"{app_url}/explorer?model=minilm-static&word=king&topn=5&lang={lang}")
+    assert_no_exception(browser_page)
+    expect_text(browser_page, "monarch")  # a bar-chart label of the neighbours
+    # The page ran inside app.py's navigation (a fresh server's first deep link used to bypass it).
+    expect_text(browser_page, "界面语言" if lang == "zh" else "Language")
+    browser_page.screenshot(path=str(SCREENSHOTS / f"explorer-{lang}.png"), full_page=True)
+
+    open_app(browser_page, f"{app_url}/analogy?model=minilm-static&pos=king,woman&neg=man&method=add&topn=5&lang={lang}")
+    assert_no_exception(browser_page)
+    heading = "最接近的词" if lang == "zh" else "Words nearest to"
+    expect_text(browser_page, heading)
+    expect_text(browser_page, "queen")  # a label in the arithmetic picture
+    browser_page.screenshot(path=str(SCREENSHOTS / f"analogy-{lang}.png"), full_page=True)
+
+    open_app(browser_page, f"{app_url}/?lang={lang}")
+    assert_no_exception(browser_page)
+    browser_page.screenshot(path=str(SCREENSHOTS / f"home-{lang}.png"), full_page=True)

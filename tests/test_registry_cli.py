@@ -1,0 +1,109 @@
+"""The model registry, share-link decoders and the CLI's JSON contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from embedlab import registry, share
+from embedlab.cli import main
+from embedlab.errors import InvalidInputError, UnknownModelError
+
+
+def test_builtin_models_are_listed_with_kinds():
+    specs = {spec.id: spec for spec in registry.list_models()}
+    assert specs["minilm-static"].kinds == ("static",)
+    assert set(specs["minilm"].kinds) == {"contextual", "sentence"}
+    assert not specs["bert-base-chinese"].available and specs["bert-base-chinese"].how_to_get
+    assert [s.id for s in registry.list_models(kind="static", available_only=True)] == ["minilm-static"]
+
+
+def test_unknown_model_lists_the_known_ids():
+    with pytest.raises(UnknownModelError) as caught:
+        registry.get_spec("no-such-model")
+    assert "Must be one of" in str(caught.value) and "minilm-static" in str(caught.value)
+
+
+def test_wrong_kind_is_explained():
+    with pytest.raises(InvalidInputError, match="not static"):
+        registry.load_model("minilm", kind="static")
+
+
+def test_parse_int_and_choice():
+    assert share.parse_int(" 7 ", "topn", low=1, high=10) == 7
+    for bad in ["abc", "0", "11", "1" * 50]:
+        with pytest.raises(InvalidInputError):
+            share.parse_int(bad, "topn", low=1, high=10)
+    with pytest.raises(InvalidInputError, match="must be one of"):
+        share.parse_choice("div", "method", ["add", "mul"])
+
+
+def test_parse_words_accepts_chinese_punctuation():
+    assert share.parse_words("诸葛亮，刘备、关羽; 曹操", "words") == ["诸葛亮", "刘备", "关羽", "曹操"]
+    with pytest.raises(InvalidInputError, match="characters"):
+        share.parse_words("x" * 10_000, "word")
+
+
+def test_build_link_round_trips():
+    link = share.build_link("analogy", {"pos": ["诸葛亮", "水浒传"], "neg": ["三国演义"], "topn": 5, "x": None})
+    assert link.startswith("/analogy?pos=")
+    from urllib.parse import parse_qs, urlparse
+
+    query = parse_qs(urlparse(link).query)
+    assert share.parse_words(query["pos"][0], "pos") == ["诸葛亮", "水浒传"] and query["topn"] == ["5"]
+
+
+@given(st.text(max_size=300))
+def test_decoders_never_raise_anything_but_invalid_input(text):
+    for decode in (
+        lambda v: share.parse_int(v, "n", low=1, high=100),
+        lambda v: share.parse_words(v, "w"),
+        lambda v: share.parse_word(v, "w"),
+        lambda v: share.parse_choice(v, "m", ["add", "mul"]),
+    ):
+        try:
+            decode(text)
+        except InvalidInputError:
+            pass
+
+
+def _cli(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_neighbors_similarity_analogy_json(capsys):
+    code, out, _ = _cli(capsys, "neighbors", "--model", "minilm-static", "king", "--topn", "3", "--json")
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert len(results) == 3 and results[0]["word"] == "kings" and results[1]["word"] == "queen"
+    code, out, _ = _cli(capsys, "similarity", "--model", "minilm-static", "king", "queen", "--json")
+    assert 0.5 < json.loads(out)["score"] < 0.8
+    code, out, _ = _cli(capsys, "analogy", "--model", "minilm-static", "--pos", "king,woman", "--neg", "man", "--json")
+    assert json.loads(out)["results"][0]["word"] == "queen"
+
+
+def test_cli_out_of_vocabulary_exits_2_with_one_line(capsys):
+    code, out, err = _cli(capsys, "analogy", "--model", "minilm-static", "--pos", "kingg,woman", "--neg", "xyzzyq", "--json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "kingg" in err and "xyzzyq" in err
+
+
+def test_cli_models_json_and_vector_file_path(capsys, tmp_path):
+    code, out, _ = _cli(capsys, "models", "--json")
+    assert {"minilm-static", "minilm"} <= {m["id"] for m in json.loads(out)["models"]}
+    path = tmp_path / "v.txt"
+    path.write_text("3 2\na 1 0\nb 0.9 0.1\nc 0 1\n", encoding="utf-8")
+    code, out, _ = _cli(capsys, "neighbors", "--model", str(path), "a", "--topn", "2", "--json")
+    assert [r["word"] for r in json.loads(out)["results"]] == ["b", "c"]
+
+
+def test_python_dash_m_entry_point():
+    done = subprocess.run([sys.executable, "-m", "embedlab", "models", "--json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "minilm-static" in done.stdout
