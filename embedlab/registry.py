@@ -165,7 +165,7 @@ def _folder_specs(settings: Settings) -> list[ModelSpec]:
             language = "zh" if "zh" in path.name.lower() or path.name.startswith("sgns") else "multi"
             specs.append(ModelSpec(
                 path.name, ("static",), language, str(path), f"Vector file in the models folder: {path.name}",
-                _static_loader(path.name, path, language, path.name),
+                _static_loader(path.name, path, language, ""),
             ))
         elif path.is_dir() and (path / "config.json").is_file():
             kinds = ("contextual", "sentence") if (path / "modules.json").is_file() else ("contextual",)

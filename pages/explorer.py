@@ -28,7 +28,7 @@ PARAMS = [
     ui.words_param("words", default["words"]),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
-st.caption(f"**{model.id}** · {model.description} · {ui.t('explorer.vocab', size=model.vocab_size, dims=model.dims)}")
+st.caption(" · ".join(filter(None, [f"**{model.id}**", model.description, ui.t("explorer.vocab", size=model.vocab_size, dims=model.dims)])))
 ui.preset_buttons(PAGE)
 
 left, middle, right = st.columns([3, 2, 2])

@@ -171,3 +171,8 @@ def app_test(page: str | None = None, *, timeout: float = 120, **query) -> "AppT
 def expect_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
     """Wait until ``text`` is on the page (DOM text or a Plotly SVG label; st.dataframe draws on a canvas)."""
     page.get_by_text(text, exact=False).first.wait_for(state="attached", timeout=timeout_ms)
+
+
+def expect_chart_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
+    """Wait until a Plotly chart has drawn ``text`` (a tick label, a point label or a legend entry)."""
+    page.locator(".js-plotly-plot text", has_text=text).first.wait_for(state="attached", timeout=timeout_ms)

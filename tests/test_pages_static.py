@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import app_test, assert_no_exception, expect_text, open_app
+from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 
@@ -90,7 +90,7 @@ def test_browser_share_links(app_url, browser_page, lang):
     SCREENSHOTS.mkdir(exist_ok=True)
     open_app(browser_page, f"{app_url}/explorer?model=minilm-static&word=king&topn=5&lang={lang}")
     assert_no_exception(browser_page)
-    expect_text(browser_page, "monarch")  # a bar-chart label of the neighbours
+    expect_chart_text(browser_page, "monarch")  # a bar-chart label of the neighbours
     # The page ran inside app.py's navigation (a fresh server's first deep link used to bypass it).
     expect_text(browser_page, "界面语言" if lang == "zh" else "Language")
     browser_page.screenshot(path=str(SCREENSHOTS / f"explorer-{lang}.png"), full_page=True)
@@ -99,9 +99,35 @@ def test_browser_share_links(app_url, browser_page, lang):
     assert_no_exception(browser_page)
     heading = "最接近的词" if lang == "zh" else "Words nearest to"
     expect_text(browser_page, heading)
-    expect_text(browser_page, "queen")  # a label in the arithmetic picture
+    expect_chart_text(browser_page, "queen")  # a label in the arithmetic picture
     browser_page.screenshot(path=str(SCREENSHOTS / f"analogy-{lang}.png"), full_page=True)
 
     open_app(browser_page, f"{app_url}/?lang={lang}")
     assert_no_exception(browser_page)
     browser_page.screenshot(path=str(SCREENSHOTS / f"home-{lang}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def chinese_model_id(zh_w2v) -> str:
+    """The session's 三国演义 word2vec saved into the models folder, where every picker finds it."""
+    folder = Path(os.environ["EMBEDLAB_MODELS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    zh_w2v.kv.save(str(folder / "sanguo-zh.kv"))
+    return "sanguo-zh.kv"
+
+
+def test_explorer_on_a_trained_chinese_model(chinese_model_id):
+    at = _page("pages/explorer.py", model=chinese_model_id, word="诸葛亮", topn="10", words="诸葛亮,刘备,关羽")
+    assert not at.exception and not at.error
+    assert {"刘备", "司马懿", "孔明", "玄德"} & set(_words(at))
+    # The home tour now uses the seed's Chinese presets on this model.
+    home = app_test()
+    assert not home.info
+
+
+@pytest.mark.browser
+def test_browser_chinese_model(app_url, browser_page, chinese_model_id):
+    open_app(browser_page, f"{app_url}/explorer?model={chinese_model_id}&word=诸葛亮&topn=10&words=诸葛亮,刘备,关羽,曹操")
+    assert_no_exception(browser_page)
+    expect_chart_text(browser_page, "刘备")  # in the neighbours' bar chart and the heatmap
+    browser_page.screenshot(path=str(SCREENSHOTS / "explorer-zh-sanguo.png"), full_page=True)
