@@ -6,6 +6,7 @@ EMBEDLAB_CONFIG      path of the config file (default: ``./embedlab.toml``, then
 EMBEDLAB_MODELS_DIR  folder scanned for model files; trained models are saved here (default: ``~/.embedlab/models``)
 EMBEDLAB_DATA_DIR    folder with evaluation sets and corpora (default: ``../shared/data`` from the project root)
 EMBEDLAB_HOSTED      ``1`` turns on hosted mode (no arbitrary server paths)
+EMBEDLAB_MAX_MODELS  how many models stay loaded at once (default 4)
 
 A config file looks like::
 
@@ -39,6 +40,7 @@ class Settings:
     models_dir: Path
     data_dir: Path
     hosted: bool
+    max_models: int = 4  # loaded models kept per server process (least recently used goes first)
     models: dict = field(default_factory=dict)  # raw [models.*] tables from the config file
 
 
@@ -50,6 +52,16 @@ def _config_path() -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _positive_int(value: object, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise InvalidInputError(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return number
 
 
 def load_settings() -> Settings:
@@ -77,5 +89,6 @@ def load_settings() -> Settings:
         models_dir=Path(models_dir).expanduser(),
         data_dir=Path(data_dir).expanduser(),
         hosted=hosted,
+        max_models=_positive_int(os.environ.get("EMBEDLAB_MAX_MODELS") or section.get("max_models", 4), "max_models"),
         models=dict(table.get("models", {})),
     )

@@ -15,6 +15,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "app.title": {"zh": "EmbedLab 向量实验室", "en": "EmbedLab"},
     "app.language": {"zh": "界面语言", "en": "Language"},
     "app.model": {"zh": "模型", "en": "Model"},
+    "app.model_evicted": {
+        "zh": "为节省内存，模型 {model} 之前被卸载了（最多同时保留 {limit} 个模型），正在重新加载。",
+        "en": "Model {model} was unloaded to save memory (at most {limit} models stay loaded); loading it again.",
+    },
     "app.loading_model": {"zh": "正在加载模型 {model}…", "en": "Loading model {model}…"},
     "app.model_unavailable": {"zh": "模型 {model} 尚未安装。获取方式：{how}", "en": "Model {model} is not installed. How to get it: {how}"},
     "app.no_models": {"zh": "没有可用的{kind}模型。", "en": "No {kind} model is available."},

@@ -1,8 +1,8 @@
 """The Streamlit edge: caching, URL state, model picking and error display.
 
 Pages import this module and nothing else from ``embedlab``; it is the only module that imports
-Streamlit. Models are cached once per server process with ``st.cache_resource`` and shared by
-every session, so they are read-only (static arrays are frozen; torch runs in inference mode).
+Streamlit. Models live in one :class:`~embedlab.pool.ModelPool` per server process (held with
+``st.cache_resource``) and are shared by every session, so they are read-only (static arrays are frozen; torch runs in inference mode).
 
 URL state: a page declares its inputs as :class:`Param` (query name, default, decoder). On arrival
 :func:`bind` fills each widget's session-state key from the URL (or the default, with a message
@@ -21,6 +21,8 @@ from typing import Any
 import streamlit as st
 
 from embedlab import i18n, presets, registry, share, static
+from embedlab.config import load_settings
+from embedlab.pool import ModelPool
 from embedlab.errors import EmbedLabError, OutOfVocabularyError, UnknownModelError
 
 log = logging.getLogger("embedlab.ui")
@@ -176,15 +178,21 @@ def show_problems(problems: Sequence[str]) -> None:
 # ---------------------------------------------------------------- models
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _load_cached(model_id: str) -> Any:
-    return registry.load_model(model_id)
+@st.cache_resource(show_spinner=False)
+def model_pool() -> ModelPool:
+    """The server's one model pool (loaded models are shared by every session: read-only)."""
+    return ModelPool(max_models=load_settings().max_models)
 
 
 def load(model_id: str) -> Any:
-    """The model, loaded once per server process (shared by all sessions: read-only)."""
+    """The model, loaded once per server process; says so when it was evicted and loads again."""
+    pool = model_pool()
+    if pool.is_loaded(model_id):
+        return pool.get(model_id)
+    if pool.was_evicted(model_id):
+        st.info(t("app.model_evicted", model=model_id, limit=pool.max_models), icon=":material/memory:")
     with st.spinner(t("app.loading_model", model=model_id)):
-        return _load_cached(model_id)
+        return pool.get(model_id)
 
 
 def model_param(kind: registry.Kind) -> Param:

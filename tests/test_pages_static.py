@@ -131,3 +131,18 @@ def test_browser_chinese_model(app_url, browser_page, chinese_model_id):
     assert_no_exception(browser_page)
     expect_chart_text(browser_page, "刘备")  # in the neighbours' bar chart and the heatmap
     browser_page.screenshot(path=str(SCREENSHOTS / "explorer-zh-sanguo.png"), full_page=True)
+
+
+def test_evicted_model_is_announced_and_reloaded(monkeypatch, chinese_model_id):
+    from embedlab import ui
+
+    monkeypatch.setenv("EMBEDLAB_MAX_MODELS", "1")
+    ui.model_pool.clear()
+    try:
+        _page("pages/explorer.py", model="minilm-static", word="king")
+        _page("pages/explorer.py", model=chinese_model_id, word="诸葛亮")
+        at = _page("pages/explorer.py", model="minilm-static", word="king")
+        assert not at.exception and _words(at)[0] == "kings"
+        assert any("minilm-static" in info.value and "1" in info.value for info in at.info)
+    finally:
+        ui.model_pool.clear()
