@@ -12,7 +12,9 @@ so the address bar is always a share link for the view.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +62,21 @@ def start_page(title_key: str) -> None:
         PagesManager.uses_pages_directory = False
         st.rerun()
     st.title(t(title_key))
+
+
+# ---------------------------------------------------------------- user text in markup
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
+
+
+def md(text: str) -> str:
+    """User text made literal for st.markdown/st.subheader/st.error (no formatting, links or LaTeX)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def plot_text(text: str) -> str:
+    """User text made literal for Plotly labels and hovers, which understand a little HTML."""
+    return html.escape(str(text), quote=False)
 
 
 # ---------------------------------------------------------------- language
@@ -172,7 +189,7 @@ def words_of(text: str, name: str) -> list[str]:
 
 def show_problems(problems: Sequence[str]) -> None:
     for problem in problems:
-        st.warning(t("app.param_problem", problem=problem), icon=":material/warning:")
+        st.warning(t("app.param_problem", problem=md(problem)), icon=":material/warning:")
 
 
 # ---------------------------------------------------------------- models
@@ -242,16 +259,16 @@ def static_model(page: str) -> static.StaticModel | None:
 def show_error(exc: BaseException) -> None:
     """A plain-language message for a backend error (never a traceback)."""
     if isinstance(exc, OutOfVocabularyError):
-        lines = [t("common.missing_words", words="、".join(exc.missing))]
+        lines = [t("common.missing_words", words="、".join(md(w) for w in exc.missing))]
         for word, suggestions in exc.missing.items():
             if suggestions:
-                lines.append(f"- **{word}** → " + t("common.did_you_mean", words=", ".join(suggestions)))
+                lines.append(f"- **{md(word)}** → " + t("common.did_you_mean", words=", ".join(md(s) for s in suggestions)))
         st.error("\n".join(lines), icon=":material/search_off:")
     elif isinstance(exc, EmbedLabError):
-        st.error(str(exc), icon=":material/warning:")
+        st.error(md(str(exc)), icon=":material/warning:")
     else:
         log.exception("Unexpected error in a page")
-        st.error(t("common.error", error=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+        st.error(t("common.error", error=md(f"{type(exc).__name__}: {exc}")), icon=":material/error:")
 
 
 @contextmanager

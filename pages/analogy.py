@@ -50,7 +50,7 @@ with ui.guard():
             model, positive=positive, negative=negative,
             method=st.session_state[ui.key(PAGE, "method")], topn=st.session_state[ui.key(PAGE, "topn")],
         )
-        st.subheader(ui.t("analogy.results", expr=result.label))
+        st.subheader(ui.t("analogy.results", expr=ui.md(result.label)))
         table = pd.DataFrame({ui.t("common.word"): [r.word for r in result.results], ui.t("common.score"): [r.score for r in result.results]})
         table.index = range(1, len(table) + 1)
         col_table, col_picture = st.columns([2, 3])
@@ -58,7 +58,7 @@ with ui.guard():
 
         points = ui.static.analogy_picture(model, result)
         frame = pd.DataFrame(
-            {"x": [p.x for p in points], "y": [p.y for p in points], "label": [p.label for p in points],
+            {"x": [p.x for p in points], "y": [p.y for p in points], "label": [ui.plot_text(p.label) for p in points],
              "role": [ui.t(f"analogy.role.{p.role}") for p in points]}
         )
         picture = px.scatter(frame, x="x", y="y", text="label", color="role", height=420)

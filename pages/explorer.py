@@ -46,17 +46,18 @@ with ui.guard():
     vector = ui.static.vector(model, word)
     neighbors = ui.static.neighbors(model, word, topn=topn, metric=metric)
 
-    st.subheader(ui.t("explorer.neighbors", word=word, n=topn))
+    st.subheader(ui.t("explorer.neighbors", word=ui.md(word), n=topn))
     score_label = ui.t(f"explorer.metric.{metric}")
     table = pd.DataFrame({ui.t("common.word"): [n.word for n in neighbors], score_label: [n.score for n in neighbors]})
     table.index = range(1, len(table) + 1)
     col_table, col_chart = st.columns([2, 3])
     col_table.dataframe(table, width="stretch", column_config={score_label: st.column_config.NumberColumn(format="%.4f")})
-    chart = px.bar(table.iloc[::-1], x=score_label, y=ui.t("common.word"), orientation="h", height=max(260, 28 * len(table)))
+    plotted = table.iloc[::-1].assign(**{ui.t("common.word"): lambda f: f[ui.t("common.word")].map(ui.plot_text)})
+    chart = px.bar(plotted, x=score_label, y=ui.t("common.word"), orientation="h", height=max(260, 28 * len(table)))
     chart.update_layout(margin=dict(l=10, r=10, t=10, b=10))
     col_chart.plotly_chart(chart, width="stretch")
 
-    st.subheader(ui.t("explorer.vector", word=word, dims=model.dims))
+    st.subheader(ui.t("explorer.vector", word=ui.md(word), dims=model.dims))
     first = min(10, model.dims)
     st.caption(ui.t("explorer.first_dims", n=first))
     st.dataframe(pd.DataFrame([vector[:first]], columns=[f"d{i}" for i in range(first)], index=[word]), width="stretch")
@@ -69,21 +70,22 @@ st.divider()
 st.subheader(ui.t("explorer.compare"))
 st.text_input(ui.t("explorer.words"), key=ui.key(PAGE, "words"))
 with ui.guard():
-    words = ui.words_of(st.session_state[ui.key(PAGE, "words")], "words")
+    words = list(dict.fromkeys(ui.words_of(st.session_state[ui.key(PAGE, "words")], "words")))
     if words:
         matrix = ui.static.similarity_matrix(model, words)
-        heatmap = px.imshow(matrix, x=words, y=words, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1)
+        labels = [ui.plot_text(w) for w in words]
+        heatmap = px.imshow(matrix, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1)
         heatmap.update_layout(height=120 + 45 * len(words), margin=dict(l=10, r=10, t=30, b=10), title=ui.t("explorer.heatmap"))
         col_map, col_side = st.columns([3, 2])
         col_map.plotly_chart(heatmap, width="stretch")
         if len(words) >= 3:
-            col_side.success(ui.t("explorer.odd", word=ui.static.odd_one_out(model, words)))
+            col_side.success(ui.t("explorer.odd", word=ui.md(ui.static.odd_one_out(model, words))))
         else:
             col_side.info(ui.t("explorer.odd_needs_three"))
         others = [w for w in words[1:] if w != words[0]]
         if others:
             ranks = pd.DataFrame({ui.t("common.word"): others, "#": [ui.static.rank(model, words[0], w) for w in others]})
-            col_side.caption(ui.t("explorer.rank", word=words[0]))
+            col_side.caption(ui.t("explorer.rank", word=ui.md(words[0])))
             col_side.dataframe(ranks, hide_index=True, width="stretch")
 
 ui.sync_url(PAGE, PARAMS)
