@@ -10,6 +10,12 @@ EMBEDLAB_MAX_MODELS  how many models stay loaded at once (default 4)
 
 A config file looks like::
 
+    [embedlab]
+    hosted = true                     # same as EMBEDLAB_HOSTED=1
+    max_models = 4
+    [embedlab.limits]                 # hosted defaults are tighter; see Limits
+    upload_mb = 20
+
     [models.sgns-literature]
     path = "~/models/sgns.literature.word.bz2"
     kind = "static"
@@ -26,12 +32,37 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from embedlab.errors import InvalidInputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on work one request may ask for; tighter in hosted mode (``[embedlab.limits]`` overrides)."""
+
+    upload_mb: int = 200
+    projection_points: int = 50_000
+    training_chars: int = 50_000_000
+    batch_sentences: int = 1_000
+    download_hosts: tuple[str, ...] = ()  # empty: any host (local use); hosted mode allows only these
+
+    @classmethod
+    def for_mode(cls, hosted: bool, overrides: dict | None = None) -> "Limits":
+        base = cls(
+            upload_mb=20, projection_points=5_000, training_chars=2_000_000, batch_sentences=100,
+            download_hosts=("huggingface.co", "github.com", "objects.githubusercontent.com"),
+        ) if hosted else cls()
+        overrides = dict(overrides or {})
+        if "download_hosts" in overrides:
+            overrides["download_hosts"] = tuple(overrides["download_hosts"])
+        unknown = set(overrides) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise InvalidInputError(f"Unknown limits: {sorted(unknown)}. Must be among: {sorted(cls.__dataclass_fields__)}.")
+        return replace(base, **overrides)
 
 
 @dataclass(frozen=True)
@@ -41,6 +72,7 @@ class Settings:
     data_dir: Path
     hosted: bool
     max_models: int = 4  # loaded models kept per server process (least recently used goes first)
+    limits: Limits = field(default_factory=Limits)
     models: dict = field(default_factory=dict)  # raw [models.*] tables from the config file
 
 
@@ -89,6 +121,7 @@ def load_settings() -> Settings:
         models_dir=Path(models_dir).expanduser(),
         data_dir=Path(data_dir).expanduser(),
         hosted=hosted,
+        limits=Limits.for_mode(hosted, section.get("limits")),
         max_models=_positive_int(os.environ.get("EMBEDLAB_MAX_MODELS") or section.get("max_models", 4), "max_models"),
         models=dict(table.get("models", {})),
     )

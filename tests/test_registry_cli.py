@@ -107,3 +107,32 @@ def test_cli_models_json_and_vector_file_path(capsys, tmp_path):
 def test_python_dash_m_entry_point():
     done = subprocess.run([sys.executable, "-m", "embedlab", "models", "--json"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "minilm-static" in done.stdout
+
+
+def test_hosted_mode_refuses_server_paths_and_tightens_limits(tmp_path, monkeypatch):
+    from embedlab.config import load_settings
+
+    path = tmp_path / "v.txt"
+    path.write_text("2 2\na 1 0\nb 0 1\n", encoding="utf-8")
+    assert registry.get_spec(str(path)).source == str(path)
+    local = load_settings().limits
+    monkeypatch.setenv("EMBEDLAB_HOSTED", "1")
+    with pytest.raises(UnknownModelError):
+        registry.get_spec(str(path))
+    hosted = load_settings().limits
+    assert hosted.upload_mb < local.upload_mb and hosted.projection_points < local.projection_points
+    assert hosted.download_hosts and not local.download_hosts
+
+
+def test_config_limits_override_and_unknown_limit(tmp_path, monkeypatch):
+    from embedlab.config import load_settings
+
+    config = tmp_path / "embedlab.toml"
+    config.write_text("[embedlab]\nhosted = true\nmax_models = 2\n[embedlab.limits]\nupload_mb = 5\n", encoding="utf-8")
+    monkeypatch.setenv("EMBEDLAB_CONFIG", str(config))
+    monkeypatch.delenv("EMBEDLAB_HOSTED", raising=False)
+    settings = load_settings()
+    assert settings.hosted and settings.max_models == 2 and settings.limits.upload_mb == 5
+    config.write_text("[embedlab.limits]\nupload_gb = 5\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="Unknown limits"):
+        load_settings()
