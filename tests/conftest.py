@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -79,42 +74,17 @@ def zh_w2v(data_dir):
 # ------------------------------------------------------------------ app + browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """Start ``streamlit run app.py`` on a loopback port for the session; yield its base URL."""
-    port = _free_port()
-    log = open(_SESSION_HOME / "streamlit.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-        if process.poll() is not None:
-            pytest.fail("streamlit exited: " + (_SESSION_HOME / "streamlit.log").read_text(errors="replace")[-2000:])
-    else:
-        process.kill()
-        pytest.fail("streamlit did not become healthy in 90 s")
-    yield base
-    process.terminate()
+    from streamlit_server import StreamlitServer
+
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        server = StreamlitServer(_SESSION_HOME / "streamlit.log").__enter__()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server.url
+    server.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")
