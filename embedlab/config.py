@@ -7,6 +7,7 @@ EMBEDLAB_MODELS_DIR  folder scanned for model files; trained models are saved he
 EMBEDLAB_DATA_DIR    folder with evaluation sets and corpora (default: ``../shared/data`` from the project root)
 EMBEDLAB_HOSTED      ``1`` turns on hosted mode (no arbitrary server paths)
 EMBEDLAB_MAX_MODELS  how many models stay loaded at once (default 4)
+EMBEDLAB_MILVUS_URI / EMBEDLAB_MILVUS_TOKEN  a Milvus server for semantic search (overrides ``[milvus]``)
 
 A config file looks like::
 
@@ -26,6 +27,10 @@ A config file looks like::
     source = "bert-base-chinese"      # hub id or local folder
     kind = "contextual"
     language = "zh"
+
+    [milvus]                          # semantic search; without it: a Milvus Lite file in the models folder
+    uri = "http://localhost:19530"
+    token = "root:Milvus"
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ class Settings:
     max_models: int = 4  # loaded models kept per server process (least recently used goes first)
     limits: Limits = field(default_factory=Limits)
     models: dict = field(default_factory=dict)  # raw [models.*] tables from the config file
+    milvus: dict = field(default_factory=dict)  # raw [milvus] table: uri, token (see embedlab.milvus_store)
 
 
 def _config_path() -> Path | None:
@@ -124,4 +130,5 @@ def load_settings() -> Settings:
         limits=Limits.for_mode(hosted, section.get("limits")),
         max_models=_positive_int(os.environ.get("EMBEDLAB_MAX_MODELS") or section.get("max_models", 4), "max_models"),
         models=dict(table.get("models", {})),
+        milvus=dict(table.get("milvus", {})),
     )

@@ -95,6 +95,12 @@ class ModelPool:
                 self._loading.pop(model_id, None)
             return model
 
+    def peek(self, model_id: str) -> Any | None:
+        """The model if it is loaded, else None; never loads and leaves the LRU order alone."""
+        with self._lock:
+            entry = self._models.get(model_id)
+            return entry[0] if entry is not None else None
+
     def is_loaded(self, model_id: str) -> bool:
         with self._lock:
             return model_id in self._models

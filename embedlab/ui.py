@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from embedlab import i18n, presets, registry, share, static
+from embedlab import ann, contextual, corpus, downloads, evaluation, i18n, manager, milvus_store, polysemy, presets, projection, registry, sentences, share, static, textio, training
 from embedlab.config import load_settings
 from embedlab.pool import ModelPool
 from embedlab.errors import EmbedLabError, OutOfVocabularyError, UnknownModelError
@@ -178,8 +179,31 @@ def int_param(name: str, default: int, *, low: int, high: int) -> Param:
     return Param(name, default, lambda value: share.parse_int(value, name, low=low, high=high))
 
 
+def text_param(name: str, default: str = "", *, limit: int = share.MAX_PARAM_CHARS) -> Param:
+    """Free text such as a search query."""
+    return Param(name, default, lambda value: share.parse_text(value, name, limit=limit))
+
+
 def choice_param(name: str, default: str, choices: Sequence[str]) -> Param:
     return Param(name, default, lambda value: share.parse_choice(value, name, choices))
+
+
+def sentences_param(name: str, default: Sequence[str] = ()) -> Param:
+    """Repeated ``name=`` sentences in the URL; the widget holds them one per line."""
+    return Param(
+        name, "\n".join(default), lambda values: "\n".join(share.parse_sentences(values, name)),
+        _encode_sentences, multi=True,
+    )
+
+
+def _encode_sentences(text: str) -> list[str]:
+    # Never raises: the URL keeps what was typed, and a bad value is reported when it is read.
+    return [line.strip() for line in text.splitlines() if line.strip()][: share.MAX_SENTENCES]
+
+
+def sentences_of(text: str, name: str) -> list[str]:
+    """The sentences typed into a sentences widget, one per line (raises InvalidInputError)."""
+    return share.parse_sentences(text, name)
 
 
 def words_of(text: str, name: str) -> list[str]:
@@ -251,6 +275,193 @@ def static_model(page: str) -> static.StaticModel | None:
     with guard():
         return load(spec.id)
     return None
+
+
+def contextual_param() -> Param:
+    """``model=`` for the contextual pages; a Chinese model first when the UI speaks Chinese."""
+    import dataclasses
+
+    param = model_param("contextual")
+    if lang() == "zh":
+        chinese = [s.id for s in registry.list_models(kind="contextual", available_only=True) if s.language == "zh"]
+        if chinese:
+            return dataclasses.replace(param, default=chinese[0])
+    return param
+
+
+def contextual_model(page: str) -> contextual.ContextualModel | None:
+    """Pick and load the page's contextual model (BGE-M3 lends its XLM-R), or show why there is none."""
+    spec = model_picker(page, "contextual")
+    if spec is None:
+        return None
+    with guard():
+        return contextual.as_contextual(load(spec.id))
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def static_alignment(static_id: str, contextual_id: str) -> polysemy.StaticAlignment:
+    """The Procrustes map from a static model into a contextual model's input space, fitted once."""
+    pool = model_pool()
+    return polysemy.align_static(pool.get(static_id), contextual.as_contextual(pool.get(contextual_id)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _sentence_transformer(folder: str, model_id: str) -> sentences.SentenceTransformerEncoder:
+    return sentences.SentenceTransformerEncoder(folder, model_id=model_id)
+
+
+def sentence_encoder(model_id: str):
+    """The sentence encoder a registry model is meant for (sentence-transformers, BGE-M3 or mean pooling)."""
+    model = load(model_id)
+    with st.spinner(t("app.loading_model", model=model_id)):
+        return sentences.own_encoder(model, sentence_transformer=_sentence_transformer)
+
+
+# ---------------------------------------------------------------- model manager & search (issue 5)
+
+
+def loaded_models() -> dict[str, tuple[Any, int]]:
+    """``{id: (model, bytes)}`` of the models this server holds (looked at, not touched)."""
+    pool = model_pool()
+    found = {entry.id: (pool.peek(entry.id), entry.nbytes) for entry in pool.loaded()}
+    return {model_id: pair for model_id, pair in found.items() if pair[0] is not None}
+
+
+def unload(model_id: str) -> bool:
+    """Drop a model (and its approximate index) from this server; False when it was not loaded."""
+    _ann_index.clear()
+    return model_pool().unload(model_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _ann_index(model_id: str, fingerprint: str, _kv: Any) -> ann.HnswIndex | None:
+    return ann.load(_kv)
+
+
+def ann_index(model: static.StaticModel) -> ann.HnswIndex | None:
+    """The model's saved HNSW index when its vocabulary is big enough to use one (never built here)."""
+    if model.vocab_size < ann.AUTO_THRESHOLD:
+        return None
+    return _ann_index(model.id, ann.fingerprint(model.kv), model.kv)
+
+
+def build_ann_index(model: static.StaticModel, progress: Callable[[int, int], None]) -> ann.HnswIndex:
+    """Build (or load) and save the model's HNSW index; searches use it from now on."""
+    index = ann.load_or_build(model.kv, progress=progress)
+    _ann_index.clear()
+    return index
+
+
+def neighbors(model: static.StaticModel, word: str, *, topn: int, metric: str = "cosine") -> ann.SearchResult:
+    """Nearest words: exact (gensim), or through the HNSW index for a big model that has one."""
+    return ann.search(model, word, topn=topn, metric=metric, index=ann_index(model))
+
+
+@st.cache_resource(show_spinner=False)
+def milvus() -> milvus_store.Store:
+    """One Milvus client per server (Lite file or the configured server)."""
+    return milvus_store.connect()
+
+
+def progress_bar(label: str) -> Callable[[int, int], None]:
+    """A progress bar and the ``progress(done, total)`` callback that moves it."""
+    bar = st.progress(0.0, text=label)
+
+    def update(done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{label} {done:,} / {total:,}" if total else label)
+
+    return update
+
+
+# ---------------------------------------------------------------- projection (issue 3)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_projection() -> threading.Thread:
+    """Start compiling umap-learn in a background thread, once per server process (app.py calls it)."""
+    # torch is imported here, in the script thread, because importing it from two threads at once
+    # (the warm-up's neighbour search and a page loading a contextual model) can leave its operator
+    # registry half-built ("operator prims::full_like does not exist").
+    import torch  # noqa: F401
+
+    thread = threading.Thread(target=_warm_up_quietly, name="embedlab-umap-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_up_quietly() -> None:
+    try:
+        log.info("UMAP warm-up took %.1f s", projection.warm_up())
+    except Exception:  # a failed warm-up only means the first UMAP compiles on demand
+        log.exception("UMAP warm-up failed")
+
+
+@st.cache_resource(show_spinner=False)
+def projection_cache() -> projection.ResultCache:
+    """Projection results shared by every session, per (model, words, method, parameters)."""
+    return projection.ResultCache(max_entries=32)
+
+
+def groups_param(name: str, default: str = "") -> Param:
+    """Word groups, ``a,b|c,d`` in the URL; the widget holds one group per line."""
+    def decode(value: str) -> str:
+        return "\n".join(", ".join(group) for group in share.parse_groups(value, name))
+
+    def encode(text: str) -> str:
+        lines = share.GROUP_SEPARATORS.split(text)
+        return share.join_groups([[w.strip() for w in share.WORD_SEPARATORS.split(line) if w.strip()] for line in lines])
+
+    return Param(name, decode(default) if default else "", decode, encode)
+
+
+def groups_of(text: str, name: str) -> list[list[str]]:
+    """The word groups typed into a groups widget (raises InvalidInputError for bad ones)."""
+    return share.parse_groups(text, name)
+
+
+def float_param(name: str, default: float, *, low: float, high: float) -> Param:
+    return Param(name, default, lambda value: share.parse_float(value, name, low=low, high=high), lambda number: f"{number:g}")
+
+
+def flag_param(name: str, default: bool) -> Param:
+    """An on/off switch, ``1`` or ``0`` in the URL."""
+    return Param(name, default, lambda value: share.parse_choice(value, name, ["0", "1"]) == "1", lambda on: "1" if on else "0")
+
+
+def project_words(model: static.StaticModel, selection: projection.Selection, **options: Any) -> projection.WordProjection:
+    """:func:`embedlab.projection.project_words` through the server's cache, with a progress bar while it works."""
+    bar = None
+
+    def report(fraction: float, stage: str) -> None:
+        nonlocal bar
+        bar = bar or st.progress(0.0)
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=len(selection)))
+
+    try:
+        return projection.project_words(model, selection, progress=report, cache=projection_cache(), **options)
+    finally:
+        if bar is not None:
+            bar.empty()
+
+
+# ---------------------------------------------------------------- train & evaluate (issue 6)
+
+
+def option_labels(prefix: str) -> Callable[[str], str]:
+    """A ``format_func`` showing option ``x`` as the text of ``prefix.x`` in the current language.
+
+    The language is fixed when the widget is made, so the labels do not depend on a running
+    script (AppTest formats widget values outside of one).
+    """
+    language = lang()
+    return lambda option: i18n.t(f"{prefix}.{option}", language)
+
+
+@st.cache_resource(show_spinner=False)
+def evaluation_cache() -> projection.ResultCache:
+    """Evaluation reports shared by every session, per (model, test set, options); reports are frozen."""
+    return projection.ResultCache(max_entries=32)
 
 
 # ---------------------------------------------------------------- errors
@@ -334,7 +545,7 @@ def tour() -> None:
         preset = presets.tour_preset(step, language)
         if preset is not None:
             query.update({k: share.join_words(v) if isinstance(v, (list, tuple)) else str(v) for k, v in preset.params.items()})
-        if url_path in ("explorer", "analogy") and static_specs:
+        if url_path in ("explorer", "analogy", "projection") and static_specs:
             query["model"] = chinese[0] if language == "zh" else static_specs[0].id
         with st.container(border=True):
             st.markdown(f"**{t('home.step', n=shown)} · {t(f'tour.{step}.title')}**")

@@ -20,6 +20,7 @@ from pathlib import Path
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
+from embedlab.fastload import load_text
 from embedlab.static import freeze
 
 VECTOR_SUFFIXES = (".word", ".vec", ".txt", ".bin", ".w2v", ".kv", ".model", ".char", ".bigram")
@@ -82,8 +83,11 @@ def sniff_format(path: Path) -> tuple[bool, bool]:
     return has_header, binary
 
 
-def load_vectors(path: str | Path, *, limit: int | None = None) -> KeyedVectors:
+def load_vectors(path: str | Path, *, limit: int | None = None, cache: bool | None = None) -> KeyedVectors:
     """Load a vector file into frozen ``KeyedVectors``.
+
+    Text files go through :mod:`embedlab.fastload` (a compiled parser, and a memory-mapped
+    cache for big files); binary and gensim-native files through gensim.
 
     Parameters
     ----------
@@ -91,6 +95,8 @@ def load_vectors(path: str | Path, *, limit: int | None = None) -> KeyedVectors:
         A file in one of the module's formats.
     limit : int, optional
         Read only the first ``limit`` words (files are usually sorted by frequency).
+    cache : bool, optional
+        For text files: see :func:`embedlab.fastload.load_text` (default: cache big files).
 
     Raises
     ------
@@ -106,6 +112,8 @@ def load_vectors(path: str | Path, *, limit: int | None = None) -> KeyedVectors:
     if _base_suffix(path) in NATIVE_SUFFIXES:
         return freeze(_load_native(path))
     has_header, binary = sniff_format(path)
+    if not binary:
+        return freeze(load_text(path, limit=limit, cache=cache))
     try:
         kv = KeyedVectors.load_word2vec_format(
             str(path), binary=binary, limit=limit, unicode_errors="replace", no_header=not has_header

@@ -44,9 +44,12 @@ metric = st.session_state[ui.key(PAGE, "metric")]
 
 with ui.guard():
     vector = ui.static.vector(model, word)
-    neighbors = ui.static.neighbors(model, word, topn=topn, metric=metric)
+    found = ui.neighbors(model, word, topn=topn, metric=metric)  # exact unless a big model has an index
+    neighbors = found.results
 
     st.subheader(ui.t("explorer.neighbors", word=ui.md(word), n=topn))
+    if found.approximate:
+        st.caption(ui.t("explorer.approximate", method=found.method))
     score_label = ui.t(f"explorer.metric.{metric}")
     table = pd.DataFrame({ui.t("common.word"): [n.word for n in neighbors], score_label: [n.score for n in neighbors]})
     table.index = range(1, len(table) + 1)

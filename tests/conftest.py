@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="embedlab-tests-"))
 os.environ["EMBEDLAB_MODELS_DIR"] = str(_SESSION_HOME / "models")
 os.environ["EMBEDLAB_CONFIG"] = str(_SESSION_HOME / "embedlab.toml")
+os.environ["EMBEDLAB_CACHE_DIR"] = str(_SESSION_HOME / "cache")  # segmentation cache, sample downloads
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -146,3 +147,24 @@ def expect_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
 def expect_chart_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
     """Wait until a Plotly chart has drawn ``text`` (a tick label, a point label or a legend entry)."""
     page.locator(".js-plotly-plot text", has_text=text).first.wait_for(state="attached", timeout=timeout_ms)
+
+
+def _apptest_without_pages_folder_mode() -> None:
+    """Make AppTest behave like a running server after its first session.
+
+    AppTest resets Streamlit's "old-style pages/ folder" flag before every run, so each run would go
+    through the one-time deep-link fix in ``ui.start_page`` (a rerun that drops button clicks).
+    A served app leaves that mode for good once app.py has called ``st.navigation``; this keeps
+    AppTest in the same state by letting its reset land on a subclass.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    class _NavigationPagesManager(PagesManager):
+        pass
+
+    PagesManager.uses_pages_directory = False
+    app_test_module.PagesManager = _NavigationPagesManager
+
+
+_apptest_without_pages_folder_mode()

@@ -15,7 +15,8 @@ from embedlab.cli import main
 from embedlab.errors import InvalidInputError, UnknownModelError
 
 
-def test_builtin_models_are_listed_with_kinds():
+def test_builtin_models_are_listed_with_kinds(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(tmp_path))  # other tests save models into the session folder
     specs = {spec.id: spec for spec in registry.list_models()}
     assert specs["minilm-static"].kinds == ("static",)
     assert set(specs["minilm"].kinds) == {"contextual", "sentence"}

@@ -1,0 +1,100 @@
+"""Model files and search at scale: ``convert``, ``download``, ``semantic``.
+
+``python -m embedlab convert sgns.literature.word.bz2 [--float16] [--ann]`` builds the
+memory-mapped cache (and the HNSW index); ``download URL|HUB_ID [--sha256 H]`` fetches into the
+models folder; ``semantic --model minilm --corpus alice "a rabbit in a hurry"`` searches a corpus's
+sentences through Milvus (indexing them first when needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from embedlab import ann, downloads, fastload, milvus_store, registry
+from embedlab.corpus import SAMPLES
+from embedlab.errors import InvalidInputError
+
+
+def _progress(label: str):
+    """``progress(done, total)`` printing a percentage on stderr (scripts keep stdout clean)."""
+    shown = [-1]
+
+    def update(done: int, total: int) -> None:
+        percent = int(100 * done / total) if total else 0
+        if percent != shown[0]:
+            shown[0] = percent
+            print(f"\r{label}: {percent}%", end="" if percent < 100 else "\n", file=sys.stderr, flush=True)
+
+    return update
+
+
+def _convert(args: argparse.Namespace) -> dict:
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise InvalidInputError(f"No such vector file: {path}")
+    started = time.perf_counter()
+    folder = fastload.convert(path, limit=args.limit, float16=args.float16, progress=_progress("reading"))
+    result = {"cache": str(folder), "seconds": round(time.perf_counter() - started, 2)}
+    kv = fastload.load_cache(folder)
+    result.update(count=len(kv.index_to_key), dims=int(kv.vector_size))
+    if args.ann:
+        index = ann.load_or_build(kv, progress=_progress("building HNSW index"))
+        result["index"] = str(ann.index_path(kv, m=index.m, ef_construction=index.ef_construction))
+    return result
+
+
+def _download(args: argparse.Namespace) -> dict:
+    if args.source.startswith(("http://", "https://")):
+        done = downloads.download_url(args.source, sha256=args.sha256, filename=args.name, progress=_progress("downloading"))
+        return {"path": str(done.path), "bytes": done.size, "sha256": done.sha256, "resumed_from": done.resumed_from}
+    folder = downloads.download_hub(args.source, progress=_progress("downloading"))
+    return {"path": str(folder)}
+
+
+def _semantic(args: argparse.Namespace) -> dict:
+    store = milvus_store.connect()
+    try:
+        encode = milvus_store.sentence_encoder(registry.load_model(args.model, kind="sentence"))
+        name = milvus_store.collection_name(args.model, f"{args.corpus}:{args.n}")
+        if not milvus_store.count(store, name):
+            sentences = milvus_store.corpus_sentences(args.corpus, limit=args.n)
+            milvus_store.index_sentences(store, name, sentences, encode, progress=_progress("encoding"))
+        hits = milvus_store.search_text(store, name, args.query, encode, topn=args.topn)
+    finally:
+        store.client.close()
+    return {"store": store.target.label, "results": [{"text": h.text, "score": h.score} for h in hits]}
+
+
+def _format(result: dict) -> str:
+    if "results" in result:
+        return "\n".join(f"{r['score']:.4f}\t{r['text']}" for r in result["results"])
+    return "\n".join(f"{key}: {value}" for key, value in result.items())
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("convert", help="cache a word2vec text file for memory-mapped loading (and build its HNSW index)")
+    parser.add_argument("file")
+    parser.add_argument("--limit", type=int, default=None, help="keep only the first N words")
+    parser.add_argument("--float16", action="store_true", help="store the cache as float16 (half the disk)")
+    parser.add_argument("--ann", action="store_true", help="also build the approximate-neighbour index")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=_convert, formatter=_format)
+
+    parser = subparsers.add_parser("download", help="download a model into the models folder (URL or hub id)")
+    parser.add_argument("source", help="an http(s) address or a hub id such as BAAI/bge-m3")
+    parser.add_argument("--sha256", default=None, help="expected checksum (the file is removed on a mismatch)")
+    parser.add_argument("--name", default=None, help="file name to save under")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=_download, formatter=_format)
+
+    parser = subparsers.add_parser("semantic", help="search a sample corpus's sentences by meaning (Milvus)")
+    parser.add_argument("query")
+    parser.add_argument("--model", default="minilm")
+    parser.add_argument("--corpus", default="alice", choices=[s.id for s in SAMPLES])
+    parser.add_argument("--n", type=int, default=500, help="index the first N sentences")
+    parser.add_argument("--topn", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=_semantic, formatter=_format)

@@ -1,0 +1,287 @@
+"""Semantic search over a corpus's sentences in Milvus: Milvus Lite or a Milvus server, one code path.
+
+Sentences are encoded by a sentence model, stored with their text in a collection, and searched
+by free text (the query is encoded by the same model; the score is cosine similarity)::
+
+    >>> from embedlab import milvus_store
+    >>> store = milvus_store.connect()                      # Lite file, or the server in the config
+    >>> encode = milvus_store.sentence_encoder(model)       # model: a loaded sentence model
+    >>> name = milvus_store.collection_name("minilm", "alice_in_wonderland.txt")
+    >>> milvus_store.index_sentences(store, name, sentences, encode, progress=print)   # doctest: +SKIP
+    >>> milvus_store.search_text(store, name, "a rabbit with a watch", encode, topn=5)  # doctest: +SKIP
+
+Where the data lives (see :func:`target`): a Milvus Lite file ``<models_dir>/.cache/milvus.db`` by
+default; a Milvus server or cluster when the config file has ``[milvus] uri = "http://host:19530"``
+(and ``token = "user:password"``), or when ``EMBEDLAB_MILVUS_URI`` / ``EMBEDLAB_MILVUS_TOKEN`` are set.
+
+When Milvus pays off: Milvus Lite answers one query in about 55-60 ms on 188k x 300 vectors with an
+index, where numpy/gensim need 5 ms for the exact answer; it is no interactive default for word
+neighbours. A Milvus server pays off when the collection no longer fits one process's memory
+(tens of millions of vectors), when several app servers must share one index, or when
+data is added while people search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embedlab.config import Settings, load_settings
+from embedlab.errors import EmbedLabError, InvalidInputError, MissingDependencyError
+from embedlab.fastload import Progress
+
+Encoder = Callable[[list[str]], np.ndarray]
+"""``encode(texts)`` → one unit-length row per text."""
+
+MAX_QUERY_CHARS = 1_000
+MAX_SENTENCE_CHARS = 1_000
+MAX_TOPN = 100
+MAX_INDEX_SENTENCES = 20_000
+MAX_HOSTED_SENTENCES = 2_000  # hosted mode: encoding is CPU time every visitor shares
+INSERT_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where Milvus is: a Lite file (``lite``) or a server URI, with an optional token."""
+
+    uri: str
+    token: str = ""
+
+    @property
+    def lite(self) -> bool:
+        return not re.match(r"^(https?|tcp|unix)://", self.uri)
+
+    @property
+    def label(self) -> str:
+        return f"Milvus Lite ({Path(self.uri).name})" if self.lite else f"Milvus server ({self.uri})"
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Store:
+    """A connected client and where it points."""
+
+    client: Any
+    target: Target
+
+
+def target(settings: Settings | None = None) -> Target:
+    """The configured Milvus: env overrides config ``[milvus]``; default a Lite file in the models cache."""
+    settings = settings or load_settings()
+    table = getattr(settings, "milvus", {}) or {}
+    uri = os.environ.get("EMBEDLAB_MILVUS_URI") or table.get("uri") or str(settings.models_dir / ".cache" / "milvus.db")
+    token = os.environ.get("EMBEDLAB_MILVUS_TOKEN") or table.get("token") or ""
+    return Target(str(uri), str(token))
+
+
+def connect(where: Target | str | None = None) -> Store:
+    """A client for ``where`` (a :class:`Target`, a URI or Lite path; default: :func:`target`).
+
+    Raises
+    ------
+    MissingDependencyError
+        Without pymilvus (or milvus-lite for a local file).
+    EmbedLabError
+        When the server cannot be reached.
+    """
+    where = where if isinstance(where, Target) else target() if where is None else Target(str(where))
+    try:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+    except ImportError as exc:
+        raise MissingDependencyError("Milvus search needs pymilvus: pip install 'pymilvus[model]==3.0.2' milvus-lite==3.2.2") from exc
+    if where.lite:
+        Path(where.uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        client = MilvusClient(uri=str(Path(where.uri).expanduser()) if where.lite else where.uri, token=where.token)
+    except MilvusException as exc:
+        raise EmbedLabError(f"Cannot connect to {where.label}: {exc.message}. Check [milvus] uri and token in the config.") from exc
+    except ImportError as exc:
+        raise MissingDependencyError("Milvus Lite needs milvus-lite: pip install milvus-lite==3.2.2") from exc
+    return Store(client, where)
+
+
+def collection_name(model_id: str, corpus: str) -> str:
+    """A valid, stable collection name for (model, corpus): letters, digits and ``_`` only."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", f"{model_id}__{corpus}").strip("_")[:120]
+    digest = hashlib.sha1(f"{model_id}\0{corpus}".encode("utf-8")).hexdigest()[:8]
+    return f"el_{slug}_{digest}"
+
+
+def sentence_encoder(model: Any, *, sentence_transformer: Any = None) -> Encoder:
+    """An :data:`Encoder` for a loaded sentence model, or for an encoder of :mod:`embedlab.sentences`.
+
+    A model is wrapped in the encoder it is meant for (:func:`embedlab.sentences.own_encoder`:
+    sentence-transformers for MiniLM, BGE-M3's dense vectors, mean pooling otherwise).
+    """
+    if not hasattr(model, "encode"):
+        from embedlab.sentences import own_encoder
+
+        model = own_encoder(model, sentence_transformer=sentence_transformer)
+    encoder = model
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return np.atleast_2d(np.asarray(encoder.encode(list(texts)).vectors, dtype=np.float32))
+
+    return encode
+
+
+def local_corpus(sample_id: str, settings: Settings | None = None) -> Path | None:
+    """A local copy of sample corpus ``sample_id``: the shared data folder's, or a fetched one."""
+    from embedlab.corpus import get_sample, sample_path
+
+    sample = get_sample(sample_id)
+    settings = settings or load_settings()
+    for path in sorted((settings.data_dir / "corpora").rglob("*.txt")) if (settings.data_dir / "corpora").is_dir() else ():
+        if path.stat().st_size == sample.size and hashlib.sha256(path.read_bytes()).hexdigest() == sample.sha256:
+            return path
+    fetched = sample_path(sample)
+    return fetched if fetched.is_file() else None
+
+
+def corpus_sentences(sample_id: str, *, limit: int, settings: Settings | None = None) -> list[str]:
+    """The first ``limit`` sentences of a sample corpus (Project Gutenberg's header skipped).
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown corpus, or one that is not on this machine (fetch it first).
+    """
+    from embedlab.corpus import get_sample, split_sentences
+
+    sample = get_sample(sample_id)
+    path = local_corpus(sample_id, settings)
+    if path is None:
+        raise InvalidInputError(f"{sample.title} is not on this machine yet: fetch it first ({sample.url}).")
+    text = path.read_text(encoding="utf-8")
+    start = re.search(r"\*\*\* ?START OF (THE|THIS) PROJECT GUTENBERG[^\n]*", text)
+    if start:
+        text = text[start.end():]
+    end = re.search(r"\*\*\* ?END OF (THE|THIS) PROJECT GUTENBERG", text)
+    if end:
+        text = text[: end.start()]
+    sentences = []
+    for sentence in split_sentences(text, sample.language):
+        sentence = " ".join(sentence.split()) if sample.language == "en" else "".join(sentence.split())
+        if len(sentence) >= 4:
+            sentences.append(sentence[:MAX_SENTENCE_CHARS])
+            if len(sentences) >= limit:
+                break
+    return sentences
+
+
+def count(store: Store, name: str) -> int | None:
+    """Rows in collection ``name``, or None when it does not exist."""
+    if not store.client.has_collection(name):
+        return None
+    return int(store.client.get_collection_stats(name)["row_count"])
+
+
+def drop(store: Store, name: str) -> None:
+    if store.client.has_collection(name):
+        store.client.drop_collection(name)
+
+
+def _create(store: Store, name: str, dims: int, *, index_type: str) -> None:
+    from pymilvus import DataType, MilvusClient
+
+    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dims)
+    schema.add_field("text", DataType.VARCHAR, max_length=4 * MAX_SENTENCE_CHARS)
+    params = store.client.prepare_index_params()
+    params.add_index(field_name="vector", index_type=index_type, metric_type="COSINE")
+    store.client.create_collection(name, schema=schema, index_params=params)
+
+
+def index_vectors(store: Store, name: str, texts: Sequence[str], vectors: np.ndarray, *, index_type: str = "AUTOINDEX",
+                  progress: Progress | None = None) -> int:
+    """(Re)create collection ``name`` holding ``vectors`` with their ``texts``; return the row count.
+
+    Row ``i`` gets id ``i``. ``index_type="FLAT"`` makes every search exact.
+    """
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or len(texts) != vectors.shape[0] or not len(texts):
+        raise InvalidInputError("Give one vector per text, and at least one text.")
+    drop(store, name)
+    _create(store, name, vectors.shape[1], index_type=index_type)
+    for start in range(0, len(texts), INSERT_BATCH):
+        rows = [
+            {"id": i, "vector": vectors[i].tolist(), "text": texts[i][:MAX_SENTENCE_CHARS]}
+            for i in range(start, min(start + INSERT_BATCH, len(texts)))
+        ]
+        store.client.insert(name, rows)
+        if progress is not None:
+            progress(start + len(rows), len(texts))
+    store.client.flush(name)
+    store.client.load_collection(name)
+    return len(texts)
+
+
+def index_sentences(store: Store, name: str, sentences: Sequence[str], encode: Encoder, *, index_type: str = "AUTOINDEX",
+                    progress: Progress | None = None, batch: int = 256) -> int:
+    """Encode ``sentences`` (in batches, reporting ``progress(encoded, total)``) and index them.
+
+    Raises
+    ------
+    InvalidInputError
+        For no sentences.
+    """
+    texts = [s.strip()[:MAX_SENTENCE_CHARS] for s in sentences if s and s.strip()]
+    if not texts:
+        raise InvalidInputError("No sentences to index: the text is empty.")
+    parts = []
+    for start in range(0, len(texts), batch):
+        parts.append(encode(texts[start:start + batch]))
+        if progress is not None:
+            progress(min(start + batch, len(texts)), len(texts))
+    return index_vectors(store, name, texts, np.concatenate(parts), index_type=index_type)
+
+
+def search_vectors(store: Store, name: str, vectors: np.ndarray, *, topn: int = 10) -> list[list[Hit]]:
+    """The ``topn`` best rows (cosine) for each query row.
+
+    Raises
+    ------
+    InvalidInputError
+        When ``name`` was never indexed, or ``topn`` is out of range.
+    """
+    if not isinstance(topn, int) or isinstance(topn, bool) or not 1 <= topn <= MAX_TOPN:
+        raise InvalidInputError(f"topn must be a whole number from 1 to {MAX_TOPN}, not {topn!r}.")
+    if not store.client.has_collection(name):
+        raise InvalidInputError(f"Nothing is indexed under {name!r} in {store.target.label}: index the corpus first.")
+    queries = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+    answers = store.client.search(
+        name, data=queries.tolist(), limit=topn, output_fields=["text"], search_params={"metric_type": "COSINE"},
+    )
+    return [[Hit(int(hit["id"]), hit["entity"]["text"], float(hit["distance"])) for hit in answer] for answer in answers]
+
+
+def search_text(store: Store, name: str, query: str, encode: Encoder, *, topn: int = 10) -> list[Hit]:
+    """The sentences closest in meaning to ``query``, best first, with cosine scores.
+
+    Raises
+    ------
+    InvalidInputError
+        For an empty or over-long query, or a collection that was never indexed.
+    """
+    query = (query or "").strip()
+    if not query:
+        raise InvalidInputError("Type something to search for.")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidInputError(f"A query of {len(query):,} characters is too long (at most {MAX_QUERY_CHARS:,}).")
+    return search_vectors(store, name, encode([query]), topn=topn)[0]

@@ -1,0 +1,183 @@
+"""Evaluate a static model on analogy and word-similarity benchmarks.
+
+Share link: /evaluate?model=ID&task=analogies|pairs&analogies=SET&pairs=SET&convention=gensim|ca8&method=add|mul
+(SET is a path under the data folder's ``eval/``, e.g. ``en/questions-words.txt``.)
+"""
+
+import hashlib
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from embedlab import ui
+
+PAGE = "evaluate"
+MODEL = ui.model_param("static")
+
+ui.start_page("evaluate.title")
+settings = ui.load_settings()
+eval_dir = settings.data_dir / "eval"
+found = ui.evaluation.find_eval_sets(eval_dir)
+paths = {f.label: f.path for f in found}
+labels = {kind: [f.label for f in found if f.kind == kind] for kind in ("analogies", "pairs")}
+st.caption(ui.t("evaluate.intro", folder=ui.md(str(eval_dir))))
+
+ui.show_problems(ui.bind(PAGE, [MODEL]))
+model = ui.static_model(PAGE)
+if model is None:
+    ui.sync_url(PAGE, [MODEL])
+    st.stop()
+
+
+def preferred(kind: str, *names: str) -> str:
+    """The first of ``names`` that exists (the model's language first), else any set of ``kind``."""
+    return next((n for n in names if n in labels[kind]), labels[kind][0] if labels[kind] else "")
+
+
+chinese = model.language == "zh"
+PARAMS = [
+    MODEL,
+    ui.choice_param("task", "analogies", ["analogies", "pairs"]),
+    ui.choice_param("analogies", preferred("analogies", *(("zh/ca8_semantic.txt", "en/questions-words.txt") if chinese
+                                                        else ("en/questions-words.txt", "zh/ca8_semantic.txt"))),
+                    labels["analogies"] or [""]),
+    ui.choice_param("pairs", preferred("pairs", *(("zh/wordsim240.txt", "en/wordsim353.tsv") if chinese
+                                                 else ("en/wordsim353.tsv", "zh/wordsim240.txt"))),
+                    labels["pairs"] or [""]),
+    ui.choice_param("convention", "ca8" if chinese else "gensim", list(ui.evaluation.CONVENTIONS)),
+    ui.choice_param("method", "add", list(ui.evaluation.METHODS)),
+]
+ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
+
+
+def value(name: str):
+    return st.session_state[ui.key(PAGE, name)]
+
+
+st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(model.description), f"{model.vocab_size:,} × {model.dims}"])))
+st.radio(ui.t("evaluate.task"), ["analogies", "pairs"], key=ui.key(PAGE, "task"), horizontal=True,
+         format_func=ui.option_labels("evaluate.task"))
+task = value("task")
+if task == "analogies":
+    col_set, col_convention, col_method = st.columns([3, 3, 2])
+    col_convention.radio(ui.t("evaluate.convention"), list(ui.evaluation.CONVENTIONS), key=ui.key(PAGE, "convention"),
+                         format_func=ui.option_labels("evaluate.convention"), help=ui.t("evaluate.convention_help"))
+    col_method.radio(ui.t("evaluate.method"), list(ui.evaluation.METHODS), key=ui.key(PAGE, "method"),
+                     format_func=ui.option_labels("evaluate.method"))
+else:
+    col_set = st.container()
+if labels[task]:
+    col_set.selectbox(ui.t("evaluate.set"), labels[task], key=ui.key(PAGE, task))
+else:
+    col_set.info(ui.t("evaluate.no_sets", folder=ui.md(str(eval_dir))))
+upload = st.file_uploader(ui.t("evaluate.upload"), type=["txt", "tsv", "csv"], key=f"evaluate.upload.{task}")
+
+
+def source():
+    """(cache key, display name, file path or uploaded bytes) of the chosen test set, or None."""
+    if upload is not None:
+        if upload.size > settings.limits.upload_mb * 2**20:
+            raise ui.InvalidInputError(f"{upload.name} is {upload.size / 2**20:.1f} MB; at most {settings.limits.upload_mb} MB are accepted.")
+        data = upload.getvalue()
+        return ("upload", hashlib.sha256(data).hexdigest()), upload.name, data
+    chosen = value(task)
+    if not chosen:
+        return None
+    path = paths[chosen]
+    stat = path.stat()
+    return ("file", str(path), stat.st_size, stat.st_mtime_ns), chosen, path
+
+
+def cached(key: tuple, compute):
+    return ui.evaluation_cache().get_or_compute((model.id, model.vocab_size, *key), compute)
+
+
+def show_analogies(report, set_name: str, skipped: tuple[int, ...]) -> None:
+    st.caption(ui.t("evaluate.summary", model=ui.md(model.id), set=ui.md(set_name),
+                    convention=ui.t(f"evaluate.convention.{report.convention}"), method=ui.t(f"evaluate.method.{report.method}")))
+    metrics = st.columns(4)
+    metrics[0].metric(ui.t("evaluate.accuracy"), f"{report.accuracy:.1%}")
+    metrics[1].metric(ui.t("evaluate.coverage"), f"{report.coverage:.1%}")
+    metrics[2].metric(ui.t("evaluate.scored", n=report.questions), f"{report.total:,}")
+    metrics[3].metric(ui.t("evaluate.seconds"), f"{report.seconds:.2f} s")
+    if skipped:
+        st.caption(ui.t("evaluate.skipped", n=len(skipped), lines=", ".join(map(str, skipped[:5]))))
+
+    st.subheader(ui.t("evaluate.sections"))
+    section, accuracy, coverage = ui.t("evaluate.col.section"), ui.t("evaluate.accuracy"), ui.t("evaluate.coverage")
+    table = pd.DataFrame({
+        section: [s.section for s in report.sections],
+        ui.t("evaluate.col.correct"): [s.correct for s in report.sections],
+        ui.t("evaluate.col.total"): [s.total for s in report.sections],
+        ui.t("evaluate.col.questions"): [s.questions for s in report.sections],
+        accuracy: [s.accuracy for s in report.sections],
+        coverage: [s.coverage for s in report.sections],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", height=min(40 + 35 * len(table), 600), column_config={
+        accuracy: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
+        coverage: st.column_config.NumberColumn(format="percent"),
+    })
+    plotted = table.assign(**{section: table[section].map(ui.plot_text)}).iloc[::-1]
+    chart = px.bar(plotted, x=accuracy, y=section, orientation="h", range_x=[0, 1],
+                   hover_data={coverage: ":.1%"}, height=120 + 30 * len(table))
+    chart.update_layout(margin=dict(l=10, r=10, t=10, b=10), xaxis_tickformat=".0%")
+    st.plotly_chart(chart, width="stretch")
+
+    if report.misses:
+        st.subheader(ui.t("evaluate.misses"))
+        st.caption(ui.t("evaluate.misses_help"))
+        shown = report.misses[:30]
+        st.dataframe(pd.DataFrame({
+            ui.t("evaluate.col.question"): [f"{m.a} : {m.b} :: {m.c} : ?" for m in shown],
+            ui.t("evaluate.col.expected"): [m.expected for m in shown],
+            ui.t("evaluate.col.predicted"): [m.predicted for m in shown],
+            ui.t("evaluate.col.rank"): [f"{m.rank:,}" if m.rank else "—" for m in shown],
+            section: [m.section for m in shown],
+        }), hide_index=True, width="stretch")
+
+
+def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
+    st.caption(f"{ui.md(model.id)} · {ui.md(set_name)}")
+    metrics = st.columns(4)
+    metrics[0].metric(ui.t("evaluate.spearman"), f"{report.spearman:.4f}")
+    metrics[1].metric(ui.t("evaluate.pearson"), f"{report.pearson:.4f}")
+    metrics[2].metric(ui.t("evaluate.oov"), f"{report.oov_ratio:.1f}%")
+    metrics[3].metric(ui.t("evaluate.pairs_used", n=report.pairs), f"{report.used:,}")
+    frame = pd.DataFrame(report.scored, columns=["w1", "w2", ui.t("evaluate.human"), ui.t("evaluate.cosine")])
+    frame["pair"] = [ui.plot_text(f"{a} – {b}") for a, b in zip(frame["w1"], frame["w2"])]
+    chart = px.scatter(frame, x=ui.t("evaluate.human"), y=ui.t("evaluate.cosine"), hover_name="pair",
+                       title=ui.t("evaluate.scatter"), height=420)
+    chart.update_layout(margin=dict(l=10, r=10, t=40, b=10))
+    st.plotly_chart(chart, width="stretch")
+    if report.missing:
+        with st.expander(ui.t("evaluate.missing_pairs", n=len(report.missing))):
+            st.dataframe(pd.DataFrame(report.missing, columns=["w1", "w2"]), hide_index=True, width="stretch")
+
+
+with ui.guard():
+    chosen = source()
+    if chosen is not None:
+        key, set_name, where = chosen
+        if task == "analogies":
+            convention, method = value("convention"), value("method")
+            if convention == "gensim" and method == "mul":
+                st.info(ui.t("evaluate.mul_gensim"), icon=":material/info:")
+            else:
+                questions = ui.evaluation.read_analogies(where, name=set_name)
+                bar = st.empty()
+
+                def run():
+                    with bar.container():
+                        progress = ui.progress_bar(ui.t("evaluate.running"))
+                    return ui.evaluation.evaluate_analogies(model, questions, convention=convention, method=method, worst=100,
+                                                            progress=progress)
+
+                report = cached((*key, "analogies", convention, method), run)
+                bar.empty()
+                show_analogies(report, set_name, questions.skipped_lines)
+        else:
+            pairs = ui.evaluation.read_pairs(where, name=set_name)
+            show_pairs(cached((*key, "pairs"), lambda: ui.evaluation.evaluate_pairs(model, pairs)), set_name, pairs.skipped_lines)
+
+ui.sync_url(PAGE, PARAMS)

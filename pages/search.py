@@ -1,0 +1,118 @@
+"""Semantic search: a corpus's sentences indexed in Milvus with a sentence model, searched by meaning.
+
+Share link: /search?model=ID&corpus=SAMPLE&n=N&q=TEXT&topn=K
+"""
+
+import time
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from embedlab import ui
+
+PAGE = "search"
+MODEL = ui.model_param("sentence")
+CORPORA = [sample.id for sample in ui.corpus.SAMPLES]
+TITLES = {sample.id: sample.title for sample in ui.corpus.SAMPLES}
+
+ui.start_page("search.title")
+st.caption(ui.t("search.intro"))
+ui.show_problems(ui.bind(PAGE, [MODEL]))
+arrived_with_query = bool(st.query_params.get("q", "").strip())
+spec = ui.model_picker(PAGE, "sentence")
+if spec is None:
+    ui.sync_url(PAGE, [MODEL])
+    st.stop()
+
+chinese = spec.language == "zh"
+MOST = ui.milvus_store.MAX_HOSTED_SENTENCES if ui.load_settings().hosted else ui.milvus_store.MAX_INDEX_SENTENCES
+PARAMS = [
+    MODEL,
+    ui.choice_param("corpus", "sanguo" if chinese else "alice", CORPORA),
+    ui.int_param("n", 500, low=20, high=MOST),
+    ui.text_param("q", "刘备三顾茅庐请诸葛亮出山" if chinese else "a rabbit in a hurry", limit=ui.milvus_store.MAX_QUERY_CHARS),
+    ui.int_param("topn", 5, low=1, high=50),
+]
+link_problems = ui.bind(PAGE, PARAMS[1:])
+ui.show_problems(link_problems)
+arrived_with_query = arrived_with_query and not link_problems
+
+col_corpus, col_n, col_topn = st.columns([3, 2, 1])
+col_corpus.selectbox(ui.t("search.corpus"), CORPORA, key=ui.key(PAGE, "corpus"), format_func=TITLES.get)
+col_n.number_input(ui.t("search.n"), min_value=20, max_value=MOST, step=100, key=ui.key(PAGE, "n"))
+col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=50, key=ui.key(PAGE, "topn"))
+st.text_input(ui.t("search.query"), key=ui.key(PAGE, "q"), max_chars=ui.milvus_store.MAX_QUERY_CHARS)
+sample_id = st.session_state[ui.key(PAGE, "corpus")]
+limit = int(st.session_state[ui.key(PAGE, "n")])
+query = st.session_state[ui.key(PAGE, "q")]
+topn = int(st.session_state[ui.key(PAGE, "topn")])
+sample = ui.corpus.get_sample(sample_id)
+if spec.language in ("zh", "en") and spec.language != sample.language:
+    st.warning(ui.t("search.language_mismatch", model=ui.md(spec.id), corpus=ui.md(sample.title)), icon=":material/translate:")
+
+with ui.guard():
+    store = ui.milvus()
+    st.caption(ui.t("search.backend", backend=ui.md(store.target.label)))
+    if ui.milvus_store.local_corpus(sample_id) is None:
+        st.info(ui.t("search.not_here", corpus=ui.md(sample.title)))
+        if st.button(ui.t("search.fetch"), icon=":material/download:"):
+            ui.corpus.fetch_sample(sample_id, progress=ui.progress_bar(ui.t("search.fetching")))
+            st.rerun()
+        ui.sync_url(PAGE, PARAMS)
+        st.stop()
+    name = ui.milvus_store.collection_name(spec.id, f"{sample_id}:{limit}")
+    indexed = ui.milvus_store.count(store, name)
+    col_state, col_button = st.columns([3, 1])
+    state = col_state.empty()
+    if indexed:
+        state.success(ui.t("search.indexed", n=indexed, corpus=ui.md(sample.title), model=ui.md(spec.id)), icon=":material/check_circle:")
+    else:
+        state.info(ui.t("search.not_indexed", corpus=ui.md(sample.title), model=ui.md(spec.id)))
+    # A share link with a query indexes on arrival, so the link alone reproduces the view.
+    if col_button.button(ui.t("search.reindex" if indexed else "search.index"), icon=":material/database:") or (
+        not indexed and arrived_with_query and query.strip()
+    ):
+        encode = ui.milvus_store.sentence_encoder(ui.sentence_encoder(spec.id))
+        sentences = ui.milvus_store.corpus_sentences(sample_id, limit=limit)
+        started = time.perf_counter()
+        slot = st.empty()
+        with slot.container():
+            indexed = ui.milvus_store.index_sentences(
+                store, name, sentences, encode, progress=ui.progress_bar(ui.t("search.encoding"))
+            )
+        slot.empty()
+        state.success(ui.t("search.indexed_now", n=indexed, seconds=time.perf_counter() - started), icon=":material/check_circle:")
+
+    if indexed and query.strip():
+        encode = ui.milvus_store.sentence_encoder(ui.sentence_encoder(spec.id))
+        started = time.perf_counter()
+        hits = ui.milvus_store.search_text(store, name, query, encode, topn=topn)
+        took = (time.perf_counter() - started) * 1000
+        st.subheader(ui.t("search.results", query=ui.md(query)))
+        st.caption(ui.t("search.took", ms=took, n=indexed))
+        if hits:
+            st.success(ui.t("search.best", score=hits[0].score, sentence=ui.md(hits[0].text)), icon=":material/format_quote:")
+        table = pd.DataFrame({
+            "#": range(1, len(hits) + 1),
+            ui.t("search.sentence"): [hit.text for hit in hits],
+            ui.t("search.score"): [hit.score for hit in hits],
+        })
+        st.dataframe(
+            table, hide_index=True, width="stretch",
+            column_config={ui.t("search.score"): st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)},
+        )
+        chart = px.bar(
+            x=[hit.score for hit in hits][::-1], y=[f"#{i}" for i in range(len(hits), 0, -1)], orientation="h",
+            hover_name=[ui.plot_text(hit.text[:120]) for hit in hits][::-1],
+            labels={"x": ui.t("search.score"), "y": ""}, height=max(200, 40 * len(hits)),
+        )
+        chart.update_layout(margin=dict(l=10, r=10, t=10, b=10))
+        st.plotly_chart(chart, width="stretch")
+    elif indexed:
+        st.info(ui.t("search.type_query"))
+
+with st.expander(ui.t("search.about")):
+    st.markdown(ui.t("search.about_text"))
+
+ui.sync_url(PAGE, PARAMS)

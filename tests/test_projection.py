@@ -1,0 +1,386 @@
+"""Projection backend: PCA, UMAP and t-SNE on the real minilm-static vectors, checked against
+scikit-learn where it computes the same thing; small-set guards; word selection; exports; CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.decomposition import PCA
+from sklearn.manifold import trustworthiness
+from sklearn.neighbors import NearestNeighbors
+
+from embedlab import projection as P
+from embedlab import share, static
+from embedlab.cli import main
+from embedlab.errors import InvalidInputError, OutOfVocabularyError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GROUPS = [
+    ["hamlet", "macbeth", "dracula", "frankenstein"],
+    ["apple", "banana", "orange", "pear"],
+    ["thames", "nile", "danube", "mississippi"],
+]
+FLAT = [word for group in GROUPS for word in group]
+
+
+@pytest.fixture(scope="module")
+def words60(minilm_static):
+    """About 60 real words: the groups plus each word's five nearest neighbours (gensim)."""
+    selection = P.select_words(minilm_static, GROUPS, expand=5)
+    assert len(selection) >= 50
+    return selection
+
+
+def vectors_of(model, words):
+    return np.array(model.kv.vectors[[model.kv.key_to_index[w] for w in words]])
+
+
+# ------------------------------------------------------------------ PCA, quality, neighbours
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_pca_equals_scikit_learn_up_to_sign(minilm_static, words60, dims):
+    ours = P.project_words(minilm_static, words60, method="pca", dims=dims, seed=0).projection
+    vectors = vectors_of(minilm_static, words60.words)
+    reference = PCA(n_components=dims, svd_solver="full").fit(vectors)
+    expected = reference.transform(vectors)
+    for axis in range(dims):
+        sign = np.sign(ours.coordinates[:, axis] @ expected[:, axis])
+        np.testing.assert_allclose(sign * ours.coordinates[:, axis], expected[:, axis], atol=1e-4)
+    np.testing.assert_allclose(ours.explained_variance, reference.explained_variance_ratio_, rtol=1e-4)
+
+
+@pytest.mark.parametrize("method", ["pca", "umap"])
+def test_trustworthiness_equals_scikit_learn(minilm_static, words60, method):
+    found = P.project_words(minilm_static, words60, method=method, dims=2, seed=0).projection
+    vectors = vectors_of(minilm_static, words60.words)
+    expected = trustworthiness(vectors, found.coordinates, n_neighbors=5, metric="cosine")
+    assert found.quality.rows == len(words60) and found.quality.k == 5
+    assert found.trustworthiness == pytest.approx(expected, abs=1e-9)
+
+
+def test_knn_preservation_matches_a_direct_count(minilm_static, words60):
+    found = P.project_words(minilm_static, words60, method="umap", dims=2, seed=0).projection
+    vectors = vectors_of(minilm_static, words60.words)
+    original = NearestNeighbors(n_neighbors=5, metric="cosine", algorithm="brute").fit(vectors).kneighbors(return_distance=False)
+    shown = NearestNeighbors(n_neighbors=5).fit(found.coordinates).kneighbors(return_distance=False)
+    expected = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(original, shown)])
+    assert found.knn_preservation == pytest.approx(expected)
+
+
+def test_sampled_quality_estimates_the_exact_score(minilm_static):
+    vectors = np.array(minilm_static.kv.vectors[3000:6000])
+    coordinates = PCA(n_components=2).fit_transform(vectors)
+    exact = P.quality(vectors, coordinates, rows=None)
+    sampled = P.quality(vectors, coordinates, rows=600, seed=1)
+    assert exact.rows == 3000 and sampled.rows == 600
+    assert sampled.trustworthiness == pytest.approx(exact.trustworthiness, abs=0.02)
+    assert sampled.knn_preservation == pytest.approx(exact.knn_preservation, abs=0.03)
+
+
+def test_nearest_points_equal_brute_force_cosine(minilm_static):
+    vectors = np.array(minilm_static.kv.vectors[5000:5400])
+    indices, similarities = P.nearest_points(vectors, 6)
+    distances, expected = NearestNeighbors(n_neighbors=6, metric="cosine", algorithm="brute").fit(vectors).kneighbors()
+    assert (indices[:, 0] == np.arange(400)).all() and (similarities[:, 0] == 1).all()
+    np.testing.assert_allclose(1 - similarities[:, 1:], distances, atol=1e-5)
+    assert np.mean(indices[:, 1:] == expected) > 0.99  # the rest are near-ties in float32
+
+
+def test_hover_neighbours_are_the_nearest_drawn_words(minilm_static):
+    result = P.project_words(minilm_static, P.select_words(minilm_static, GROUPS), method="pca")
+    apple = result.selection.words.index("apple")
+    vectors = vectors_of(minilm_static, result.selection.words)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = unit @ unit[apple]
+    sims[apple] = -np.inf
+    expected = [result.selection.words[i] for i in np.argsort(-sims)[: P.HOVER_NEIGHBORS]]
+    assert [n.word for n in result.neighbors_of(apple)] == expected
+    assert result.neighbors_of(apple)[0].score == pytest.approx(float(np.max(sims)), abs=1e-5)
+
+
+# ------------------------------------------------------------------ seeded reproducibility
+
+
+@pytest.mark.parametrize("method", ["umap", "tsne"])
+@pytest.mark.parametrize("dims", [2, 3])
+def test_seeded_projection_is_reproducible(minilm_static, words60, method, dims):
+    first = P.project_words(minilm_static, words60, method=method, dims=dims, seed=7).projection
+    again = P.project_words(minilm_static, words60, method=method, dims=dims, seed=7).projection
+    assert first.coordinates.shape == (len(words60), dims)
+    np.testing.assert_array_equal(first.coordinates, again.coordinates)
+    assert not first.coordinates.flags.writeable
+    if method == "umap":  # t-SNE starts from PCA, so its seed changes nothing here
+        other = P.project_words(minilm_static, words60, method=method, dims=dims, seed=8).projection
+        assert not np.allclose(first.coordinates, other.coordinates)
+
+
+def test_umap_keeps_the_groups_apart(minilm_static):
+    result = P.project_words(minilm_static, P.select_words(minilm_static, GROUPS, expand=3), method="umap", seed=0)
+    points = result.projection.coordinates
+    groups = np.array(result.selection.groups)
+    inside = np.mean([np.linalg.norm(points[groups == g] - points[groups == g].mean(0), axis=1).mean() for g in set(groups)])
+    centres = [points[groups == g].mean(0) for g in set(groups)]
+    between = np.mean([np.linalg.norm(a - b) for i, a in enumerate(centres) for b in centres[i + 1:]])
+    assert between > 2 * inside
+    assert result.projection.trustworthiness > 0.8
+
+
+# ------------------------------------------------------------------ small sets and bad input
+
+
+def test_five_words_clip_perplexity_and_n_neighbors_with_notes(minilm_static):
+    five = P.select_words(minilm_static, ["apple", "banana", "pear", "thames", "nile"])
+    umap = P.project_words(minilm_static, five, method="umap", dims=2, seed=0, n_neighbors=15).projection
+    tsne = P.project_words(minilm_static, five, method="tsne", dims=3, seed=0, perplexity=30).projection
+    assert umap.parameters["n_neighbors"] == 4
+    assert tsne.parameters["perplexity"] == pytest.approx(4 / 3)
+    assert ("n_neighbors_clipped", {"asked": 15, "used": 4, "n": 5}) in [(n.code, dict(n.values)) for n in umap.notes]
+    assert "perplexity_clipped" in [n.code for n in tsne.notes]
+    assert umap.quality.k == 2 and "quality_k_clipped" in [n.code for n in umap.notes]
+    assert "lowered from 15 to 4" in str(umap.notes[0])
+    for found in (umap, tsne):
+        assert np.isfinite(found.coordinates).all()
+
+
+@pytest.mark.parametrize("count, dims", [(3, 2), (4, 3)])
+def test_umap_on_dims_plus_one_points_starts_from_seeded_random_positions(minilm_static, count, dims):
+    chosen = P.select_words(minilm_static, FLAT[4:4 + count])
+    found = P.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
+    again = P.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
+    assert "spectral_fallback" in [n.code for n in found.notes]
+    assert np.isfinite(found.coordinates).all()
+    np.testing.assert_array_equal(found.coordinates, again.coordinates)
+
+
+def test_large_enough_sets_are_not_clipped(minilm_static, words60):
+    found = P.project_words(minilm_static, words60, method="umap", n_neighbors=15, seed=0).projection
+    assert found.parameters == {"n_neighbors": 15, "min_dist": 0.1} and found.notes == ()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"method": "mds"}, "Unknown method"),
+    ({"dims": 4}, "Unknown dims"),
+    ({"seed": -1}, "seed"),
+    ({"seed": 1.5}, "seed"),
+    ({"n_neighbors": 1}, "n_neighbors"),
+    ({"min_dist": 2.0}, "min_dist"),
+    ({"perplexity": float("nan")}, "perplexity"),
+])
+def test_bad_parameters_are_named(minilm_static, kwargs, message):
+    vectors = vectors_of(minilm_static, FLAT)
+    with pytest.raises(InvalidInputError, match=message):
+        P.project(vectors, **kwargs)
+
+
+def test_too_few_points_zero_and_nan_vectors_are_refused(minilm_static):
+    vectors = vectors_of(minilm_static, FLAT[:3])
+    with pytest.raises(InvalidInputError, match="at least 4 points"):
+        P.project(vectors, dims=3)
+    with pytest.raises(InvalidInputError, match="zero vectors"):
+        P.project(np.vstack([vectors, np.zeros(vectors.shape[1])]))
+    broken = vectors.copy()
+    broken[1, 2] = np.nan
+    with pytest.raises(InvalidInputError, match="NaN"):
+        P.project(broken)
+
+
+def test_too_many_points_are_refused():
+    with pytest.raises(InvalidInputError, match="at most 50,000"):
+        P.project(np.ones((P.MAX_POINTS + 1, 2), dtype=np.float32))
+
+
+# ------------------------------------------------------------------ choosing words
+
+
+def test_unknown_words_raise_naming_every_one_with_suggestions(minilm_static):
+    with pytest.raises(OutOfVocabularyError) as caught:
+        P.select_words(minilm_static, [["apple", "bananna"], ["thames", "nilee"]])
+    assert list(caught.value.missing) == ["bananna", "nilee"]
+    assert "banana" in caught.value.missing["bananna"]
+
+
+def test_skipping_unknown_words_says_which(minilm_static):
+    chosen = P.select_words(minilm_static, [["apple", "bananna", "pear"], ["thames", "nilee"]], skip_missing=True)
+    assert chosen.words == ("apple", "pear", "thames")
+    assert chosen.groups == ("apple", "apple", "thames")
+    assert chosen.skipped == ("bananna", "nilee")
+    assert "bananna, nilee" in str(chosen.notes[0])
+
+
+def test_skipping_never_hides_malformed_words(minilm_static):
+    with pytest.raises(InvalidInputError, match="too long"):
+        P.select_words(minilm_static, [["apple", "x" * 500]], skip_missing=True)
+    with pytest.raises(InvalidInputError, match="None of these words"):
+        P.select_words(minilm_static, [["qqqzzz", "zzzqqq"]], skip_missing=True)
+
+
+def test_expand_adds_gensim_neighbours_to_each_group(minilm_static):
+    chosen = P.select_words(minilm_static, [["king"], ["apple"]], expand=3)
+    expected_king = [n.word for n in static.neighbors(minilm_static, "king", topn=3)]
+    assert chosen.words[:2] == ("king", "apple")
+    added = {w: (g, o) for w, g, o in zip(chosen.words, chosen.groups, chosen.origins) if o}
+    for word in expected_king:
+        assert added[word] == ("king", "king")
+
+
+def test_a_word_typed_twice_is_drawn_once_in_its_first_group(minilm_static):
+    chosen = P.select_words(minilm_static, [["apple", "pear"], ["apple", "nile"], ["pear"]])
+    assert chosen.words == ("apple", "pear", "nile")
+    assert chosen.groups == ("apple", "apple", "nile")
+    assert [n.code for n in chosen.notes] == ["duplicates"]
+
+
+def test_frequent_words_are_the_first_of_the_vocabulary(minilm_static):
+    chosen = P.frequent_words(minilm_static, 500)
+    assert chosen.words == tuple(minilm_static.kv.index_to_key[:500])
+    with pytest.raises(InvalidInputError):
+        P.frequent_words(minilm_static, P.MAX_POINTS + 1)
+
+
+def test_progress_reports_stages_up_to_done(minilm_static):
+    seen = []
+    chosen = P.frequent_words(minilm_static, 300)
+    P.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append((f, stage)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    stages = list(dict.fromkeys(stage for _, stage in seen))
+    assert stages == ["neighbors", "umap", "quality", "done"]
+    assert any(0.3 < f < 0.9 for f, stage in seen if stage == "umap")  # epochs are reported as they run
+
+
+# ------------------------------------------------------------------ cache
+
+
+def test_cache_returns_the_same_result_for_the_same_inputs(minilm_static):
+    cache = P.ResultCache(max_entries=2)
+    chosen = P.select_words(minilm_static, GROUPS)
+    first = P.project_words(minilm_static, chosen, method="pca", cache=cache)
+    assert P.project_words(minilm_static, chosen, method="pca", cache=cache) is first
+    other_seed = P.project_words(minilm_static, chosen, method="pca", seed=1, cache=cache)
+    assert other_seed is not first
+    P.project_words(minilm_static, chosen, method="pca", dims=3, cache=cache)
+    assert len(cache) == 2  # bounded: the least recently used went
+    assert P.project_words(minilm_static, chosen, method="pca", cache=cache) is not first
+
+
+# ------------------------------------------------------------------ exports
+
+
+def test_csv_has_word_group_and_coordinates(minilm_static):
+    chosen = P.select_words(minilm_static, GROUPS)
+    result = P.project_words(minilm_static, chosen, method="pca", dims=3)
+    rows = list(csv.reader(io.StringIO(P.to_csv(result))))
+    assert rows[0] == ["word", "group", "x", "y", "z"]
+    assert [r[0] for r in rows[1:]] == list(chosen.words)
+    np.testing.assert_allclose(np.array([r[2:] for r in rows[1:]], dtype=float), result.projection.coordinates, rtol=1e-5, atol=1e-6)
+
+
+def test_csv_quotes_words_with_commas(minilm_static):
+    result = P.project_words(minilm_static, P.select_words(minilm_static, GROUPS), method="pca")
+    tricky = P.WordProjection(result.model_id, P.Selection(
+        ('a,"b"',) + result.selection.words[1:], result.selection.groups, result.selection.origins), result.projection)
+    rows = list(csv.reader(io.StringIO(P.to_csv(tricky))))
+    assert rows[1][0] == 'a,"b"' and len(rows[1]) == 4
+
+
+def test_projector_tsv_files(minilm_static):
+    chosen = P.select_words(minilm_static, GROUPS)
+    vectors = np.loadtxt(io.StringIO(P.projector_vectors(minilm_static, chosen)), delimiter="\t")
+    np.testing.assert_allclose(vectors, vectors_of(minilm_static, chosen.words), rtol=1e-5, atol=1e-7)
+    metadata = P.projector_metadata(chosen).splitlines()
+    assert metadata[0] == "word\tgroup" and len(metadata) == len(chosen) + 1
+    assert metadata[1] == "hamlet\thamlet"
+    odd = P.Selection(("tab\there", "new\nline"), ("g", "g"), ("", ""))
+    assert P.projector_metadata(odd).splitlines()[1:] == ["tab here\tg", "new line\tg"]
+
+
+# ------------------------------------------------------------------ share-link decoders
+
+
+def test_groups_decoder_round_trips():
+    assert share.parse_groups("a,b,c|d,e| |f，g", "groups") == [["a", "b", "c"], ["d", "e"], ["f", "g"]]
+    assert share.parse_groups("苹果、香蕉\n长江,黄河", "groups") == [["苹果", "香蕉"], ["长江", "黄河"]]
+    assert share.join_groups([["a", "b"], ["c"]]) == "a,b|c"
+    with pytest.raises(InvalidInputError, match="at most 200"):
+        share.parse_groups("|".join(",".join(f"w{i}x{j}" for j in range(50)) for i in range(5)), "groups")
+
+
+@pytest.mark.parametrize("raw", ["abc", "nan", "inf", "5", "-0.1"])
+def test_float_decoder_rejects_bad_values(raw):
+    with pytest.raises(InvalidInputError, match="min_dist"):
+        share.parse_float(raw, "min_dist", low=0.0, high=1.0)
+
+
+# ------------------------------------------------------------------ warm-up and numba cache
+
+
+def test_numba_cache_folder_is_configured_before_umap_loads(tmp_path):
+    code = (
+        "import os; os.environ.pop('NUMBA_CACHE_DIR', None); os.environ['HOME'] = os.environ['TEST_HOME'];"
+        "from embedlab import projection; print(projection.configure_numba_cache());"
+        "import numba; print(numba.config.CACHE_DIR)"
+    )
+    env = dict(os.environ, TEST_HOME=str(tmp_path), PYTHONPATH=str(PROJECT_ROOT))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(tmp_path / ".cache" / "embedlab" / "numba")] * 2
+
+
+def test_warm_up_runs_once(minilm_static):
+    seconds = P.warm_up()
+    assert seconds > 0 and P.warm_up() == seconds
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def test_cli_writes_the_csv_the_backend_computes(minilm_static, tmp_path, capsys):
+    out = tmp_path / "coords.csv"
+    code = main(["project", "--model", "minilm-static", "--groups", "apple,banana,pear|thames,nile,danube",
+                 "--method", "pca", "--dims", "3", "--seed", "0", "--out", str(out)])
+    assert code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["word", "group", "x", "y", "z"]
+    expected = P.project_words(minilm_static, P.select_words(minilm_static, [["apple", "banana", "pear"], ["thames", "nile", "danube"]]), method="pca", dims=3)
+    assert [(r["word"], r["group"]) for r in rows] == list(zip(expected.selection.words, expected.selection.groups))
+    np.testing.assert_allclose([[float(r[a]) for a in "xyz"] for r in rows], expected.projection.coordinates, rtol=1e-5, atol=1e-6)
+    assert "trustworthiness" in capsys.readouterr().out
+
+
+def test_cli_words_json_and_projector_files(tmp_path, capsys):
+    code = main(["project", "--words", "apple,banana,pear,thames,nile", "--method", "umap", "--seed", "3",
+                 "--projector", str(tmp_path), "--json"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["parameters"]["n_neighbors"] == 4 and len(result["points"]) == 5
+    assert set(result["points"][0]) == {"word", "group", "origin", "x", "y"}
+    assert (tmp_path / "vectors.tsv").is_file() and (tmp_path / "metadata.tsv").read_text().startswith("word\tgroup\n")
+
+
+def test_cli_out_of_vocabulary_exits_2(capsys):
+    assert main(["project", "--words", "apple,bananna,pear"]) == 2
+    assert "bananna" in capsys.readouterr().err
+
+
+def test_cli_prints_csv_without_out(capsys):
+    assert main(["project", "--words", "apple,banana,pear,nile", "--method", "tsne", "--seed", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "word,group,x,y" and len(lines) == 5
+
+
+@pytest.mark.slow
+def test_the_whole_vocabulary_projects_with_progress(minilm_static):
+    chosen = P.frequent_words(minilm_static, P.MAX_POINTS)  # every one of its ~22.6k words
+    seen = []
+    found = P.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append(stage)).projection
+    assert len(chosen) == minilm_static.vocab_size and np.isfinite(found.coordinates).all()
+    assert found.quality.rows == P.QUALITY_ROWS and "quality_sampled" in [n.code for n in found.notes]
+    assert seen.count("neighbors") > 3 and seen.count("umap") > 5  # the bar moves during the long stages
