@@ -277,6 +277,16 @@ def static_model(page: str) -> static.StaticModel | None:
     return None
 
 
+def page_static_model(page: str, model: Param) -> static.StaticModel:
+    """Bind ``model=`` from the URL, pick and load the page's static model; stop the page without one."""
+    show_problems(bind(page, [model]))
+    loaded = static_model(page)
+    if loaded is None:
+        sync_url(page, [model])
+        st.stop()
+    return loaded
+
+
 def contextual_param() -> Param:
     """``model=`` for the contextual pages; a Chinese model first when the UI speaks Chinese."""
     import dataclasses

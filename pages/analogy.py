@@ -13,11 +13,7 @@ PAGE = "analogy"
 MODEL = ui.model_param("static")
 
 ui.start_page("analogy.title")
-ui.show_problems(ui.bind(PAGE, [MODEL]))
-model = ui.static_model(PAGE)
-if model is None:
-    ui.sync_url(PAGE, [MODEL])
-    st.stop()
+model = ui.page_static_model(PAGE, MODEL)
 
 default = ui.presets.first_preset(PAGE, model.language).params
 PARAMS = [

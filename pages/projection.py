@@ -17,11 +17,7 @@ MAX_LABELS = 1_000  # beyond this, labels hide the picture; hover still names ev
 WEBGL_FROM = 2_000  # Plotly's SVG scatter slows down past a few thousand points
 
 ui.start_page("projection.title")
-ui.show_problems(ui.bind(PAGE, [MODEL]))
-model = ui.static_model(PAGE)
-if model is None:
-    ui.sync_url(PAGE, [MODEL])
-    st.stop()
+model = ui.page_static_model(PAGE, MODEL)
 
 default = ui.presets.first_preset(PAGE, model.language).params
 PARAMS = [
