@@ -14,6 +14,9 @@ Where the data lives (see :func:`target`): a Milvus Lite file ``<models_dir>/.ca
 default; a Milvus server or cluster when the config file has ``[milvus] uri = "http://host:19530"``
 (and ``token = "user:password"``), or when ``EMBEDLAB_MILVUS_URI`` / ``EMBEDLAB_MILVUS_TOKEN`` are set.
 
+Milvus Lite serves one process per file: several app server processes need a Milvus server (or a
+Lite file each, via ``EMBEDLAB_MILVUS_URI``).
+
 When Milvus pays off: Milvus Lite answers one query in about 55-60 ms on 188k x 300 vectors with an
 index, where numpy/gensim need 5 ms for the exact answer; it is no interactive default for word
 neighbours. A Milvus server pays off when the collection no longer fits one process's memory

@@ -20,6 +20,22 @@ def models_dir() -> Path:
     return folder
 
 
+@pytest.fixture(scope="module", autouse=True)
+def own_milvus_lite_file(tmp_path_factory):
+    """AppTests run in this process, the browser tests in a server process: Milvus Lite serves one
+    process per file, so this process gets its own (patched here, not through the environment,
+    which the server process would inherit)."""
+    from embedlab import milvus_store, ui
+
+    own = milvus_store.Target(str(tmp_path_factory.mktemp("milvus-apptest") / "milvus.db"))
+    original = milvus_store.target
+    milvus_store.target = lambda settings=None: own
+    ui.milvus.clear()
+    yield
+    milvus_store.target = original
+    ui.milvus.clear()
+
+
 @pytest.fixture(autouse=True)
 def leave_no_models_behind():
     """Other tests share the session's models folder and pick models from it: remove what we add."""
