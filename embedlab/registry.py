@@ -198,11 +198,19 @@ def all_specs(settings: Settings | None = None) -> dict[str, ModelSpec]:
     for spec in _builtin_specs() + _config_specs(settings) + _folder_specs(settings):
         specs.setdefault(spec.id, spec)
     for model_id, meta in SEED_MODELS.items():
-        if model_id not in specs:
-            specs[model_id] = ModelSpec(
-                model_id, meta["kinds"], meta["language"], model_id, meta["description"],
-                _contextual_loader(model_id, model_id), available=_in_hub_cache(model_id), how_to_get=meta["how_to_get"],
-            )
+        if model_id in specs:
+            continue
+        # The models page downloads a hub id into <models_dir>/<owner>--<name>: list it under the seed id.
+        folder = settings.models_dir / model_id.replace("/", "--")
+        downloaded = (folder / "config.json").is_file()
+        if downloaded:
+            specs.pop(folder.name, None)
+        source = str(folder) if downloaded else model_id
+        specs[model_id] = ModelSpec(
+            model_id, meta["kinds"], meta["language"], source, meta["description"],
+            _contextual_loader(source, model_id), available=downloaded or _in_hub_cache(model_id),
+            how_to_get=meta["how_to_get"],
+        )
     return specs
 
 

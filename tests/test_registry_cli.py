@@ -137,3 +137,15 @@ def test_config_limits_override_and_unknown_limit(tmp_path, monkeypatch):
     config.write_text("[embedlab.limits]\nupload_gb = 5\n", encoding="utf-8")
     with pytest.raises(InvalidInputError, match="Unknown limits"):
         load_settings()
+
+
+def test_downloaded_seed_model_is_listed_under_its_hub_id(tmp_path, monkeypatch):
+    from tiny_checkpoints import build_tiny_xlmr_bge_m3
+
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(tmp_path))
+    assert not registry.get_spec("BAAI/bge-m3").available
+    build_tiny_xlmr_bge_m3(tmp_path / "BAAI--bge-m3")
+    spec = registry.get_spec("BAAI/bge-m3")
+    assert spec.available and spec.source == str(tmp_path / "BAAI--bge-m3")
+    assert "BAAI--bge-m3" not in registry.all_specs()
+    assert registry.load_model("BAAI/bge-m3", kind="sentence") is not None
