@@ -6,6 +6,7 @@ for the whole session (set before anything imports embedlab).
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="embedlab-tests-"))
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
 os.environ["EMBEDLAB_MODELS_DIR"] = str(_SESSION_HOME / "models")
 os.environ["EMBEDLAB_CONFIG"] = str(_SESSION_HOME / "embedlab.toml")
 os.environ["EMBEDLAB_CACHE_DIR"] = str(_SESSION_HOME / "cache")  # segmentation cache, sample downloads
