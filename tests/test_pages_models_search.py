@@ -91,6 +91,9 @@ def test_models_page_lists_models_and_seeds():
 
 
 def test_models_page_loads_adds_and_deletes(clickable):
+    from embedlab import ui
+
+    ui.model_pool.clear()  # earlier tests in this process may have loaded minilm-static already
     write_vectors("sgns.page-test.word", ["诸葛亮", "刘备", "关羽", "曹操"])
     at = app_test("pages/models.py", model="minilm-static", lang="en")
     at = at.button(key="models.load").click().run()
