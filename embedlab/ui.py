@@ -277,14 +277,18 @@ def static_model(page: str) -> static.StaticModel | None:
     return None
 
 
-def page_static_model(page: str, model: Param) -> static.StaticModel:
-    """Bind ``model=`` from the URL, pick and load the page's static model; stop the page without one."""
+def _page_model(page: str, model: Param, pick: Callable[[str], Any]) -> Any:
+    """Bind ``model=`` from the URL, pick and load the page's model; stop the page without one."""
     show_problems(bind(page, [model]))
-    loaded = static_model(page)
+    loaded = pick(page)
     if loaded is None:
         sync_url(page, [model])
         st.stop()
     return loaded
+
+
+def page_static_model(page: str, model: Param) -> static.StaticModel:
+    return _page_model(page, model, static_model)
 
 
 def contextual_param() -> Param:
@@ -307,6 +311,10 @@ def contextual_model(page: str) -> contextual.ContextualModel | None:
     with guard():
         return contextual.as_contextual(load(spec.id))
     return None
+
+
+def page_contextual_model(page: str, model: Param) -> contextual.ContextualModel:
+    return _page_model(page, model, contextual_model)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

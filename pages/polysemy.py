@@ -15,11 +15,7 @@ NO_STATIC = "-"
 MODEL = ui.contextual_param()
 
 ui.start_page("polysemy.title")
-ui.show_problems(ui.bind(PAGE, [MODEL]))
-model = ui.contextual_model(PAGE)
-if model is None:
-    ui.sync_url(PAGE, [MODEL])
-    st.stop()
+model = ui.page_contextual_model(PAGE, MODEL)
 
 spec = ui.registry.get_spec(st.session_state[ui.key(PAGE, "model")])
 language = spec.language if spec.language in ("zh", "en") else ui.lang()

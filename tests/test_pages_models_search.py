@@ -60,18 +60,6 @@ def write_vectors(name: str, words: list[str]) -> Path:
     return path
 
 
-@pytest.fixture()
-def clickable(monkeypatch):
-    """Let AppTest clicks through: AppTest resets Streamlit's pages-folder flag on every run, so
-    ui.start_page's one-time rerun (meant for a fresh server's first deep link) would swallow the
-    click. Here the page only shows its title, which is all start_page does after that rerun."""
-    import streamlit as st
-
-    from embedlab import ui
-
-    monkeypatch.setattr(ui, "start_page", lambda title_key: st.title(ui.t(title_key)))
-
-
 def messages(elements) -> str:
     """Shown texts without the markdown escapes that keep user text literal."""
     return " ".join(e.value.replace("\\", "") for e in elements)
@@ -90,7 +78,7 @@ def test_models_page_lists_models_and_seeds():
     assert any("Baidu Netdisk" in caption.value for caption in at.caption)  # how to get sgns.literature.word
 
 
-def test_models_page_loads_adds_and_deletes(clickable):
+def test_models_page_loads_adds_and_deletes():
     from embedlab import ui
 
     ui.model_pool.clear()  # earlier tests in this process may have loaded minilm-static already
@@ -116,7 +104,7 @@ def test_models_page_loads_adds_and_deletes(clickable):
     assert not (models_dir() / "sgns.page-test.word").exists()
 
 
-def test_models_page_refuses_files_outside_the_folder(tmp_path, clickable):
+def test_models_page_refuses_files_outside_the_folder(tmp_path):
     at = app_test("pages/models.py", lang="en")
     at.text_input(key="models.local_name").input(str(tmp_path / "x.txt"))
     at = at.button(key="models.add_local").click().run()
@@ -160,7 +148,7 @@ def test_browser_models_and_search(app_url, browser_page, lang):
     browser_page.screenshot(path=str(SCREENSHOTS / f"search-{lang}.png"), full_page=True)
 
 
-def test_index_built_on_the_models_page_makes_the_explorer_approximate(clickable, monkeypatch):
+def test_index_built_on_the_models_page_makes_the_explorer_approximate(monkeypatch):
     from embedlab import ann
 
     write_vectors("sgns.ann-test.word", [f"w{i}" for i in range(300)])
@@ -178,7 +166,7 @@ def test_index_built_on_the_models_page_makes_the_explorer_approximate(clickable
     assert len(explorer.dataframe[0].value) == 5
 
 
-def test_models_page_downloads_from_a_url(clickable, tmp_path):
+def test_models_page_downloads_from_a_url(tmp_path):
     import functools
     import hashlib
     import http.server
