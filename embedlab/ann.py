@@ -42,6 +42,9 @@ DEFAULT_M = 32
 DEFAULT_EF_CONSTRUCTION = 200
 DEFAULT_EF_SEARCH = 256
 BUILD_BATCH = 10_000
+RERANK_EXTRA = 40
+"""Extra candidates fetched from the graph and re-scored exactly: near-ties at the 10th place are
+common among real vectors, and the graph's float order can differ from gensim's."""
 
 
 def _faiss():
@@ -200,13 +203,14 @@ def approximate_neighbors(model: StaticModel, word: str, index: HnswIndex, *, to
     kv = model.kv
     own = kv.key_to_index[word]
     query = kv.get_mean_vector([word], pre_normalize=True, post_normalize=True)
-    _, ids = index.search(query, topn + 1, ef=ef)
-    candidates = np.array([i for i in ids[0] if i >= 0 and i != own][:topn], dtype=np.int64)
+    fetch = topn + 1 + RERANK_EXTRA
+    _, ids = index.search(query, fetch, ef=ef)
+    candidates = np.array(sorted({int(i) for i in ids[0] if i >= 0 and i != own}), dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):  # a zero vector scores NaN, as in gensim
         scores = (np.asarray(kv.vectors[candidates], dtype=np.float32) @ query) / np.asarray(kv.norms[candidates])
-    order = np.argsort(-scores, kind="stable")
+    order = np.argsort(-scores, kind="stable")[:topn]  # stable: equal scores keep id order
     results = tuple(Scored(kv.index_to_key[candidates[i]], float(scores[i])) for i in order)
-    return SearchResult(word, results, True, f"approximate: HNSW M={index.m} ef={max(ef, topn + 1)}")
+    return SearchResult(word, results, True, f"approximate: HNSW M={index.m} ef={max(ef, fetch)}")
 
 
 def search(model: StaticModel, word: str, *, topn: int = 10, metric: str = "cosine", index: HnswIndex | None = None,

@@ -49,16 +49,17 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Limits:
     """Caps on work one request may ask for; tighter in hosted mode (``[embedlab.limits]`` overrides)."""
 
-    upload_mb: int = 200
-    projection_points: int = 50_000
-    training_chars: int = 50_000_000
-    batch_sentences: int = 1_000
+    upload_mb: int = 200  # one uploaded file (vectors, corpus, test set)
+    projection_points: int = 50_000  # points in one projection
+    training_chars: int = 50_000_000  # characters of one training corpus
+    batch_sentences: int = 20_000  # sentences encoded for one request (semantic-search index)
+    training_jobs: int = 2  # trainings running at once on the whole server
     download_hosts: tuple[str, ...] = ()  # empty: any host (local use); hosted mode allows only these
 
     @classmethod
     def for_mode(cls, hosted: bool, overrides: dict | None = None) -> "Limits":
         base = cls(
-            upload_mb=20, projection_points=5_000, training_chars=2_000_000, batch_sentences=100,
+            upload_mb=20, projection_points=5_000, training_chars=2_000_000, batch_sentences=2_000, training_jobs=1,
             download_hosts=("huggingface.co", "github.com", "objects.githubusercontent.com"),
         ) if hosted else cls()
         overrides = dict(overrides or {})
@@ -67,6 +68,9 @@ class Limits:
         unknown = set(overrides) - set(cls.__dataclass_fields__)
         if unknown:
             raise InvalidInputError(f"Unknown limits: {sorted(unknown)}. Must be among: {sorted(cls.__dataclass_fields__)}.")
+        for name, value in overrides.items():
+            if name != "download_hosts":
+                overrides[name] = _positive_int(value, f"limits.{name}")
         return replace(base, **overrides)
 
 

@@ -305,14 +305,18 @@ def download_hub(repo_id: str, *, models_dir: Path | None = None, progress: Prog
     Raises
     ------
     InvalidInputError
-        For a malformed id.
+        For a malformed id, or a hub host not in a hosted server's ``download_hosts``.
     DownloadError
         When the hub cannot be reached (offline mode, no network) or the id does not exist.
     """
     repo_id = repo_id.strip()
     if not _HUB_ID.match(repo_id) or ".." in repo_id:
         raise InvalidInputError(f"Not a hub id: {repo_id[:100]!r}. It looks like 'owner/name', e.g. 'BAAI/bge-m3'.")
-    folder = (models_dir or load_settings().models_dir) / hub_folder_name(repo_id)
+    settings = load_settings()
+    # The hub is one more download host: a hosted server's allowlist decides about it too.
+    check_url(f"{os.environ.get('HF_ENDPOINT', 'https://huggingface.co').rstrip('/')}/{repo_id}",
+              allowed_hosts=settings.limits.download_hosts)
+    folder = (models_dir or settings.models_dir) / hub_folder_name(repo_id)
     manual = (
         f"On a machine with internet: `huggingface-cli download {repo_id} --local-dir {hub_folder_name(repo_id)}`, "
         f"then copy that folder into the models folder ({folder.parent})."

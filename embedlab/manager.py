@@ -207,7 +207,7 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
     InvalidInputError
         When the path is outside the models directory, missing, or not a usable model.
     """
-    from embedlab.vectors_io import is_vector_file, sniff_format
+    from embedlab.vectors_io import is_vector_file, load_vectors, sniff_format
 
     settings = settings or load_settings()
     text = (path_text or "").strip()
@@ -233,13 +233,28 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
             "recognised as a vector file."
         )
     _, binary = sniff_format(path)
-    if not binary and path.suffix not in (".kv", ".model"):
+    if binary:
+        load_vectors(path, limit=1_000)  # reads only the start: junk after a valid header is refused now, not at first use
+    elif path.suffix not in (".kv", ".model"):
         fastload.load_text(path, cache=True, progress=progress)
     return path.name
 
 
 def upload_limit_bytes(settings: Settings | None = None) -> int:
     return (settings or load_settings()).limits.upload_mb * 2**20
+
+
+def check_upload_size(name: str, size: int, *, settings: Settings | None = None) -> None:
+    """Refuse an uploaded file (vectors, corpus or test set) over the server's ``limits.upload_mb``.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the file, its size and the cap.
+    """
+    cap = upload_limit_bytes(settings)
+    if size > cap:
+        raise InvalidInputError(f"{name[:100]} is {size / 2**20:,.1f} MB; uploads are limited to {cap // 2**20:,} MB here.")
 
 
 def save_upload(name: str, data: BinaryIO, *, size: int, settings: Settings | None = None, progress: Progress | None = None) -> str:
@@ -253,9 +268,8 @@ def save_upload(name: str, data: BinaryIO, *, size: int, settings: Settings | No
         is kept).
     """
     settings = settings or load_settings()
+    check_upload_size(name, size, settings=settings)
     cap = upload_limit_bytes(settings)
-    if size > cap:
-        raise InvalidInputError(f"The file is {size / 2**20:,.1f} MB; uploads are limited to {cap // 2**20:,} MB here.")
     base = name.lower().removesuffix(".gz").removesuffix(".bz2")
     if not base.endswith(UPLOAD_SUFFIXES):
         raise InvalidInputError(

@@ -46,8 +46,6 @@ Encoder = Callable[[list[str]], np.ndarray]
 MAX_QUERY_CHARS = 1_000
 MAX_SENTENCE_CHARS = 1_000
 MAX_TOPN = 100
-MAX_INDEX_SENTENCES = 20_000
-MAX_HOSTED_SENTENCES = 2_000  # hosted mode: encoding is CPU time every visitor shares
 INSERT_BATCH = 256
 
 
@@ -162,10 +160,15 @@ def corpus_sentences(sample_id: str, *, limit: int, settings: Settings | None = 
     Raises
     ------
     InvalidInputError
-        For an unknown corpus, or one that is not on this machine (fetch it first).
+        For an unknown corpus, one that is not on this machine (fetch it first), or a ``limit``
+        over the server's ``limits.batch_sentences`` (encoding is CPU time every visitor shares).
     """
     from embedlab.corpus import get_sample, split_sentences
 
+    settings = settings or load_settings()
+    most = settings.limits.batch_sentences
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
+        raise InvalidInputError(f"Index from 1 to {most:,} sentences (this server's limit), not {limit!r}.")
     sample = get_sample(sample_id)
     path = local_corpus(sample_id, settings)
     if path is None:

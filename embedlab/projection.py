@@ -675,17 +675,23 @@ def project_words(
     perplexity: float = DEFAULT_PERPLEXITY,
     progress: Progress | None = None,
     cache: ResultCache | None = None,
+    max_points: int = MAX_POINTS,
 ) -> WordProjection:
     """Project the words of ``selection`` with :func:`project` (see there for the parameters).
 
     ``cache``, when given, returns the earlier result for the same model, words, groups, method
-    and parameters instead of computing it again.
+    and parameters instead of computing it again. ``max_points`` is a server's cap
+    (``limits.projection_points``), below :data:`MAX_POINTS` on a shared server.
 
     Raises
     ------
     InvalidInputError
-        As :func:`project`, and for words with a zero vector.
+        As :func:`project`, for words with a zero vector, and for more than ``max_points`` words.
     """
+    if len(selection) > max_points:
+        raise InvalidInputError(
+            f"{len(selection):,} points is over this server's limit of {max_points:,} per projection: draw fewer words."
+        )
     options = dict(method=method, dims=dims, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, perplexity=perplexity)
 
     def compute() -> WordProjection:

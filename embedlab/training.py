@@ -393,6 +393,31 @@ class JobState:
         return self.phase in ("done", "cancelled", "failed")
 
 
+class JobSlots:
+    """A server-wide cap on trainings running at once (``limits.training_jobs``).
+
+    Training holds the CPU for minutes; on a shared server one visitor must not start ten. A
+    job takes a slot when it starts and gives it back when it ends, however it ends.
+    """
+
+    def __init__(self, count: int):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise InvalidInputError(f"The number of training slots must be a whole number of at least 1, not {count!r}.")
+        self.count = count
+        self._free = threading.BoundedSemaphore(count)
+
+    def take(self) -> None:
+        """Take a slot now or raise :class:`~embedlab.errors.InvalidInputError` (never waits)."""
+        if not self._free.acquire(blocking=False):
+            raise InvalidInputError(
+                f"This server already runs {self.count} training{'s' if self.count > 1 else ''} at once, its limit. "
+                "Try again when one has finished."
+            )
+
+    def give_back(self) -> None:
+        self._free.release()
+
+
 class TrainingJob:
     """Segment, train (one architecture, or CBOW and skip-gram in compare mode) and save, on a thread.
 
@@ -442,8 +467,19 @@ class TrainingJob:
         self._lock = threading.Lock()
         self._state = JobState(epochs=sum(run.epochs for run, _ in self._runs))
         self._thread = threading.Thread(target=self._work, name="embedlab-training", daemon=True)
+        self._slots: JobSlots | None = None
 
-    def start(self) -> TrainingJob:
+    def start(self, *, slots: JobSlots | None = None) -> TrainingJob:
+        """Start on a background thread, holding one of ``slots`` (when given) until the job ends.
+
+        Raises
+        ------
+        InvalidInputError
+            When every slot is taken (nothing is started).
+        """
+        if slots is not None:
+            slots.take()
+        self._slots = slots
         self._thread.start()
         return self
 
@@ -511,3 +547,6 @@ class TrainingJob:
             self._update(phase="failed", error=str(exc))
         except Exception as exc:  # a background thread has no one else to report to
             self._update(phase="failed", error=f"{type(exc).__name__}: {exc}")
+        finally:
+            if self._slots is not None:
+                self._slots.give_back()

@@ -457,7 +457,10 @@ def project_words(model: static.StaticModel, selection: projection.Selection, **
         bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=len(selection)))
 
     try:
-        return projection.project_words(model, selection, progress=report, cache=projection_cache(), **options)
+        return projection.project_words(
+            model, selection, progress=report, cache=projection_cache(),
+            max_points=load_settings().limits.projection_points, **options,
+        )
     finally:
         if bar is not None:
             bar.empty()
@@ -474,6 +477,12 @@ def option_labels(prefix: str) -> Callable[[str], str]:
     """
     language = lang()
     return lambda option: i18n.t(f"{prefix}.{option}", language)
+
+
+@st.cache_resource(show_spinner=False)
+def training_slots() -> training.JobSlots:
+    """The server's training slots, shared by every session (``limits.training_jobs``)."""
+    return training.JobSlots(load_settings().limits.training_jobs)
 
 
 @st.cache_resource(show_spinner=False)

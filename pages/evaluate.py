@@ -77,8 +77,7 @@ upload = st.file_uploader(ui.t("evaluate.upload"), type=["txt", "tsv", "csv"], k
 def source():
     """(cache key, display name, file path or uploaded bytes) of the chosen test set, or None."""
     if upload is not None:
-        if upload.size > settings.limits.upload_mb * 2**20:
-            raise ui.InvalidInputError(f"{upload.name} is {upload.size / 2**20:.1f} MB; at most {settings.limits.upload_mb} MB are accepted.")
+        ui.manager.check_upload_size(upload.name, upload.size, settings=settings)
         data = upload.getvalue()
         return ("upload", hashlib.sha256(data).hexdigest()), upload.name, data
     chosen = value(task)

@@ -13,6 +13,7 @@ from embedlab import ui
 PAGE = "projection"
 MODEL = ui.model_param("static")
 P = ui.projection
+MOST_POINTS = min(P.MAX_POINTS, ui.load_settings().limits.projection_points)
 MAX_LABELS = 1_000  # beyond this, labels hide the picture; hover still names every point
 WEBGL_FROM = 2_000  # Plotly's SVG scatter slows down past a few thousand points
 
@@ -27,7 +28,7 @@ PARAMS = [
     ui.int_param("dims", default["dims"], low=2, high=3),
     ui.int_param("seed", 0, low=0, high=P.MAX_SEED),
     ui.choice_param("source", "groups", ["groups", "top"]),
-    ui.int_param("top", 1_000, low=3, high=P.MAX_POINTS),
+    ui.int_param("top", min(1_000, MOST_POINTS), low=3, high=MOST_POINTS),
     ui.int_param("expand", 0, low=0, high=P.MAX_EXPAND),
     ui.flag_param("skip", False),
     ui.int_param("n_neighbors", P.DEFAULT_N_NEIGHBORS, low=P.N_NEIGHBORS_RANGE[0], high=P.N_NEIGHBORS_RANGE[1]),
@@ -62,7 +63,7 @@ col_words.text_area(ui.t("projection.groups"), key=ui.key(PAGE, "groups"), heigh
 col_expand, col_top = col_words.columns(2)
 col_expand.number_input(ui.t("projection.expand"), min_value=0, max_value=P.MAX_EXPAND, step=1, key=ui.key(PAGE, "expand"), disabled=not by_groups)
 col_top.number_input(
-    ui.t("projection.top"), min_value=3, max_value=P.MAX_POINTS, step=500, key=ui.key(PAGE, "top"),
+    ui.t("projection.top"), min_value=3, max_value=MOST_POINTS, step=500, key=ui.key(PAGE, "top"),
     disabled=by_groups, help=ui.t("projection.top_help"),
 )
 col_skip, col_labels = col_words.columns(2)

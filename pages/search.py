@@ -26,11 +26,11 @@ if spec is None:
     st.stop()
 
 chinese = spec.language == "zh"
-MOST = ui.milvus_store.MAX_HOSTED_SENTENCES if ui.load_settings().hosted else ui.milvus_store.MAX_INDEX_SENTENCES
+MOST = ui.load_settings().limits.batch_sentences
 PARAMS = [
     MODEL,
     ui.choice_param("corpus", "sanguo" if chinese else "alice", CORPORA),
-    ui.int_param("n", 500, low=20, high=MOST),
+    ui.int_param("n", min(500, MOST), low=min(20, MOST), high=MOST),
     ui.text_param("q", "刘备三顾茅庐请诸葛亮出山" if chinese else "a rabbit in a hurry", limit=ui.milvus_store.MAX_QUERY_CHARS),
     ui.int_param("topn", 5, low=1, high=50),
 ]
@@ -40,7 +40,7 @@ arrived_with_query = arrived_with_query and not link_problems
 
 col_corpus, col_n, col_topn = st.columns([3, 2, 1])
 col_corpus.selectbox(ui.t("search.corpus"), CORPORA, key=ui.key(PAGE, "corpus"), format_func=TITLES.get)
-col_n.number_input(ui.t("search.n"), min_value=20, max_value=MOST, step=100, key=ui.key(PAGE, "n"))
+col_n.number_input(ui.t("search.n"), min_value=min(20, MOST), max_value=MOST, step=100, key=ui.key(PAGE, "n"))
 col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=50, key=ui.key(PAGE, "topn"))
 st.text_input(ui.t("search.query"), key=ui.key(PAGE, "q"), max_chars=ui.milvus_store.MAX_QUERY_CHARS)
 sample_id = st.session_state[ui.key(PAGE, "corpus")]

@@ -92,8 +92,7 @@ with ui.guard():
         files = st.file_uploader(ui.t("train.upload"), type=["txt"], accept_multiple_files=True, key="train.files")
         parts = []
         for upload in files or []:
-            if upload.size > settings.limits.upload_mb * 2**20:
-                raise ui.InvalidInputError(f"{upload.name} is {upload.size / 2**20:.1f} MB; at most {settings.limits.upload_mb} MB are accepted.")
+            ui.manager.check_upload_size(upload.name, upload.size, settings=settings)
             decoded = ui.textio.decode_text(upload.getvalue(), name=upload.name)
             st.caption(ui.t("train.decoded", name=ui.md(upload.name), encoding=decoded.encoding, chars=len(decoded.text)))
             parts.append(ui.corpus.strip_boilerplate(decoded.text))
@@ -177,7 +176,7 @@ if requested("train") and not running and text.strip():
         job = ui.training.TrainingJob(
             text, language, options, compare=compare, name=chosen, user_dict=user_dict, hmm=value("hmm"),
             max_chars=settings.limits.training_chars,
-        ).start()
+        ).start(slots=ui.training_slots())
         st.session_state[JOB] = job
         running = True
 

@@ -174,3 +174,16 @@ def test_hosted_mode_allows_only_listed_hosts(tmp_path, server, monkeypatch):
     with pytest.raises(InvalidInputError, match="Downloads from 127.0.0.1 are not allowed here"):
         download_url(url(server), models_dir=tmp_path)
     assert server.ranges == [] and not any(tmp_path.iterdir())
+
+
+def test_hosted_allowlist_also_governs_the_model_hub(tmp_path, monkeypatch):
+    config = tmp_path / "embedlab.toml"
+    config.write_text('[embedlab]\nhosted = true\n[embedlab.limits]\ndownload_hosts = ["github.com"]\n', encoding="utf-8")
+    monkeypatch.setenv("EMBEDLAB_CONFIG", str(config))
+    monkeypatch.delenv("EMBEDLAB_HOSTED", raising=False)
+    with pytest.raises(InvalidInputError, match="Downloads from huggingface.co are not allowed here"):
+        download_hub("BAAI/bge-m3", models_dir=tmp_path)
+    monkeypatch.setenv("EMBEDLAB_HOSTED", "1")  # the default allowlist has the hub: offline is what stops it here
+    monkeypatch.delenv("EMBEDLAB_CONFIG")
+    with pytest.raises(DownloadError, match="HF_HUB_OFFLINE"):
+        download_hub("BAAI/bge-m3", models_dir=tmp_path)
