@@ -44,15 +44,12 @@ table = pd.DataFrame({
         ui.t(f"models.where.{row.where}") + (" · " + ui.t("models.mapped") if row.mapped else "") for row in rows
     ],
 })
-st.dataframe(
-    table, hide_index=True, width="stretch",
-    column_config={
-        ui.t("models.col.vocab"): st.column_config.NumberColumn(format="localized"),
-        ui.t("models.col.disk"): st.column_config.NumberColumn(format="%.1f MB"),
-        ui.t("models.col.memory"): st.column_config.NumberColumn(format="%.1f MB"),
-        ui.t("models.col.loaded"): st.column_config.CheckboxColumn(),
-    },
-)
+# Unknown until a model is loaded (or installed): a dash, not "None".
+shown = table.style.format(na_rep="—", formatter={
+    ui.t("models.col.vocab"): "{:,.0f}", ui.t("models.col.dims"): "{:.0f}",
+    ui.t("models.col.disk"): "{:.1f} MB", ui.t("models.col.memory"): "{:.1f} MB",
+})
+st.dataframe(shown, hide_index=True, width="stretch", column_config={ui.t("models.col.loaded"): st.column_config.CheckboxColumn()})
 if any(row.mapped for row in rows):
     st.caption(ui.t("models.mapped_note"))
 

@@ -1,6 +1,13 @@
-"""Milvus Lite: an indexed vector finds itself first, and results agree with exact search."""
+"""Milvus Lite and a Milvus server: an indexed vector finds itself first, and results agree with exact search.
+
+The same tests run on both, through the same code (``milvus_store.connect``): a Lite file, and a
+real Milvus standalone server (the ``milvus`` test package, v2.3.5, started on a loopback port).
+"""
 
 from __future__ import annotations
+
+import os
+import socket
 
 import numpy as np
 import pytest
@@ -9,11 +16,39 @@ from embedlab import milvus_store
 from embedlab.errors import EmbedLabError, InvalidInputError
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    instance = milvus_store.connect(tmp_path_factory.mktemp("milvus") / "test.db")
-    assert instance.target.lite
+@pytest.fixture(scope="session")
+def milvus_server_uri(tmp_path_factory):
+    """A live Milvus standalone server on a free loopback port (about 20 s to start)."""
+    try:
+        from milvus import MilvusServer
+    except ImportError:
+        if os.environ.get("EMBEDLAB_REQUIRE_DATA") == "1":
+            raise
+        pytest.skip("the Milvus server test needs: pip install milvus==2.3.5 (requirements-test.txt)")
+    server = MilvusServer()
+    server.set_base_dir(str(tmp_path_factory.mktemp("milvus-server")))
+    server.listen_port = free_port()
+    server.start()
+    yield f"http://127.0.0.1:{server.listen_port}"
+    server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module", params=["lite", "server"])
+def store(request, tmp_path_factory):
+    if request.param == "lite":
+        instance = milvus_store.connect(tmp_path_factory.mktemp("milvus") / "test.db")
+    else:
+        instance = milvus_store.connect(request.getfixturevalue("milvus_server_uri"))
+    assert instance.target.lite == (request.param == "lite")
     yield instance
+    for name in instance.client.list_collections():  # a server outlives the module
+        instance.client.drop_collection(name)
     instance.client.close()
 
 
