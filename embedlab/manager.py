@@ -220,7 +220,11 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
             f"Only files inside the models folder ({settings.models_dir}) can be added. Move the file there, "
             "or list it in embedlab.toml."
         )
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise InvalidInputError(f"Unusable file name ({len(text):,} characters, starting {text[:40]!r}): {exc.strerror}.") from None
+    if not exists:
         raise InvalidInputError(f"{path.name} is not in the models folder ({settings.models_dir}).")
     path = path.resolve()
     if path.is_dir():

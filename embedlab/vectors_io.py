@@ -68,6 +68,12 @@ def sniff_format(path: Path) -> tuple[bool, bool]:
         sample = rest[:4096]
         control = sum(1 for b in sample if b < 9 or 13 < b < 32)
         binary = bool(sample) and control > len(sample) // 50
+    if binary and not has_header:  # gensim reads headerless files only as text
+        raise InvalidInputError(
+            f"{path.name} is not a word2vec binary file: it must start with a 'count dims' line (e.g. '3000000 300')."
+        )
+    if not binary:
+        _require_utf8(path, head)
     if not has_header and not binary:
         if len(fields) < 2:
             raise InvalidInputError(
@@ -81,6 +87,19 @@ def sniff_format(path: Path) -> tuple[bool, bool]:
                 f"{path.name} line 1: expected 'word' followed by numbers, got {first_line[:80]!r}."
             ) from exc
     return has_header, binary
+
+
+def _require_utf8(path: Path, head: bytes) -> None:
+    """Refuse a text vector file saved as UTF-16 or GB18030 instead of loading its words as mojibake.
+
+    A few stray bytes stay allowed (they are replaced); a file mostly in another encoding is not.
+    """
+    text = head.decode("utf-8", errors="replace")
+    if b"\x00" in head or text.count("\ufffd") > max(3, len(text) // 1000):
+        raise InvalidInputError(
+            f"{path.name} is not UTF-8 text (it may be UTF-16 or GB18030/GBK). Text vector files must be UTF-8: "
+            f"save it again as UTF-8 (e.g. iconv -f GB18030 -t UTF-8 {path.name} > utf8-{path.name})."
+        )
 
 
 def load_vectors(path: str | Path, *, limit: int | None = None, cache: bool | None = None) -> KeyedVectors:

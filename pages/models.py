@@ -120,6 +120,7 @@ with tab_upload:
     uploaded = st.file_uploader(ui.t("models.upload"), key="models.upload")
     if uploaded is not None and st.button(ui.t("models.save_upload"), key="models.save_upload"):
         with ui.guard():
+            ui.manager.check_upload_size(uploaded.name, uploaded.size, settings=settings)  # before a progress bar shows
             model_id = ui.manager.save_upload(uploaded.name, uploaded, size=uploaded.size, settings=settings,
                                               progress=ui.progress_bar(ui.t("models.converting")))
             done(ui.t("models.added", model=ui.md(model_id)))

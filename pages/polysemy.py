@@ -42,12 +42,12 @@ col_text.text_input(ui.t("polysemy.word"), key=ui.key(PAGE, "word"), max_chars=1
 col_text.text_area(ui.t("polysemy.sentences"), key=ui.key(PAGE, "s"), height=190)
 col_options.radio(
     ui.t("polysemy.layer"), list(ui.contextual.LAYERS), key=ui.key(PAGE, "layer"), horizontal=True,
-    format_func=lambda layer: ui.t(f"polysemy.layer.{layer}"),
+    format_func=ui.option_labels("polysemy.layer"),
 )
 col_options.number_input(ui.t("polysemy.k"), min_value=0, max_value=ui.polysemy.MAX_K, step=1, key=ui.key(PAGE, "k"))
 col_options.selectbox(
     ui.t("polysemy.static"), static_choices, key=ui.key(PAGE, "static"),
-    format_func=lambda choice: ui.t("polysemy.static.none") if choice == NO_STATIC else choice,
+    format_func=lambda choice, none=ui.t("polysemy.static.none"): none if choice == NO_STATIC else choice,
 )
 
 word = st.session_state[ui.key(PAGE, "word")].strip()

@@ -7,6 +7,7 @@ for the whole session (set before anything imports embedlab).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
@@ -139,6 +140,36 @@ def app_test(page: str | None = None, *, timeout: float = 120, **query) -> "AppT
     for name, value in query.items():
         at.query_params[name] = value
     return at.run()
+
+
+def write_vector_file(file_name: str, words: list[str], *, seed: int = 0, dims: int = 8) -> str:
+    """A word2vec text file of ``words`` (seeded values) in the session's models folder; returns its model id."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    folder = Path(os.environ["EMBEDLAB_MODELS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"{len(words)} {dims}"] + [w + " " + " ".join(f"{x:.5f}" for x in rng.normal(size=dims)) for w in words]
+    (folder / file_name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return file_name
+
+
+@contextlib.contextmanager
+def own_milvus_lite(path: Path):
+    """Point this process's Milvus at its own Lite file: Milvus Lite serves one process per file, and a
+    browser test's server process may hold the shared one (patched here, not through the environment,
+    which the server process would inherit)."""
+    from embedlab import milvus_store, ui
+
+    own = milvus_store.Target(str(path))
+    original = milvus_store.target
+    milvus_store.target = lambda settings=None: own
+    ui.milvus.clear()
+    try:
+        yield own
+    finally:
+        milvus_store.target = original
+        ui.milvus.clear()
 
 
 def expect_text(page, text: str, *, timeout_ms: int = 30_000) -> None:

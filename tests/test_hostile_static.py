@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from conftest import app_test, assert_no_exception, expect_chart_text, open_app
+from conftest import app_test, assert_no_exception, expect_chart_text, open_app, write_vector_file
 
 HOSTILE = ["<b>bold</b>", "<img/src=x/onerror=alert(1)>", "😀", "**star**", "$x$", "诸葛亮", "king", "queen"]
 
@@ -16,12 +14,7 @@ HOSTILE = ["<b>bold</b>", "<img/src=x/onerror=alert(1)>", "😀", "**star**", "$
 @pytest.fixture(scope="module")
 def hostile_model_id() -> str:
     """A real vector file whose vocabulary holds markup, emoji and LaTeX-looking words."""
-    rng = np.random.default_rng(0)
-    folder = Path(os.environ["EMBEDLAB_MODELS_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = [f"{len(HOSTILE)} 8"] + [w + " " + " ".join(f"{x:.5f}" for x in rng.normal(size=8)) for w in HOSTILE]
-    (folder / "hostile.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return "hostile.txt"
+    return write_vector_file("hostile.txt", HOSTILE)
 
 
 @pytest.mark.parametrize("word", ["<b>bold</b>", "😀", "$x$", "**star**"])

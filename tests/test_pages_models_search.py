@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import app_test, assert_no_exception, expect_text, open_app
+from conftest import app_test, assert_no_exception, expect_text, open_app, own_milvus_lite
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 SEARCH = "model=minilm&corpus=alice&n=60&q=a+rabbit+with+a+pocket+watch&topn=3"
@@ -22,18 +22,9 @@ def models_dir() -> Path:
 
 @pytest.fixture(scope="module", autouse=True)
 def own_milvus_lite_file(tmp_path_factory):
-    """AppTests run in this process, the browser tests in a server process: Milvus Lite serves one
-    process per file, so this process gets its own (patched here, not through the environment,
-    which the server process would inherit)."""
-    from embedlab import milvus_store, ui
-
-    own = milvus_store.Target(str(tmp_path_factory.mktemp("milvus-apptest") / "milvus.db"))
-    original = milvus_store.target
-    milvus_store.target = lambda settings=None: own
-    ui.milvus.clear()
-    yield
-    milvus_store.target = original
-    ui.milvus.clear()
+    """AppTests run in this process, the browser tests in a server process: this process gets its own file."""
+    with own_milvus_lite(tmp_path_factory.mktemp("milvus-apptest") / "milvus.db"):
+        yield
 
 
 @pytest.fixture(autouse=True)
