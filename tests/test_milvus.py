@@ -146,3 +146,20 @@ def test_collection_names_are_valid_and_distinct():
     names = {milvus_store.collection_name(m, c) for m in ("minilm", "BAAI/bge-m3") for c in ("三国演义.txt", "a b", "a_b")}
     assert len(names) == 6
     assert all(n.startswith("el_") and n.replace("_", "").isalnum() and n.isascii() for n in names)
+
+
+def test_search_page_works_against_a_milvus_server(milvus_server_uri, monkeypatch, data_dir):
+    from conftest import app_test
+    from embedlab import ui
+
+    monkeypatch.setenv("EMBEDLAB_MILVUS_URI", milvus_server_uri)  # what a deployment sets
+    ui.milvus.clear()
+    try:
+        at = app_test("pages/search.py", model="minilm", corpus="alice", n="60", q="a rabbit with a pocket watch", topn="3", lang="en")
+        assert not at.exception and not at.error
+        captions = " ".join(caption.value for caption in at.caption)
+        assert f"Milvus server ({milvus_server_uri})" in captions.replace("\\", ""), captions
+        sentences = list(at.dataframe[0].value.iloc[:, 1])
+        assert len(sentences) == 3 and any("watch" in s.lower() and "rabbit" in s.lower() for s in sentences[:2])
+    finally:
+        ui.milvus.clear()

@@ -95,6 +95,23 @@ def test_models_page_loads_adds_and_deletes():
     assert not (models_dir() / "sgns.page-test.word").exists()
 
 
+def test_models_page_uploads_a_vector_file(minilm_static):
+    from embedlab.registry import load_model
+
+    words = minilm_static.kv.index_to_key[2000:2300]
+    text = f"{len(words)} {minilm_static.dims}\n" + "".join(
+        w + " " + " ".join(f"{x:.6f}" for x in minilm_static.kv[w]) + "\n" for w in words
+    )
+    at = app_test("pages/models.py", lang="en")
+    at.file_uploader(key="models.upload").set_value(("uploaded.vec", text.encode("utf-8"), "text/plain")).run()
+    at = at.button(key="models.save_upload").click().run()
+    assert not at.exception and not at.error and "Added uploaded.vec" in messages(at.success)
+    table = at.dataframe[0].value.set_index("Model")
+    assert table.loc["uploaded.vec", "Vocabulary"] == 300 and table.loc["uploaded.vec", "Dimensions"] == minilm_static.dims
+    uploaded = load_model("uploaded.vec")
+    np.testing.assert_allclose(uploaded.kv[words[7]], minilm_static.kv[words[7]], atol=1e-6)
+
+
 def test_models_page_refuses_files_outside_the_folder(tmp_path):
     at = app_test("pages/models.py", lang="en")
     at.text_input(key="models.local_name").input(str(tmp_path / "x.txt"))
