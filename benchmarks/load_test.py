@@ -42,7 +42,7 @@ async def interact(page, base: str, index: int, rng: random.Random) -> float:
     _, path, drawn = available[index % len(available)]
     url = f"{base}/{path.format(w=rng.choice(WORDS), m=rng.choice(['add', 'mul']))}"
     started = time.perf_counter()
-    await page.goto(url)
+    await page.goto(url, timeout=120_000)  # as every other wait here: 20 renderers share 2 cores
     await page.wait_for_selector('[data-testid="stApp"]', timeout=120_000)
     await page.wait_for_timeout(300)
     await page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=120_000)

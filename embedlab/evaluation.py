@@ -390,6 +390,39 @@ def _case_vocab(kv: KeyedVectors, limit: int, case_insensitive: bool) -> tuple[d
     return vocab, canonical
 
 
+def _questions_in_vocab(analogies: AnalogySet, rows_of: Callable[[AnalogyQuestion], tuple[int, ...] | None]):
+    """The questions to score: ``rows_of(q)`` gives the vocabulary rows of a, b, c, d, or None to skip q.
+
+    Returns the (section, question) pairs asked, their rows (n × 4) and the count asked per section.
+    """
+    asked: list[tuple[str, AnalogyQuestion]] = []
+    rows = []
+    counted_sections = []
+    for section in analogies.sections:
+        counted = 0
+        for q in section.questions:
+            found = rows_of(q)
+            if found is None:
+                continue
+            asked.append((section.name, q))
+            rows.append(found)
+            counted += 1
+        counted_sections.append(counted)
+    return asked, np.array(rows, dtype=np.int64).reshape(-1, 4), counted_sections
+
+
+def _score_in_chunks(index: np.ndarray, step: int, score_chunk, progress) -> _Scored:
+    """Run ``score_chunk(rows) -> (correct, predicted, rank)`` over ``index`` ``step`` questions at a time."""
+    total = len(index)
+    scored = _Scored(np.zeros(total, dtype=bool), np.zeros(total, dtype=np.int64), np.zeros(total, dtype=np.int64))
+    for begin in range(0, total, step):
+        chunk = slice(begin, begin + step)
+        scored.correct[chunk], scored.predicted[chunk], scored.rank[chunk] = score_chunk(index[chunk])
+        if progress is not None:
+            progress(min(begin + step, total), total)
+    return scored
+
+
 def _assemble(kv, convention, method, analogies, counted_sections, scored: _Scored,
               asked: list[tuple[str, AnalogyQuestion]], index: np.ndarray, worst, started, vocabulary) -> AnalogyReport:
     sections = []
@@ -416,55 +449,39 @@ def _assemble(kv, convention, method, analogies, counted_sections, scored: _Scor
 def _evaluate_gensim(kv, analogies, limit, case_insensitive, worst, progress, started) -> AnalogyReport:
     fold = str.upper if case_insensitive else (lambda word: word)
     vocab, canonical = _case_vocab(kv, limit, case_insensitive)
-    asked: list[tuple[str, AnalogyQuestion]] = []
-    rows = []
-    counted_sections = []
-    for section in analogies.sections:
-        counted = 0
-        for q in section.questions:
-            indices = [vocab.get(fold(w)) for w in (q.a, q.b, q.c, q.d)]
-            if None in indices:
-                continue  # gensim skips questions with any word outside the vocabulary
-            asked.append((section.name, q))
-            rows.append(indices)
-            counted += 1
-        counted_sections.append(counted)
-    index = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    total = len(index)
-    correct = np.zeros(total, dtype=bool)
-    predicted = np.zeros(total, dtype=np.int64)
-    ranks = np.zeros(total, dtype=np.int64)
-    if total:
-        unit = _unit_rows(kv, limit)
-        step = _chunk_rows(limit, 1)
-        for begin in range(0, total, step):
-            chunk = index[begin:begin + step]
-            ia, ib, ic, id_ = chunk.T
-            target = (unit[ib] + unit[ic]) - unit[ia]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                target /= np.linalg.norm(target, axis=1, keepdims=True)
-            scores = target @ unit.T
-            rows_ = np.arange(len(chunk))
-            for excluded in (ia, ib, ic):
-                scores[rows_, excluded] = -np.inf
-            best = np.argmax(scores, axis=1)
-            top = scores[rows_, best]
-            expected = scores[rows_, id_]
-            ranks[begin:begin + len(chunk)] = 1 + (scores > expected[:, np.newaxis]).sum(axis=1)
-            scores[rows_, best] = -np.inf
-            second = scores.max(axis=1)
-            del scores
-            variant = (canonical[best] == ia) | (canonical[best] == ib) | (canonical[best] == ic)
-            exact = (top - second <= TIE_MARGIN) | variant | ~np.isfinite(top)
-            answer = canonical[best].copy()
-            for row in np.flatnonzero(exact):
-                answer[row], ranks[begin + row] = _gensim_exact(kv, limit, chunk[row], canonical)
-            predicted[begin:begin + len(chunk)] = answer
-            correct[begin:begin + len(chunk)] = answer == id_
-            if progress is not None:
-                progress(min(begin + step, total), total)
-    return _assemble(kv, "gensim", "add", analogies, counted_sections, _Scored(correct, predicted, ranks),
-                     asked, index, worst, started, limit)
+
+    def rows_of(q: AnalogyQuestion):
+        indices = [vocab.get(fold(w)) for w in (q.a, q.b, q.c, q.d)]
+        return None if None in indices else indices  # gensim skips questions with any word outside the vocabulary
+
+    asked, index, counted_sections = _questions_in_vocab(analogies, rows_of)
+    unit = _unit_rows(kv, limit) if len(index) else None
+
+    def score_chunk(chunk: np.ndarray):
+        ia, ib, ic, id_ = chunk.T
+        target = (unit[ib] + unit[ic]) - unit[ia]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            target /= np.linalg.norm(target, axis=1, keepdims=True)
+        scores = target @ unit.T
+        rows_ = np.arange(len(chunk))
+        for excluded in (ia, ib, ic):
+            scores[rows_, excluded] = -np.inf
+        best = np.argmax(scores, axis=1)
+        top = scores[rows_, best]
+        expected = scores[rows_, id_]
+        ranks = 1 + (scores > expected[:, np.newaxis]).sum(axis=1)
+        scores[rows_, best] = -np.inf
+        second = scores.max(axis=1)
+        del scores
+        variant = (canonical[best] == ia) | (canonical[best] == ib) | (canonical[best] == ic)
+        exact = (top - second <= TIE_MARGIN) | variant | ~np.isfinite(top)
+        answer = canonical[best].copy()
+        for row in np.flatnonzero(exact):  # near-ties and case variants: gensim's own arithmetic decides
+            answer[row], ranks[row] = _gensim_exact(kv, limit, chunk[row], canonical)
+        return answer == id_, answer, ranks
+
+    scored = _score_in_chunks(index, _chunk_rows(limit, 1), score_chunk, progress)
+    return _assemble(kv, "gensim", "add", analogies, counted_sections, scored, asked, index, worst, started, limit)
 
 
 def _gensim_exact(kv: KeyedVectors, limit: int, question: np.ndarray, canonical: np.ndarray) -> tuple[int, int]:
@@ -489,60 +506,46 @@ def _gensim_exact(kv: KeyedVectors, limit: int, question: np.ndarray, canonical:
 
 def _evaluate_ca8(kv, analogies, limit, method, worst, progress, started) -> AnalogyReport:
     vocab = {key: i for i, key in enumerate(kv.index_to_key[:limit])}
-    asked: list[tuple[str, AnalogyQuestion]] = []
-    rows = []
-    counted_sections = []
-    for section in analogies.sections:
-        counted = 0
-        for q in section.questions:
-            if q.a not in vocab or q.b not in vocab or q.c not in vocab:
-                continue  # not counted: shows as lower coverage
-            asked.append((section.name, q))
-            rows.append((vocab[q.a], vocab[q.b], vocab[q.c], vocab.get(q.d, -1)))
-            counted += 1
-        counted_sections.append(counted)
-    index = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    total = len(index)
-    correct = np.zeros(total, dtype=bool)
-    predicted = np.zeros(total, dtype=np.int64)
-    ranks = np.zeros(total, dtype=np.int64)
-    if total:
-        unit = _unit_rows(kv, limit)
-        step = _chunk_rows(limit, 6)
-        for begin in range(0, total, step):
-            chunk = index[begin:begin + step]
-            ia, ib, ic, id_ = chunk.T
-            words, position = np.unique(chunk[:, :3], return_inverse=True)
-            pa, pb, pc = position.reshape(-1, 3).T
-            shifted = unit[words] @ unit.T
-            shifted += 1
-            shifted /= 2  # the script's (cos + 1) / 2
-            # In place, but in the script's order of operations, so every float rounds alike.
-            if method == "add":
-                scores = np.negative(shifted[pa])
-                scores += shifted[pb]
-                scores += shifted[pc]
-            else:
-                scores = shifted[pb] * shifted[pc]
-                divisor = shifted[pa]
-                divisor += CA8_MUL_EPSILON
-                scores *= np.reciprocal(divisor, out=divisor)
-                del divisor
-            del shifted
-            rows_ = np.arange(len(chunk))
-            for excluded in (ia, ib, ic):
-                scores[rows_, excluded] = 0  # the script zeroes a, b and c rather than removing them
-            scores[np.isnan(scores)] = -np.inf  # the script's nanargmax skips NaN (zero vectors)
-            best = np.argmax(scores, axis=1)
-            predicted[begin:begin + len(chunk)] = best
-            known = id_ >= 0
-            correct[begin:begin + len(chunk)] = known & (best == id_)
-            expected = np.where(known, scores[rows_, np.maximum(id_, 0)], np.inf)
-            ranks[begin:begin + len(chunk)] = np.where(known, 1 + (scores > expected[:, np.newaxis]).sum(axis=1), 0)
-            if progress is not None:
-                progress(min(begin + step, total), total)
-    return _assemble(kv, "ca8", method, analogies, counted_sections, _Scored(correct, predicted, ranks),
-                     asked, index, worst, started, limit)
+
+    def rows_of(q: AnalogyQuestion):
+        if q.a not in vocab or q.b not in vocab or q.c not in vocab:
+            return None  # not counted: shows as lower coverage
+        return vocab[q.a], vocab[q.b], vocab[q.c], vocab.get(q.d, -1)
+
+    asked, index, counted_sections = _questions_in_vocab(analogies, rows_of)
+    unit = _unit_rows(kv, limit) if len(index) else None
+
+    def score_chunk(chunk: np.ndarray):
+        ia, ib, ic, id_ = chunk.T
+        words, position = np.unique(chunk[:, :3], return_inverse=True)
+        pa, pb, pc = position.reshape(-1, 3).T
+        shifted = unit[words] @ unit.T
+        shifted += 1
+        shifted /= 2  # the script's (cos + 1) / 2
+        # In place, but in the script's order of operations, so every float rounds alike.
+        if method == "add":
+            scores = np.negative(shifted[pa])
+            scores += shifted[pb]
+            scores += shifted[pc]
+        else:
+            scores = shifted[pb] * shifted[pc]
+            divisor = shifted[pa]
+            divisor += CA8_MUL_EPSILON
+            scores *= np.reciprocal(divisor, out=divisor)
+            del divisor
+        del shifted
+        rows_ = np.arange(len(chunk))
+        for excluded in (ia, ib, ic):
+            scores[rows_, excluded] = 0  # the script zeroes a, b and c rather than removing them
+        scores[np.isnan(scores)] = -np.inf  # the script's nanargmax skips NaN (zero vectors)
+        best = np.argmax(scores, axis=1)
+        known = id_ >= 0
+        expected = np.where(known, scores[rows_, np.maximum(id_, 0)], np.inf)
+        ranks = np.where(known, 1 + (scores > expected[:, np.newaxis]).sum(axis=1), 0)
+        return known & (best == id_), best, ranks
+
+    scored = _score_in_chunks(index, _chunk_rows(limit, 6), score_chunk, progress)
+    return _assemble(kv, "ca8", method, analogies, counted_sections, scored, asked, index, worst, started, limit)
 
 
 # ---------------------------------------------------------------- similarity evaluation

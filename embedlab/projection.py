@@ -1,30 +1,20 @@
-"""Word vectors drawn in 2-D or 3-D with PCA, UMAP or t-SNE: seeded, measured, exportable.
+"""Any matrix drawn in 2-D or 3-D with PCA, UMAP or t-SNE: seeded and measured.
 
 A projection squeezes hundreds of dimensions into two or three, so it always hides something.
 This module makes every picture reproducible (same inputs and seed → same coordinates) and says
 how faithful it is, with sklearn's trustworthiness and the share of each point's nearest
 neighbours that stay its neighbours in the picture::
 
-    >>> from embedlab.registry import load_model
+    >>> import numpy as np
     >>> from embedlab import projection
-    >>> model = load_model("minilm-static")
-    >>> chosen = projection.select_words(model, [["apple", "banana", "pear"], ["thames", "nile", "danube"]])
-    >>> result = projection.project_words(model, chosen, method="umap", dims=2, seed=0)
-    >>> result.projection.trustworthiness               # doctest: +SKIP
-    0.97
-    >>> print(projection.to_csv(result))                # doctest: +SKIP
-    word,group,x,y
-    apple,apple,10.61,3.02
-    ...
+    >>> vectors = np.random.default_rng(0).normal(size=(200, 50))
+    >>> found = projection.project(vectors, method="umap", dims=2, seed=0)
+    >>> found.coordinates.shape, found.trustworthiness      # doctest: +SKIP
+    ((200, 2), 0.87)
 
-The steps, each usable on its own:
-
-* :func:`select_words` (groups typed by a person, optionally with each word's nearest
-  neighbours) or :func:`frequent_words` (the first N words of the vocabulary) → :class:`Selection`;
-* :func:`project` (any matrix) or :func:`project_words` (a selection of a static model) →
-  :class:`Projection`, with the clipped parameters and other caveats as :class:`Note` objects;
-* :func:`to_csv`, :func:`projector_vectors` and :func:`projector_metadata` (the TensorFlow
-  Embedding Projector's ``vectors.tsv`` and ``metadata.tsv``).
+:func:`project` returns a :class:`Projection`, with the clipped parameters and other caveats as
+:class:`Note` objects; :func:`nearest_points` and :func:`quality` are usable on their own. Words of
+a static model (groups, neighbours, exports) are :mod:`embedlab.word_projection`.
 
 Neighbours are by cosine similarity everywhere, as on EmbedLab's other pages: UMAP and t-SNE run
 with ``metric="cosine"``, and the nearest neighbours found once, exactly, serve UMAP's graph, the
@@ -37,7 +27,6 @@ small machine); :func:`warm_up` pays that once, and numba keeps what it can in a
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -46,15 +35,13 @@ import tempfile
 import threading
 import time
 import warnings
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from embedlab import static
 from embedlab.errors import InvalidInputError
 
 Method = Literal["pca", "umap", "tsne"]
@@ -338,12 +325,12 @@ class Projection:
         return self.quality.knn_preservation
 
 
-def _check_choice(value, name: str, choices: Sequence) -> None:
+def check_choice(value, name: str, choices: Sequence) -> None:
     if value not in choices:
         raise InvalidInputError(f"Unknown {name}: {value!r}. Must be one of: {list(choices)}.")
 
 
-def _check_number(value, name: str, low: float, high: float, *, whole: bool = False) -> None:
+def check_number(value, name: str, low: float, high: float, *, whole: bool = False) -> None:
     kinds = (int,) if whole else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
         kind = "a whole number" if whole else "a number"
@@ -403,12 +390,12 @@ def project(
         For an unknown method, out-of-range parameters, too few or too many points, or zero,
         NaN or infinite vectors.
     """
-    _check_choice(method, "method", METHODS)
-    _check_choice(dims, "dims", DIMS)
-    _check_number(seed, "seed", 0, MAX_SEED, whole=True)
-    _check_number(n_neighbors, "n_neighbors", *N_NEIGHBORS_RANGE, whole=True)
-    _check_number(min_dist, "min_dist", *MIN_DIST_RANGE)
-    _check_number(perplexity, "perplexity", *PERPLEXITY_RANGE)
+    check_choice(method, "method", METHODS)
+    check_choice(dims, "dims", DIMS)
+    check_number(seed, "seed", 0, MAX_SEED, whole=True)
+    check_number(n_neighbors, "n_neighbors", *N_NEIGHBORS_RANGE, whole=True)
+    check_number(min_dist, "min_dist", *MIN_DIST_RANGE)
+    check_number(perplexity, "perplexity", *PERPLEXITY_RANGE)
     matrix = _check_vectors(vectors)
     n = len(matrix)
     if n < dims + 1:
@@ -504,268 +491,3 @@ def _run_umap(matrix, indices, similarities, *, dims, seed, n_neighbors, min_dis
         coordinates = reducer.fit_transform(matrix)
     fallback = not spectral or any("Spectral initialisation failed" in str(w.message) for w in caught)
     return coordinates, fallback
-
-
-# ---------------------------------------------------------------- words of a static model
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The words to draw, each with its group.
-
-    Attributes
-    ----------
-    words : tuple of str
-        Unique: the typed words in input order, then the added neighbours.
-    groups : tuple of str
-        The group of each word, named after the group's first word.
-    origins : tuple of str
-        ``""`` for a typed word; for an added neighbour, the typed word it is a neighbour of.
-    skipped : tuple of str
-        Out-of-vocabulary words left out because the caller asked to skip them.
-    notes : tuple of Note
-    """
-
-    words: tuple[str, ...]
-    groups: tuple[str, ...]
-    origins: tuple[str, ...]
-    skipped: tuple[str, ...] = ()
-    notes: tuple[Note, ...] = field(default=())
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-
-def _as_groups(groups: str | Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
-    if isinstance(groups, str):
-        return [[groups]]
-    groups = list(groups)
-    if groups and all(isinstance(item, str) for item in groups):
-        return [groups]  # a flat list of words is one group
-    return [[item] if isinstance(item, str) else list(item) for item in groups]
-
-
-def select_words(model: static.StaticModel, groups, *, expand: int = 0, skip_missing: bool = False) -> Selection:
-    """Words in groups, validated against the vocabulary, optionally with their neighbours.
-
-    Parameters
-    ----------
-    groups : list of lists of str
-        E.g. ``[["苹果", "香蕉"], ["长江", "黄河"]]``; a flat list of words is one group.
-    expand : int
-        Add each typed word's ``expand`` nearest neighbours (cosine, gensim's ``most_similar``)
-        to its group, unless already drawn (0 to :data:`MAX_EXPAND`).
-    skip_missing : bool
-        Leave out words the model does not know (``Selection.skipped`` names them) instead of
-        raising.
-
-    Raises
-    ------
-    OutOfVocabularyError
-        Naming every missing word with suggestions (unless ``skip_missing``).
-    InvalidInputError
-        For empty or over-long words, or when nothing is left to draw.
-    """
-    _check_number(expand, "expand", 0, MAX_EXPAND, whole=True)
-    typed = [[word.strip() if isinstance(word, str) else word for word in group] for group in _as_groups(groups)]
-    every = [word for group in typed for word in group]
-    if not every:
-        raise InvalidInputError("Type some words to draw, e.g. apple, banana | thames, nile.")
-    # Empty or over-long words are an error even when skipping: only unknown words are skipped.
-    malformed = [word for word in every if not isinstance(word, str) or not word or len(word) > static.MAX_WORD_CHARS]
-    if malformed or not skip_missing:
-        static.require(model, malformed or every)
-    missing = tuple(dict.fromkeys(word for word in every if word not in model))
-
-    words: list[str] = []
-    labels: list[str] = []
-    origins: list[str] = []
-    repeated: list[str] = []
-    kept_groups = []
-    for group in typed:
-        fresh: list[str] = []
-        for word in group:
-            if word in words or word in fresh:
-                repeated.append(word)
-            elif word not in missing:
-                fresh.append(word)
-        if fresh:  # named after its first word, which no other group holds
-            kept_groups.append((fresh[0], fresh))
-            words += fresh
-            labels += [fresh[0]] * len(fresh)
-            origins += [""] * len(fresh)
-    # Neighbours after every typed word, so that a typed word always stays in its own group.
-    for label, fresh in kept_groups if expand else ():
-        for word in fresh:
-            for neighbour in static.neighbors(model, word, topn=expand):
-                if neighbour.word not in words:
-                    words.append(neighbour.word)
-                    labels.append(label)
-                    origins.append(word)
-    if not words:
-        raise InvalidInputError("None of these words is in the vocabulary: " + ", ".join(missing) + ".")
-    notes = []
-    if missing:
-        notes.append(Note.of("skipped", words=", ".join(missing)))
-    if repeated:
-        notes.append(Note.of("duplicates", words=", ".join(dict.fromkeys(repeated))))
-    return Selection(tuple(words), tuple(labels), tuple(origins), missing, tuple(notes))
-
-
-def frequent_words(model: static.StaticModel, count: int) -> Selection:
-    """The first ``count`` words of the vocabulary, as one group.
-
-    word2vec files list words from the most frequent; other models (BERT's token table) keep
-    their own order, which the group name does not hide: it says ``first N``.
-    """
-    _check_number(count, "count", 3, MAX_POINTS, whole=True)
-    words = tuple(model.kv.index_to_key[:count])
-    label = f"first {len(words)}"
-    return Selection(words, (label,) * len(words), ("",) * len(words))
-
-
-@dataclass(frozen=True, eq=False)
-class WordProjection:
-    """A :class:`Selection` of a model's words and its :class:`Projection`, row for row."""
-
-    model_id: str
-    selection: Selection
-    projection: Projection
-
-    @property
-    def notes(self) -> tuple[Note, ...]:
-        return self.selection.notes + self.projection.notes
-
-    def neighbors_of(self, row: int) -> list[static.Scored]:
-        """The nearest drawn words of row ``row`` in the original space (cosine)."""
-        words = self.selection.words
-        return [
-            static.Scored(words[j], float(s))
-            for j, s in zip(self.projection.neighbors[row], self.projection.neighbor_similarities[row])
-        ]
-
-    def records(self) -> list[dict]:
-        """One dict per word: ``word``, ``group``, ``origin``, ``x``, ``y`` (and ``z``)."""
-        axes = "xyz"[: self.projection.dims]
-        return [
-            {"word": word, "group": group, "origin": origin, **{a: float(v) for a, v in zip(axes, point)}}
-            for word, group, origin, point in zip(
-                self.selection.words, self.selection.groups, self.selection.origins, self.projection.coordinates
-            )
-        ]
-
-
-def _selection_vectors(model: static.StaticModel, selection: Selection) -> np.ndarray:
-    rows = [model.kv.key_to_index[word] for word in selection.words]
-    zero = [word for word, row in zip(selection.words, rows) if model.kv.norms[row] == 0]
-    if zero:
-        raise InvalidInputError(f"These words have a zero vector, so no direction to draw: {', '.join(zero[:10])}.")
-    return model.kv.vectors[rows]
-
-
-def project_words(
-    model: static.StaticModel,
-    selection: Selection,
-    *,
-    method: Method = "pca",
-    dims: int = 2,
-    seed: int = 0,
-    n_neighbors: int = DEFAULT_N_NEIGHBORS,
-    min_dist: float = DEFAULT_MIN_DIST,
-    perplexity: float = DEFAULT_PERPLEXITY,
-    progress: Progress | None = None,
-    cache: ResultCache | None = None,
-    max_points: int = MAX_POINTS,
-) -> WordProjection:
-    """Project the words of ``selection`` with :func:`project` (see there for the parameters).
-
-    ``cache``, when given, returns the earlier result for the same model, words, groups, method
-    and parameters instead of computing it again. ``max_points`` is a server's cap
-    (``limits.projection_points``), below :data:`MAX_POINTS` on a shared server.
-
-    Raises
-    ------
-    InvalidInputError
-        As :func:`project`, for words with a zero vector, and for more than ``max_points`` words.
-    """
-    if len(selection) > max_points:
-        raise InvalidInputError(
-            f"{len(selection):,} points is over this server's limit of {max_points:,} per projection: draw fewer words."
-        )
-    options = dict(method=method, dims=dims, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, perplexity=perplexity)
-
-    def compute() -> WordProjection:
-        vectors = _selection_vectors(model, selection)
-        return WordProjection(model.id, selection, project(vectors, progress=progress, **options))
-
-    if cache is None:
-        return compute()
-    key = (model.id, model.vocab_size, model.dims, selection.words, selection.groups, tuple(sorted(options.items())))
-    return cache.get_or_compute(key, compute)
-
-
-class ResultCache:
-    """A small thread-safe LRU of projection results, shared by a server's sessions.
-
-    Two sessions asking for the same new projection at once may both compute it; the results
-    are identical (seeded), and the second simply replaces the first.
-    """
-
-    def __init__(self, max_entries: int = 32):
-        if max_entries < 1:
-            raise InvalidInputError(f"max_entries must be at least 1, not {max_entries}.")
-        self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._entries
-
-    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = compute()
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return value
-
-
-# ---------------------------------------------------------------- exports
-
-
-def to_csv(result: WordProjection) -> str:
-    """The coordinates as CSV: columns ``word, group, x, y`` (and ``z`` in 3-D)."""
-    buffer = io.StringIO()
-    axes = list("xyz"[: result.projection.dims])
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["word", "group", *axes])
-    for word, group, point in zip(result.selection.words, result.selection.groups, result.projection.coordinates):
-        writer.writerow([word, group, *(f"{v:.6g}" for v in point)])
-    return buffer.getvalue()
-
-
-def _tsv_field(text: str) -> str:
-    # The Projector splits on tabs and lines; neither may appear inside a field.
-    return re.sub(r"[\t\r\n]+", " ", text)
-
-
-def projector_vectors(model: static.StaticModel, selection: Selection) -> str:
-    """``vectors.tsv`` for projector.tensorflow.org: one row of tab-separated numbers per word."""
-    buffer = io.StringIO()
-    np.savetxt(buffer, _selection_vectors(model, selection), fmt="%.6g", delimiter="\t")
-    return buffer.getvalue()
-
-
-def projector_metadata(selection: Selection) -> str:
-    """``metadata.tsv`` for projector.tensorflow.org: a ``word<TAB>group`` header, then one row per word."""
-    lines = ["word\tgroup"]
-    lines += [f"{_tsv_field(word)}\t{_tsv_field(group)}" for word, group in zip(selection.words, selection.groups)]
-    return "\n".join(lines) + "\n"

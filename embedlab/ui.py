@@ -23,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from embedlab import ann, contextual, corpus, downloads, evaluation, i18n, manager, milvus_store, polysemy, presets, projection, registry, sentences, share, static, textio, training
+from embedlab import ann, contextual, corpus, downloads, evaluation, i18n, manager, milvus_store, polysemy, presets, projection, registry, result_cache, sentences, share, static, textio, training, word_projection
 from embedlab.config import load_settings
 from embedlab.pool import ModelPool
 from embedlab.errors import EmbedLabError, OutOfVocabularyError, UnknownModelError
@@ -416,9 +416,9 @@ def _warm_up_quietly() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def projection_cache() -> projection.ResultCache:
+def projection_cache() -> result_cache.ResultCache:
     """Projection results shared by every session, per (model, words, method, parameters)."""
-    return projection.ResultCache(max_entries=32)
+    return result_cache.ResultCache(max_entries=32)
 
 
 def groups_param(name: str, default: str = "") -> Param:
@@ -447,8 +447,8 @@ def flag_param(name: str, default: bool) -> Param:
     return Param(name, default, lambda value: share.parse_choice(value, name, ["0", "1"]) == "1", lambda on: "1" if on else "0")
 
 
-def project_words(model: static.StaticModel, selection: projection.Selection, **options: Any) -> projection.WordProjection:
-    """:func:`embedlab.projection.project_words` through the server's cache, with a progress bar while it works."""
+def project_words(model: static.StaticModel, selection: word_projection.Selection, **options: Any) -> word_projection.WordProjection:
+    """:func:`embedlab.word_projection.project_words` through the server's cache, with a progress bar while it works."""
     bar = None
 
     def report(fraction: float, stage: str) -> None:
@@ -457,7 +457,7 @@ def project_words(model: static.StaticModel, selection: projection.Selection, **
         bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=len(selection)))
 
     try:
-        return projection.project_words(
+        return word_projection.project_words(
             model, selection, progress=report, cache=projection_cache(),
             max_points=load_settings().limits.projection_points, **options,
         )
@@ -486,9 +486,9 @@ def training_slots() -> training.JobSlots:
 
 
 @st.cache_resource(show_spinner=False)
-def evaluation_cache() -> projection.ResultCache:
+def evaluation_cache() -> result_cache.ResultCache:
     """Evaluation reports shared by every session, per (model, test set, options); reports are frozen."""
-    return projection.ResultCache(max_entries=32)
+    return result_cache.ResultCache(max_entries=32)
 
 
 # ---------------------------------------------------------------- errors

@@ -13,6 +13,7 @@ from embedlab import ui
 PAGE = "projection"
 MODEL = ui.model_param("static")
 P = ui.projection
+W = ui.word_projection
 MOST_POINTS = min(P.MAX_POINTS, ui.load_settings().limits.projection_points)
 MAX_LABELS = 1_000  # beyond this, labels hide the picture; hover still names every point
 WEBGL_FROM = 2_000  # Plotly's SVG scatter slows down past a few thousand points
@@ -141,9 +142,9 @@ def note_text(note) -> str:
 with ui.guard():
     selection = None
     if not by_groups:
-        selection = P.frequent_words(model, value("top"))
+        selection = W.frequent_words(model, value("top"))
     elif groups := ui.groups_of(value("groups"), "groups"):
-        selection = P.select_words(model, groups, expand=value("expand"), skip_missing=value("skip"))
+        selection = W.select_words(model, groups, expand=value("expand"), skip_missing=value("skip"))
     else:
         st.info(ui.t("projection.need_words"))
 
@@ -176,13 +177,13 @@ with ui.guard():
 
         stem = f"{model.id}-{found.method}-{found.dims}d-seed{found.seed}"
         col_csv, col_vectors, col_meta = st.columns(3)
-        col_csv.download_button(ui.t("projection.download_csv"), data=P.to_csv(result), file_name=f"{stem}.csv", mime="text/csv", width="stretch")
+        col_csv.download_button(ui.t("projection.download_csv"), data=W.to_csv(result), file_name=f"{stem}.csv", mime="text/csv", width="stretch")
         col_vectors.download_button(
-            ui.t("projection.download_vectors"), data=lambda: P.projector_vectors(model, selection), file_name="vectors.tsv",
+            ui.t("projection.download_vectors"), data=lambda: W.projector_vectors(model, selection), file_name="vectors.tsv",
             mime="text/tab-separated-values", width="stretch",
         )
         col_meta.download_button(
-            ui.t("projection.download_metadata"), data=P.projector_metadata(selection), file_name="metadata.tsv",
+            ui.t("projection.download_metadata"), data=W.projector_metadata(selection), file_name="metadata.tsv",
             mime="text/tab-separated-values", width="stretch",
         )
         st.caption(ui.t("projection.download_help"))

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from conftest import app_test
-from embedlab import manager, milvus_store, projection, training
+from embedlab import manager, milvus_store, training, word_projection
 from embedlab.config import Limits, load_settings
 from embedlab.errors import InvalidInputError
 from embedlab.presets import PRESETS
@@ -29,10 +29,10 @@ def test_limit_overrides_must_be_positive_whole_numbers():
 
 
 def test_projection_refuses_more_points_than_the_server_allows(minilm_static):
-    selection = projection.frequent_words(minilm_static, 40)
+    selection = word_projection.frequent_words(minilm_static, 40)
     with pytest.raises(InvalidInputError, match="limit of 30 per projection"):
-        projection.project_words(minilm_static, selection, max_points=30)
-    assert len(projection.project_words(minilm_static, selection, max_points=40).projection.coordinates) == 40
+        word_projection.project_words(minilm_static, selection, max_points=30)
+    assert len(word_projection.project_words(minilm_static, selection, max_points=40).projection.coordinates) == 40
 
 
 def test_hosted_projection_page_caps_the_frequent_words(hosted):

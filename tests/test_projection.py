@@ -18,6 +18,8 @@ from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
 
 from embedlab import projection as P
+from embedlab import word_projection as W
+from embedlab.result_cache import ResultCache
 from embedlab import share, static
 from embedlab.cli import main
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
@@ -34,7 +36,7 @@ FLAT = [word for group in GROUPS for word in group]
 @pytest.fixture(scope="module")
 def words60(minilm_static):
     """About 60 real words: the groups plus each word's five nearest neighbours (gensim)."""
-    selection = P.select_words(minilm_static, GROUPS, expand=5)
+    selection = W.select_words(minilm_static, GROUPS, expand=5)
     assert len(selection) >= 50
     return selection
 
@@ -48,7 +50,7 @@ def vectors_of(model, words):
 
 @pytest.mark.parametrize("dims", [2, 3])
 def test_pca_equals_scikit_learn_up_to_sign(minilm_static, words60, dims):
-    ours = P.project_words(minilm_static, words60, method="pca", dims=dims, seed=0).projection
+    ours = W.project_words(minilm_static, words60, method="pca", dims=dims, seed=0).projection
     vectors = vectors_of(minilm_static, words60.words)
     reference = PCA(n_components=dims, svd_solver="full").fit(vectors)
     expected = reference.transform(vectors)
@@ -60,7 +62,7 @@ def test_pca_equals_scikit_learn_up_to_sign(minilm_static, words60, dims):
 
 @pytest.mark.parametrize("method", ["pca", "umap"])
 def test_trustworthiness_equals_scikit_learn(minilm_static, words60, method):
-    found = P.project_words(minilm_static, words60, method=method, dims=2, seed=0).projection
+    found = W.project_words(minilm_static, words60, method=method, dims=2, seed=0).projection
     vectors = vectors_of(minilm_static, words60.words)
     expected = trustworthiness(vectors, found.coordinates, n_neighbors=5, metric="cosine")
     assert found.quality.rows == len(words60) and found.quality.k == 5
@@ -68,7 +70,7 @@ def test_trustworthiness_equals_scikit_learn(minilm_static, words60, method):
 
 
 def test_knn_preservation_matches_a_direct_count(minilm_static, words60):
-    found = P.project_words(minilm_static, words60, method="umap", dims=2, seed=0).projection
+    found = W.project_words(minilm_static, words60, method="umap", dims=2, seed=0).projection
     vectors = vectors_of(minilm_static, words60.words)
     original = NearestNeighbors(n_neighbors=5, metric="cosine", algorithm="brute").fit(vectors).kneighbors(return_distance=False)
     shown = NearestNeighbors(n_neighbors=5).fit(found.coordinates).kneighbors(return_distance=False)
@@ -96,7 +98,7 @@ def test_nearest_points_equal_brute_force_cosine(minilm_static):
 
 
 def test_hover_neighbours_are_the_nearest_drawn_words(minilm_static):
-    result = P.project_words(minilm_static, P.select_words(minilm_static, GROUPS), method="pca")
+    result = W.project_words(minilm_static, W.select_words(minilm_static, GROUPS), method="pca")
     apple = result.selection.words.index("apple")
     vectors = vectors_of(minilm_static, result.selection.words)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -113,18 +115,18 @@ def test_hover_neighbours_are_the_nearest_drawn_words(minilm_static):
 @pytest.mark.parametrize("method", ["umap", "tsne"])
 @pytest.mark.parametrize("dims", [2, 3])
 def test_seeded_projection_is_reproducible(minilm_static, words60, method, dims):
-    first = P.project_words(minilm_static, words60, method=method, dims=dims, seed=7).projection
-    again = P.project_words(minilm_static, words60, method=method, dims=dims, seed=7).projection
+    first = W.project_words(minilm_static, words60, method=method, dims=dims, seed=7).projection
+    again = W.project_words(minilm_static, words60, method=method, dims=dims, seed=7).projection
     assert first.coordinates.shape == (len(words60), dims)
     np.testing.assert_array_equal(first.coordinates, again.coordinates)
     assert not first.coordinates.flags.writeable
     if method == "umap":  # t-SNE starts from PCA, so its seed changes nothing here
-        other = P.project_words(minilm_static, words60, method=method, dims=dims, seed=8).projection
+        other = W.project_words(minilm_static, words60, method=method, dims=dims, seed=8).projection
         assert not np.allclose(first.coordinates, other.coordinates)
 
 
 def test_umap_keeps_the_groups_apart(minilm_static):
-    result = P.project_words(minilm_static, P.select_words(minilm_static, GROUPS, expand=3), method="umap", seed=0)
+    result = W.project_words(minilm_static, W.select_words(minilm_static, GROUPS, expand=3), method="umap", seed=0)
     points = result.projection.coordinates
     groups = np.array(result.selection.groups)
     inside = np.mean([np.linalg.norm(points[groups == g] - points[groups == g].mean(0), axis=1).mean() for g in set(groups)])
@@ -138,9 +140,9 @@ def test_umap_keeps_the_groups_apart(minilm_static):
 
 
 def test_five_words_clip_perplexity_and_n_neighbors_with_notes(minilm_static):
-    five = P.select_words(minilm_static, ["apple", "banana", "pear", "thames", "nile"])
-    umap = P.project_words(minilm_static, five, method="umap", dims=2, seed=0, n_neighbors=15).projection
-    tsne = P.project_words(minilm_static, five, method="tsne", dims=3, seed=0, perplexity=30).projection
+    five = W.select_words(minilm_static, ["apple", "banana", "pear", "thames", "nile"])
+    umap = W.project_words(minilm_static, five, method="umap", dims=2, seed=0, n_neighbors=15).projection
+    tsne = W.project_words(minilm_static, five, method="tsne", dims=3, seed=0, perplexity=30).projection
     assert umap.parameters["n_neighbors"] == 4
     assert tsne.parameters["perplexity"] == pytest.approx(4 / 3)
     assert ("n_neighbors_clipped", {"asked": 15, "used": 4, "n": 5}) in [(n.code, dict(n.values)) for n in umap.notes]
@@ -153,16 +155,16 @@ def test_five_words_clip_perplexity_and_n_neighbors_with_notes(minilm_static):
 
 @pytest.mark.parametrize("count, dims", [(3, 2), (4, 3)])
 def test_umap_on_dims_plus_one_points_starts_from_seeded_random_positions(minilm_static, count, dims):
-    chosen = P.select_words(minilm_static, FLAT[4:4 + count])
-    found = P.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
-    again = P.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
+    chosen = W.select_words(minilm_static, FLAT[4:4 + count])
+    found = W.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
+    again = W.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
     assert "spectral_fallback" in [n.code for n in found.notes]
     assert np.isfinite(found.coordinates).all()
     np.testing.assert_array_equal(found.coordinates, again.coordinates)
 
 
 def test_large_enough_sets_are_not_clipped(minilm_static, words60):
-    found = P.project_words(minilm_static, words60, method="umap", n_neighbors=15, seed=0).projection
+    found = W.project_words(minilm_static, words60, method="umap", n_neighbors=15, seed=0).projection
     assert found.parameters == {"n_neighbors": 15, "min_dist": 0.1} and found.notes == ()
 
 
@@ -203,13 +205,13 @@ def test_too_many_points_are_refused():
 
 def test_unknown_words_raise_naming_every_one_with_suggestions(minilm_static):
     with pytest.raises(OutOfVocabularyError) as caught:
-        P.select_words(minilm_static, [["apple", "bananna"], ["thames", "nilee"]])
+        W.select_words(minilm_static, [["apple", "bananna"], ["thames", "nilee"]])
     assert list(caught.value.missing) == ["bananna", "nilee"]
     assert "banana" in caught.value.missing["bananna"]
 
 
 def test_skipping_unknown_words_says_which(minilm_static):
-    chosen = P.select_words(minilm_static, [["apple", "bananna", "pear"], ["thames", "nilee"]], skip_missing=True)
+    chosen = W.select_words(minilm_static, [["apple", "bananna", "pear"], ["thames", "nilee"]], skip_missing=True)
     assert chosen.words == ("apple", "pear", "thames")
     assert chosen.groups == ("apple", "apple", "thames")
     assert chosen.skipped == ("bananna", "nilee")
@@ -218,13 +220,13 @@ def test_skipping_unknown_words_says_which(minilm_static):
 
 def test_skipping_never_hides_malformed_words(minilm_static):
     with pytest.raises(InvalidInputError, match="too long"):
-        P.select_words(minilm_static, [["apple", "x" * 500]], skip_missing=True)
+        W.select_words(minilm_static, [["apple", "x" * 500]], skip_missing=True)
     with pytest.raises(InvalidInputError, match="None of these words"):
-        P.select_words(minilm_static, [["qqqzzz", "zzzqqq"]], skip_missing=True)
+        W.select_words(minilm_static, [["qqqzzz", "zzzqqq"]], skip_missing=True)
 
 
 def test_expand_adds_gensim_neighbours_to_each_group(minilm_static):
-    chosen = P.select_words(minilm_static, [["king"], ["apple"]], expand=3)
+    chosen = W.select_words(minilm_static, [["king"], ["apple"]], expand=3)
     expected_king = [n.word for n in static.neighbors(minilm_static, "king", topn=3)]
     assert chosen.words[:2] == ("king", "apple")
     added = {w: (g, o) for w, g, o in zip(chosen.words, chosen.groups, chosen.origins) if o}
@@ -233,23 +235,23 @@ def test_expand_adds_gensim_neighbours_to_each_group(minilm_static):
 
 
 def test_a_word_typed_twice_is_drawn_once_in_its_first_group(minilm_static):
-    chosen = P.select_words(minilm_static, [["apple", "pear"], ["apple", "nile"], ["pear"]])
+    chosen = W.select_words(minilm_static, [["apple", "pear"], ["apple", "nile"], ["pear"]])
     assert chosen.words == ("apple", "pear", "nile")
     assert chosen.groups == ("apple", "apple", "nile")
     assert [n.code for n in chosen.notes] == ["duplicates"]
 
 
 def test_frequent_words_are_the_first_of_the_vocabulary(minilm_static):
-    chosen = P.frequent_words(minilm_static, 500)
+    chosen = W.frequent_words(minilm_static, 500)
     assert chosen.words == tuple(minilm_static.kv.index_to_key[:500])
     with pytest.raises(InvalidInputError):
-        P.frequent_words(minilm_static, P.MAX_POINTS + 1)
+        W.frequent_words(minilm_static, P.MAX_POINTS + 1)
 
 
 def test_progress_reports_stages_up_to_done(minilm_static):
     seen = []
-    chosen = P.frequent_words(minilm_static, 300)
-    P.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append((f, stage)))
+    chosen = W.frequent_words(minilm_static, 300)
+    W.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append((f, stage)))
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     stages = list(dict.fromkeys(stage for _, stage in seen))
@@ -261,46 +263,46 @@ def test_progress_reports_stages_up_to_done(minilm_static):
 
 
 def test_cache_returns_the_same_result_for_the_same_inputs(minilm_static):
-    cache = P.ResultCache(max_entries=2)
-    chosen = P.select_words(minilm_static, GROUPS)
-    first = P.project_words(minilm_static, chosen, method="pca", cache=cache)
-    assert P.project_words(minilm_static, chosen, method="pca", cache=cache) is first
-    other_seed = P.project_words(minilm_static, chosen, method="pca", seed=1, cache=cache)
+    cache = ResultCache(max_entries=2)
+    chosen = W.select_words(minilm_static, GROUPS)
+    first = W.project_words(minilm_static, chosen, method="pca", cache=cache)
+    assert W.project_words(minilm_static, chosen, method="pca", cache=cache) is first
+    other_seed = W.project_words(minilm_static, chosen, method="pca", seed=1, cache=cache)
     assert other_seed is not first
-    P.project_words(minilm_static, chosen, method="pca", dims=3, cache=cache)
+    W.project_words(minilm_static, chosen, method="pca", dims=3, cache=cache)
     assert len(cache) == 2  # bounded: the least recently used went
-    assert P.project_words(minilm_static, chosen, method="pca", cache=cache) is not first
+    assert W.project_words(minilm_static, chosen, method="pca", cache=cache) is not first
 
 
 # ------------------------------------------------------------------ exports
 
 
 def test_csv_has_word_group_and_coordinates(minilm_static):
-    chosen = P.select_words(minilm_static, GROUPS)
-    result = P.project_words(minilm_static, chosen, method="pca", dims=3)
-    rows = list(csv.reader(io.StringIO(P.to_csv(result))))
+    chosen = W.select_words(minilm_static, GROUPS)
+    result = W.project_words(minilm_static, chosen, method="pca", dims=3)
+    rows = list(csv.reader(io.StringIO(W.to_csv(result))))
     assert rows[0] == ["word", "group", "x", "y", "z"]
     assert [r[0] for r in rows[1:]] == list(chosen.words)
     np.testing.assert_allclose(np.array([r[2:] for r in rows[1:]], dtype=float), result.projection.coordinates, rtol=1e-5, atol=1e-6)
 
 
 def test_csv_quotes_words_with_commas(minilm_static):
-    result = P.project_words(minilm_static, P.select_words(minilm_static, GROUPS), method="pca")
-    tricky = P.WordProjection(result.model_id, P.Selection(
+    result = W.project_words(minilm_static, W.select_words(minilm_static, GROUPS), method="pca")
+    tricky = W.WordProjection(result.model_id, W.Selection(
         ('a,"b"',) + result.selection.words[1:], result.selection.groups, result.selection.origins), result.projection)
-    rows = list(csv.reader(io.StringIO(P.to_csv(tricky))))
+    rows = list(csv.reader(io.StringIO(W.to_csv(tricky))))
     assert rows[1][0] == 'a,"b"' and len(rows[1]) == 4
 
 
 def test_projector_tsv_files(minilm_static):
-    chosen = P.select_words(minilm_static, GROUPS)
-    vectors = np.loadtxt(io.StringIO(P.projector_vectors(minilm_static, chosen)), delimiter="\t")
+    chosen = W.select_words(minilm_static, GROUPS)
+    vectors = np.loadtxt(io.StringIO(W.projector_vectors(minilm_static, chosen)), delimiter="\t")
     np.testing.assert_allclose(vectors, vectors_of(minilm_static, chosen.words), rtol=1e-5, atol=1e-7)
-    metadata = P.projector_metadata(chosen).splitlines()
+    metadata = W.projector_metadata(chosen).splitlines()
     assert metadata[0] == "word\tgroup" and len(metadata) == len(chosen) + 1
     assert metadata[1] == "hamlet\thamlet"
-    odd = P.Selection(("tab\there", "new\nline"), ("g", "g"), ("", ""))
-    assert P.projector_metadata(odd).splitlines()[1:] == ["tab here\tg", "new line\tg"]
+    odd = W.Selection(("tab\there", "new\nline"), ("g", "g"), ("", ""))
+    assert W.projector_metadata(odd).splitlines()[1:] == ["tab here\tg", "new line\tg"]
 
 
 # ------------------------------------------------------------------ share-link decoders
@@ -349,7 +351,7 @@ def test_cli_writes_the_csv_the_backend_computes(minilm_static, tmp_path, capsys
     assert code == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == ["word", "group", "x", "y", "z"]
-    expected = P.project_words(minilm_static, P.select_words(minilm_static, [["apple", "banana", "pear"], ["thames", "nile", "danube"]]), method="pca", dims=3)
+    expected = W.project_words(minilm_static, W.select_words(minilm_static, [["apple", "banana", "pear"], ["thames", "nile", "danube"]]), method="pca", dims=3)
     assert [(r["word"], r["group"]) for r in rows] == list(zip(expected.selection.words, expected.selection.groups))
     np.testing.assert_allclose([[float(r[a]) for a in "xyz"] for r in rows], expected.projection.coordinates, rtol=1e-5, atol=1e-6)
     assert "trustworthiness" in capsys.readouterr().out
@@ -378,9 +380,9 @@ def test_cli_prints_csv_without_out(capsys):
 
 @pytest.mark.slow
 def test_the_whole_vocabulary_projects_with_progress(minilm_static):
-    chosen = P.frequent_words(minilm_static, P.MAX_POINTS)  # every one of its ~22.6k words
+    chosen = W.frequent_words(minilm_static, P.MAX_POINTS)  # every one of its ~22.6k words
     seen = []
-    found = P.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append(stage)).projection
+    found = W.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append(stage)).projection
     assert len(chosen) == minilm_static.vocab_size and np.isfinite(found.coordinates).all()
     assert found.quality.rows == P.QUALITY_ROWS and "quality_sampled" in [n.code for n in found.notes]
     assert seen.count("neighbors") > 3 and seen.count("umap") > 5  # the bar moves during the long stages

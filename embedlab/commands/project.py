@@ -10,15 +10,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from embedlab import projection, registry, share
+from embedlab import projection, registry, share, word_projection
 from embedlab.errors import InvalidInputError
 
 
-def _selection(args: argparse.Namespace, model) -> projection.Selection:
+def _selection(args: argparse.Namespace, model) -> word_projection.Selection:
     if args.top:
-        return projection.frequent_words(model, args.top)
+        return word_projection.frequent_words(model, args.top)
     groups = share.parse_groups(args.groups, "groups") if args.groups else [share.parse_words(args.words, "words")]
-    return projection.select_words(model, groups, expand=args.expand, skip_missing=args.skip_missing)
+    return word_projection.select_words(model, groups, expand=args.expand, skip_missing=args.skip_missing)
 
 
 def _stderr_progress():
@@ -45,7 +45,7 @@ def _write(path: str, text: str) -> str:
 def _project(args: argparse.Namespace) -> dict:
     model = registry.load_model(args.model, kind="static")
     selection = _selection(args, model)
-    result = projection.project_words(
+    result = word_projection.project_words(
         model, selection, method=args.method, dims=args.dims, seed=args.seed, n_neighbors=args.n_neighbors,
         min_dist=args.min_dist, perplexity=args.perplexity, progress=_stderr_progress() if sys.stderr.isatty() else None,
     )
@@ -59,13 +59,13 @@ def _project(args: argparse.Namespace) -> dict:
     if args.projector:
         folder = Path(args.projector).expanduser()
         summary["projector"] = [
-            _write(str(folder / "vectors.tsv"), projection.projector_vectors(model, selection)),
-            _write(str(folder / "metadata.tsv"), projection.projector_metadata(selection)),
+            _write(str(folder / "vectors.tsv"), word_projection.projector_vectors(model, selection)),
+            _write(str(folder / "metadata.tsv"), word_projection.projector_metadata(selection)),
         ]
     if args.out:
-        summary["out"] = _write(args.out, projection.to_csv(result))
+        summary["out"] = _write(args.out, word_projection.to_csv(result))
     elif not args.json:
-        summary["csv"] = projection.to_csv(result)
+        summary["csv"] = word_projection.to_csv(result)
     if args.json:
         summary["points"] = result.records()
     return summary
