@@ -258,7 +258,10 @@ def check_upload_size(name: str, size: int, *, settings: Settings | None = None)
     """
     cap = upload_limit_bytes(settings)
     if size > cap:
-        raise InvalidInputError(f"{name[:100]} is {size / 2**20:,.1f} MB; uploads are limited to {cap // 2**20:,} MB here.")
+        shown = f"{size / 2**20:,.1f} MB"
+        if round(size / 2**20, 1) <= cap / 2**20:  # "1.0 MB; limited to 1 MB" would read as a contradiction
+            shown = f"{size:,} bytes"
+        raise InvalidInputError(f"{name[:100]} is {shown}; uploads are limited to {cap // 2**20:,} MB here.")
 
 
 def save_upload(name: str, data: BinaryIO, *, size: int, settings: Settings | None = None, progress: Progress | None = None) -> str:

@@ -52,8 +52,10 @@ def test_index_size_follows_the_batch_limit(hosted):
 def test_upload_cap_names_the_file_and_the_cap(hosted):
     cap = hosted.limits.upload_mb
     manager.check_upload_size("corpus.txt", cap * 2**20, settings=hosted)  # exactly the cap is fine
-    with pytest.raises(InvalidInputError, match=rf"corpus.txt is {cap}.0 MB; uploads are limited to {cap} MB"):
+    with pytest.raises(InvalidInputError, match=rf"corpus.txt is {cap * 2**20 + 1:,} bytes; uploads are limited to {cap} MB"):
         manager.check_upload_size("corpus.txt", cap * 2**20 + 1, settings=hosted)
+    with pytest.raises(InvalidInputError, match=rf"corpus.txt is {cap * 1.5:.1f} MB; uploads are limited to {cap} MB"):
+        manager.check_upload_size("corpus.txt", int(cap * 1.5 * 2**20), settings=hosted)
 
 
 def test_training_slots_refuse_a_job_while_all_are_taken_and_come_back():
