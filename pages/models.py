@@ -25,8 +25,11 @@ def done(message: str) -> None:
     st.rerun()
 
 
-def megabytes(count: int | None) -> float | None:
-    return None if count is None else count / 2**20
+def shown(value, unit: str = "") -> str:
+    """A number for the table, or a dash when it is unknown until the model is loaded or installed."""
+    if value is None:
+        return "—"
+    return f"{value / 2**20:,.1f} MB" if unit == "MB" else f"{value:,}"
 
 
 rows = ui.manager.list_rows(loaded=ui.loaded_models(), settings=settings)
@@ -34,22 +37,21 @@ by_id = {row.id: row for row in rows}
 table = pd.DataFrame({
     ui.t("models.col.id"): [row.id for row in rows],
     ui.t("models.col.kind"): [" / ".join(ui.t(f"kind.{kind}") for kind in row.kinds) for row in rows],
-    ui.t("models.col.language"): [row.language for row in rows],
-    ui.t("models.col.vocab"): [row.vocab for row in rows],
-    ui.t("models.col.dims"): [row.dims for row in rows],
-    ui.t("models.col.disk"): [megabytes(row.disk_bytes) for row in rows],
+    ui.t("models.col.language"): [row.language or "—" for row in rows],
+    ui.t("models.col.vocab"): [shown(row.vocab) for row in rows],
+    ui.t("models.col.dims"): [shown(row.dims) for row in rows],
+    ui.t("models.col.disk"): [shown(row.disk_bytes, "MB") for row in rows],
     ui.t("models.col.loaded"): [row.loaded for row in rows],
-    ui.t("models.col.memory"): [megabytes(row.memory_bytes) for row in rows],
+    ui.t("models.col.memory"): [shown(row.memory_bytes, "MB") for row in rows],
     ui.t("models.col.where"): [
         ui.t(f"models.where.{row.where}") + (" · " + ui.t("models.mapped") if row.mapped else "") for row in rows
     ],
 })
-# Unknown until a model is loaded (or installed): a dash, not "None".
-shown = table.style.format(na_rep="—", formatter={
-    ui.t("models.col.vocab"): "{:,.0f}", ui.t("models.col.dims"): "{:.0f}",
-    ui.t("models.col.disk"): "{:.1f} MB", ui.t("models.col.memory"): "{:.1f} MB",
+right = st.column_config.TextColumn(alignment="right")
+st.dataframe(table, hide_index=True, width="stretch", column_config={
+    ui.t("models.col.loaded"): st.column_config.CheckboxColumn(),
+    **{ui.t(f"models.col.{name}"): right for name in ("vocab", "dims", "disk", "memory")},
 })
-st.dataframe(shown, hide_index=True, width="stretch", column_config={ui.t("models.col.loaded"): st.column_config.CheckboxColumn()})
 if any(row.mapped for row in rows):
     st.caption(ui.t("models.mapped_note"))
 
