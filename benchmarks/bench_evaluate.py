@@ -31,7 +31,8 @@ from gensim.models import KeyedVectors
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from embedlab.evaluation import evaluate_analogies, read_analogies  # noqa: E402
+from embedlab.eval_sets import read_analogies  # noqa: E402
+from embedlab.evaluation import evaluate_analogies  # noqa: E402
 from make_sgns_like import SGNS_DIMS, SGNS_WORDS, jieba_vocabulary  # noqa: E402
 
 DATA = Path(os.environ.get("EMBEDLAB_DATA_DIR") or ROOT.parent / "shared" / "data")

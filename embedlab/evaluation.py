@@ -1,9 +1,9 @@
 """Measuring a static model on the benchmarks the field uses: analogies and word similarity.
 
-Analogy sets use Mikolov's format (``: section`` lines, then ``a b c d`` per line: a is to b as c
-is to d); similarity sets have one ``w1 w2 score`` per line (TAB or spaces; ``#`` comments)::
+Test sets are read by :mod:`embedlab.eval_sets` (Mikolov's analogy format, ``w1 w2 score`` pairs)::
 
-    >>> from embedlab.evaluation import read_analogies, evaluate_analogies, read_pairs, evaluate_pairs
+    >>> from embedlab.eval_sets import read_analogies, read_pairs
+    >>> from embedlab.evaluation import evaluate_analogies, evaluate_pairs
     >>> from embedlab.registry import load_model
     >>> model = load_model("minilm-static")
     >>> report = evaluate_analogies(model, read_analogies("questions-words.txt"))   # doctest: +SKIP
@@ -39,7 +39,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -47,7 +46,7 @@ from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
 from embedlab.static import StaticModel
-from embedlab.textio import decode_text
+from embedlab.eval_sets import AnalogyQuestion, AnalogySet, PairSet
 
 Convention = Literal["gensim", "ca8"]
 Method = Literal["add", "mul"]
@@ -59,170 +58,6 @@ TIE_MARGIN = 1e-5  # closer than this, batched float rounding could reorder two 
 CHUNK_BYTES = 128 * 1024 * 1024  # score matrices per batch stay within this
 MAX_CHUNK = 1024
 CA8_MUL_EPSILON = 0.01
-NO_SECTION = "(no section)"
-
-
-# ---------------------------------------------------------------- reading test sets
-
-
-@dataclass(frozen=True)
-class AnalogyQuestion:
-    """``a`` is to ``b`` as ``c`` is to ``d``; ``line`` is its 1-based line number."""
-
-    a: str
-    b: str
-    c: str
-    d: str
-    line: int
-
-
-@dataclass(frozen=True)
-class AnalogySection:
-    name: str
-    questions: tuple[AnalogyQuestion, ...]
-
-
-@dataclass(frozen=True)
-class AnalogySet:
-    """A parsed analogy file; ``skipped_lines`` are lines that were neither a header nor four words."""
-
-    name: str
-    sections: tuple[AnalogySection, ...]
-    skipped_lines: tuple[int, ...] = ()
-
-    @property
-    def questions(self) -> int:
-        return sum(len(section.questions) for section in self.sections)
-
-
-@dataclass(frozen=True)
-class WordPair:
-    first: str
-    second: str
-    score: float
-    line: int
-
-
-@dataclass(frozen=True)
-class PairSet:
-    """A parsed similarity file; ``skipped_lines`` could not be read as ``w1 w2 score``."""
-
-    name: str
-    pairs: tuple[WordPair, ...]
-    skipped_lines: tuple[int, ...] = ()
-
-
-def _text_of(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
-    if isinstance(source, bytes):
-        label = name or "the uploaded file"
-        return decode_text(source, name=label).text, label
-    path = Path(source).expanduser()
-    if not path.is_file():
-        raise InvalidInputError(f"No such evaluation file: {path}")
-    return decode_text(path.read_bytes(), name=path.name).text, name or path.name
-
-
-def parse_analogies(text: str, *, name: str = "analogies") -> AnalogySet:
-    """Parse Mikolov-format analogies (``: section`` headers, ``a b c d`` lines; CRLF tolerated).
-
-    Lines that are not a header and not exactly four words are skipped (gensim skips them too)
-    and listed in ``skipped_lines``; blank lines are ignored. Questions before any header go to
-    a section called ``(no section)``.
-
-    Raises
-    ------
-    InvalidInputError
-        When the text holds no question at all.
-    """
-    sections: list[tuple[str, list[AnalogyQuestion]]] = []
-    skipped = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith(":"):
-            sections.append((stripped.lstrip(": ").strip() or f"line {number}", []))
-            continue
-        words = stripped.split()
-        if len(words) != 4:
-            skipped.append(number)
-            continue
-        if not sections:
-            sections.append((NO_SECTION, []))
-        sections[-1][1].append(AnalogyQuestion(*words, line=number))
-    result = AnalogySet(name, tuple(AnalogySection(n, tuple(q)) for n, q in sections), tuple(skipped))
-    if result.questions == 0:
-        raise InvalidInputError(
-            f"{name} holds no analogy questions. Expected ': section' lines followed by lines of four words 'a b c d'."
-        )
-    return result
-
-
-def read_analogies(source: str | Path | bytes, *, name: str | None = None) -> AnalogySet:
-    """Read an analogy file (a path, or the bytes of an upload) in any encoding :mod:`embedlab.textio` knows."""
-    text, label = _text_of(source, name)
-    return parse_analogies(text, name=label)
-
-
-def parse_pairs(text: str, *, name: str = "pairs") -> PairSet:
-    """Parse a similarity set: ``w1 w2 score`` per line, TAB- or space-separated, ``#`` comments.
-
-    Extra columns after the score (COS960 lists every rater) are ignored.
-
-    Raises
-    ------
-    InvalidInputError
-        When the text holds no readable pair.
-    """
-    pairs = []
-    skipped = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
-        try:
-            first, second, score = fields[0], fields[1], float(fields[2])
-        except (IndexError, ValueError):
-            skipped.append(number)
-            continue
-        if not first or not second or not np.isfinite(score):
-            skipped.append(number)
-            continue
-        pairs.append(WordPair(first, second, score, number))
-    if not pairs:
-        raise InvalidInputError(f"{name} holds no word pairs. Expected lines 'word1<TAB>word2<TAB>score'.")
-    return PairSet(name, tuple(pairs), tuple(skipped))
-
-
-def read_pairs(source: str | Path | bytes, *, name: str | None = None) -> PairSet:
-    """Read a similarity file (a path, or the bytes of an upload)."""
-    text, label = _text_of(source, name)
-    return parse_pairs(text, name=label)
-
-
-@dataclass(frozen=True)
-class EvalFile:
-    """A test set found on disk: ``kind`` is ``"analogies"`` or ``"pairs"``."""
-
-    path: Path
-    kind: Literal["analogies", "pairs"]
-    label: str
-
-
-def find_eval_sets(folder: str | Path) -> list[EvalFile]:
-    """The analogy and similarity sets under ``folder`` (recursively), told apart by their content."""
-    folder = Path(folder).expanduser()
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in (".txt", ".tsv", ".csv"):
-            continue
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-        kind = "analogies" if any(line.lstrip().startswith(b":") for line in head.splitlines()) else "pairs"
-        found.append(EvalFile(path, kind, str(path.relative_to(folder))))
-    return found
 
 
 # ---------------------------------------------------------------- analogy evaluation

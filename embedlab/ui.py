@@ -23,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from embedlab import ann, contextual, corpus, downloads, evaluation, i18n, manager, milvus_store, polysemy, presets, projection, registry, result_cache, sentences, share, static, textio, training, word_projection
+from embedlab import ann, contextual, corpus, downloads, eval_sets, evaluation, i18n, manager, milvus_store, polysemy, presets, projection, registry, result_cache, sentences, share, static, textio, training, word_projection
 from embedlab.config import load_settings
 from embedlab.pool import ModelPool
 from embedlab.errors import EmbedLabError, OutOfVocabularyError, UnknownModelError

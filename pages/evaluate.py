@@ -18,7 +18,7 @@ MODEL = ui.model_param("static")
 ui.start_page("evaluate.title")
 settings = ui.load_settings()
 eval_dir = settings.data_dir / "eval"
-found = ui.evaluation.find_eval_sets(eval_dir)
+found = ui.eval_sets.find_eval_sets(eval_dir)
 paths = {f.label: f.path for f in found}
 labels = {kind: [f.label for f in found if f.kind == kind] for kind in ("analogies", "pairs")}
 st.caption(ui.t("evaluate.intro", folder=ui.md(str(eval_dir))))
@@ -163,7 +163,7 @@ with ui.guard():
             if convention == "gensim" and method == "mul":
                 st.info(ui.t("evaluate.mul_gensim"), icon=":material/info:")
             else:
-                questions = ui.evaluation.read_analogies(where, name=set_name)
+                questions = ui.eval_sets.read_analogies(where, name=set_name)
                 bar = st.empty()
 
                 def run():
@@ -176,7 +176,7 @@ with ui.guard():
                 bar.empty()
                 show_analogies(report, set_name, questions.skipped_lines)
         else:
-            pairs = ui.evaluation.read_pairs(where, name=set_name)
+            pairs = ui.eval_sets.read_pairs(where, name=set_name)
             show_pairs(cached((*key, "pairs"), lambda: ui.evaluation.evaluate_pairs(model, pairs)), set_name, pairs.skipped_lines)
 
 ui.sync_url(PAGE, PARAMS)

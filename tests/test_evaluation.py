@@ -12,15 +12,8 @@ from gensim.models import KeyedVectors
 
 from embedlab import cli
 from embedlab.errors import InvalidInputError
-from embedlab.evaluation import (
-    evaluate_analogies,
-    evaluate_pairs,
-    find_eval_sets,
-    parse_analogies,
-    parse_pairs,
-    read_analogies,
-    read_pairs,
-)
+from embedlab.eval_sets import find_eval_sets, parse_analogies, parse_pairs, read_analogies, read_pairs
+from embedlab.evaluation import evaluate_analogies, evaluate_pairs
 from embedlab.static import freeze
 
 

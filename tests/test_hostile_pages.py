@@ -304,12 +304,12 @@ PAIRS = "king\tqueen\t8.5\ncat\tdog\t7.0\ncar\tbanana\t0.5\nhappy\tsad\t2.0\n"
 
 
 def test_evaluate_uploads_in_utf16_and_gb18030_equal_the_backend_on_utf8(minilm_static):
-    from embedlab import evaluation
+    from embedlab import eval_sets, evaluation
 
     at = app_test(EVALUATE, lang="en", model="minilm-static", task="analogies", convention="gensim", method="add")
     at.file_uploader(key="evaluate.upload.analogies").set_value(("a.txt", ANALOGIES.encode("utf-16"), "text/plain")).run()
     assert not at.exception and not at.error, shown(at, "error")
-    report = evaluation.evaluate_analogies(minilm_static, evaluation.read_analogies(ANALOGIES.encode("utf-8")))
+    report = evaluation.evaluate_analogies(minilm_static, eval_sets.read_analogies(ANALOGIES.encode("utf-8")))
     assert {m.label: m.value for m in at.metric}["Accuracy"] == f"{report.accuracy:.1%}"
     assert list(at.dataframe[0].value.iloc[:, 0]) == ["<b>capitals</b>", IMG_WORD]  # raw in the table ...
     assert_plotly_literal(at, "&lt;b&gt;capitals&lt;/b&gt;", "&lt;img/src=x/onerror=alert(1)&gt;")  # ... escaped in the chart
@@ -317,7 +317,7 @@ def test_evaluate_uploads_in_utf16_and_gb18030_equal_the_backend_on_utf8(minilm_
     at = app_test(EVALUATE, lang="en", model="minilm-static", task="pairs")
     at.file_uploader(key="evaluate.upload.pairs").set_value(("p.txt", PAIRS.encode("gb18030"), "text/plain")).run()
     assert not at.exception and not at.error, shown(at, "error")
-    pairs = evaluation.evaluate_pairs(minilm_static, evaluation.read_pairs(PAIRS.encode("utf-8")))
+    pairs = evaluation.evaluate_pairs(minilm_static, eval_sets.read_pairs(PAIRS.encode("utf-8")))
     assert {m.label: m.value for m in at.metric}["Spearman"] == f"{pairs.spearman:.4f}"
 
 

@@ -171,7 +171,8 @@ def test_train_existing_name_is_refused(private_dirs):
 
 
 def test_evaluate_analogies_share_link_equals_the_backend(minilm_static, data_dir):
-    from embedlab.evaluation import evaluate_analogies, read_analogies
+    from embedlab.eval_sets import read_analogies
+    from embedlab.evaluation import evaluate_analogies
 
     at = app_test("pages/evaluate.py", lang="en", model="minilm-static", task="analogies",
                   analogies="en/questions-words.txt", convention="gensim", method="add")

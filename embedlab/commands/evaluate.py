@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from embedlab import evaluation, registry
+from embedlab import eval_sets, evaluation, registry
 from embedlab.errors import InvalidInputError
 
 
@@ -18,11 +18,11 @@ def _evaluate(args: argparse.Namespace) -> dict:
     model = registry.load_model(args.model, kind="static")
     if args.pairs:
         return evaluation.evaluate_pairs(
-            model, evaluation.read_pairs(args.pairs), restrict_vocab=args.restrict_vocab or evaluation.GENSIM_RESTRICT_VOCAB,
+            model, eval_sets.read_pairs(args.pairs), restrict_vocab=args.restrict_vocab or evaluation.GENSIM_RESTRICT_VOCAB,
             case_insensitive=not args.case_sensitive,
         ).to_dict()
     report = evaluation.evaluate_analogies(
-        model, evaluation.read_analogies(args.analogies), convention=args.convention, method=args.method,
+        model, eval_sets.read_analogies(args.analogies), convention=args.convention, method=args.method,
         restrict_vocab=args.restrict_vocab, case_insensitive=not args.case_sensitive,
     )
     return report.to_dict(misses=args.misses)
