@@ -52,6 +52,7 @@ from embedlab.static import StaticModel, require
 MIN_CONTEXTS = 2
 MAX_CONTEXTS = 50
 MAX_K = 8
+NOISE_VARIANCE = 1e-9  # a PCA axis keeping less of the variance than this is rounding noise
 MAX_ANCHORS = 20_000
 
 
@@ -153,8 +154,11 @@ def project_2d(vectors: np.ndarray) -> Projection:
         warnings.simplefilter("ignore", RuntimeWarning)
         pca = PCA(n_components=2, random_state=0).fit(unit)
     coords = pca.transform(unit)
-    explained = tuple(float(x) for x in np.nan_to_num(pca.explained_variance_ratio_))
-    return Projection(coords, explained)
+    explained = np.nan_to_num(pca.explained_variance_ratio_)
+    # Two contexts span one direction: the second axis holds only rounding noise (1e-16), which
+    # a plot would stretch into a meaningless scale. It is drawn as what it is, zero.
+    coords[:, explained < NOISE_VARIANCE] = 0.0
+    return Projection(coords, tuple(float(x) for x in explained))
 
 
 # ---------------------------------------------------------------- static vectors in the same space

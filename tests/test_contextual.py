@@ -253,6 +253,13 @@ def test_projection_equals_sklearn_pca_up_to_sign():
         np.testing.assert_allclose(ours[:, axis], sign * theirs[:, axis], atol=1e-8)
 
 
+def test_projection_of_two_contexts_has_a_flat_second_axis():
+    rng = np.random.default_rng(3)
+    found = polysemy.project_2d(rng.normal(size=(2, 20)))
+    assert found.explained[0] == pytest.approx(1.0) and found.explained[1] < 1e-9
+    assert np.all(found.coords[:, 1] == 0.0) and abs(found.coords[0, 0] - found.coords[1, 0]) > 0.1
+
+
 def test_procrustes_equals_scipy_and_recovers_a_map_between_different_sizes():
     from scipy.linalg import orthogonal_procrustes
 
