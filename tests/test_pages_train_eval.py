@@ -167,6 +167,24 @@ def test_train_existing_name_is_refused(private_dirs):
     assert any("already exists" in e.value for e in at.error)
 
 
+def test_train_waits_for_a_free_slot_on_a_busy_server(private_dirs):
+    from embedlab import ui
+
+    slots = ui.training_slots()  # the server-wide slots every session shares
+    for _ in range(slots.count):
+        slots.take()  # other visitors' trainings
+    try:
+        at = app_test("pages/train.py", lang="en", sample="alice", size="8", epochs="1")
+        click(at, "Train")
+        assert not at.exception and "train.job" not in at.session_state
+        assert any("already runs" in e.value and "Try again" in e.value for e in at.error)
+    finally:
+        for _ in range(slots.count):
+            slots.give_back()
+    click(at, "Train")  # a slot is free again
+    assert at.session_state["train.job"].wait(60).phase == "done"
+
+
 # ---------------------------------------------------------------- evaluate page
 
 
