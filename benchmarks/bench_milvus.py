@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -31,16 +30,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench_ann import token_vectors  # noqa: E402  (after sys.path)
 from embedlab import milvus_store  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from streamlit_server import free_port  # noqa: E402
 
 
 def measure(label: str, store, vectors: np.ndarray, labels: list[str], queries: np.ndarray, exact: list[set[int]],

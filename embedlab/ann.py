@@ -77,13 +77,6 @@ class HnswIndex:
     count: int
     dims: int
 
-    def search(self, queries: np.ndarray, k: int, *, ef: int = DEFAULT_EF_SEARCH) -> tuple[np.ndarray, np.ndarray]:
-        """Inner products and row ids of the ``k`` best rows for each unit-length query row."""
-        faiss = _faiss()
-        params = faiss.SearchParametersHNSW(efSearch=max(ef, k))
-        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        return self.index.search(queries, k, params=params)
-
     def search_from(self, row: int, query: np.ndarray, k: int, *, ef: int = DEFAULT_EF_SEARCH) -> np.ndarray:
         """Row ids of the ``k`` best rows for ``query`` (unit length), searched on the bottom layer
         starting at row ``row`` (the query's own node) instead of descending from the top."""

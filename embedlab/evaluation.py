@@ -63,11 +63,9 @@ CA8_MUL_EPSILON = 0.01
 # ---------------------------------------------------------------- analogy evaluation
 
 
-@dataclass(frozen=True)
-class SectionScore:
-    """One section: ``correct`` of ``total`` scored questions; ``questions`` in the file."""
+class _Counted:
+    """``correct`` of ``total`` scored questions, out of ``questions`` asked (fields of the subclass)."""
 
-    section: str
     correct: int
     total: int
     questions: int
@@ -79,6 +77,16 @@ class SectionScore:
     @property
     def coverage(self) -> float:
         return self.total / self.questions if self.questions else 0.0
+
+
+@dataclass(frozen=True)
+class SectionScore(_Counted):
+    """One section: ``correct`` of ``total`` scored questions; ``questions`` in the file."""
+
+    section: str
+    correct: int
+    total: int
+    questions: int
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ class Miss:
 
 
 @dataclass(frozen=True)
-class AnalogyReport:
+class AnalogyReport(_Counted):
     convention: Convention
     method: Method
     correct: int
@@ -108,14 +116,6 @@ class AnalogyReport:
     misses: tuple[Miss, ...]
     seconds: float
     vocabulary: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
-
-    @property
-    def coverage(self) -> float:
-        return self.total / self.questions if self.questions else 0.0
 
     def to_dict(self, *, misses: int = 20) -> dict:
         """The CLI's JSON: accuracy, coverage, per-section counts and the worst misses."""

@@ -206,6 +206,13 @@ def sentences_of(text: str, name: str) -> list[str]:
     return share.parse_sentences(text, name)
 
 
+def warn_unreadable(model: contextual.ContextualModel, sentences: list[str]) -> None:
+    """Name the sentences the model reads mostly as unknown tokens (e.g. Chinese in an English model)."""
+    unknown = [i + 1 for i, share in enumerate(contextual.unknown_share(model, sentences)) if share > 0.3]
+    if unknown:
+        st.warning(t("polysemy.unknown", model=md(model.id), which=", ".join(f"#{i}" for i in unknown)))
+
+
 def words_of(text: str, name: str) -> list[str]:
     """The words typed into a words widget (raises InvalidInputError for bad ones)."""
     return share.parse_words(text, name)

@@ -59,9 +59,7 @@ with ui.guard():
     if len(sentences) < 2:
         st.info(ui.t("polysemy.need_sentences"))
     else:
-        unknown = [i + 1 for i, share in enumerate(ui.contextual.unknown_share(model, sentences)) if share > 0.3]
-        if unknown:
-            st.warning(ui.t("polysemy.unknown", model=ui.md(model.id), which=", ".join(f"#{i}" for i in unknown)))
+        ui.warn_unreadable(model, sentences)
         static_model = alignment = None
         if static_id != NO_STATIC and word:
             static_model = ui.load(static_id)

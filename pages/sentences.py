@@ -58,9 +58,7 @@ with ui.guard():
     if len(sentences) < 2:
         st.info(ui.t("sentences.need_sentences"))
     else:
-        unknown = [i + 1 for i, share in enumerate(ui.contextual.unknown_share(model, sentences)) if share > 0.3]
-        if unknown:
-            st.warning(ui.t("polysemy.unknown", model=ui.md(model.id), which=", ".join(f"#{i}" for i in unknown)))
+        ui.warn_unreadable(model, sentences)
         encoders = [ui.sentences.BertPoolingEncoder(model, pooling="mean"), ui.sentences.BertPoolingEncoder(model, pooling="cls")]
         encoders += [ui.sentence_encoder(model_id) for model_id in st.session_state[ui.key(PAGE, "enc")]]
         comparison = ui.sentences.compare(encoders, sentences)

@@ -7,12 +7,12 @@ real Milvus standalone server (the ``milvus`` test package, v2.3.5, started on a
 from __future__ import annotations
 
 import os
-import socket
 
 import numpy as np
 import pytest
 
 from embedlab import milvus_store
+from streamlit_server import free_port
 from embedlab.errors import EmbedLabError, InvalidInputError
 
 
@@ -31,12 +31,6 @@ def milvus_server_uri(tmp_path_factory):
     server.start()
     yield f"http://127.0.0.1:{server.listen_port}"
     server.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module", params=["lite", "server"])
