@@ -1,20 +1,21 @@
-# The README's two commands: `make run` (the app on its offline defaults) and `make test`.
+# The README's two commands: `make run` (the app) and `make test`.
+# The model hub stays switched on for `make run`: the bundled models load from local folders without
+# it, and the models page's one-click downloads need it. Tests switch it off themselves (conftest.py).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR ?= $(HOME)/.cache/embedlab/numba
 
-.PHONY: run test test-all browser-deps bench clean
+.PHONY: run test test-all browser-deps bench shipped-models clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+$(VENV)/.installed-test: requirements-test.txt requirements-test-nodeps.txt $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-test.txt
+	$(PY) -m pip install -q --no-deps -r requirements-test-nodeps.txt
 	touch $@
 
 run: $(VENV)/.installed
@@ -33,6 +34,10 @@ test: $(VENV)/.installed-test browser-deps
 # Everything, including the slow-marked tests.
 test-all: $(VENV)/.installed-test browser-deps
 	$(PY) -m pytest -q -m "slow or not slow"
+
+# Rebuild the word2vec models that ship in embedlab/data/models from the bundled books (a few minutes).
+shipped-models: $(VENV)/.installed
+	$(PY) -m embedlab build-shipped
 
 bench: $(VENV)/.installed-test
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -231,7 +231,9 @@ def search(model: StaticModel, word: str, *, topn: int = 10, metric: str = "cosi
     gensim's exact search.
     """
     threshold = AUTO_THRESHOLD if threshold is None else threshold
-    if index is not None and metric == "cosine" and model.vocab_size >= threshold:
+    # A word outside the vocabulary (a fastText model builds it from n-grams) has no node to start from.
+    in_vocabulary = isinstance(word, str) and word.strip() in model
+    if index is not None and metric == "cosine" and model.vocab_size >= threshold and in_vocabulary:
         return approximate_neighbors(model, word, index, topn=topn)
     results = exact_neighbors(model, word, topn=topn, metric=metric)  # validates and raises OOV
     return SearchResult(word.strip(), tuple(results), False, "exact")

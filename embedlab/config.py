@@ -4,7 +4,8 @@ Environment variables
 ---------------------
 EMBEDLAB_CONFIG      path of the config file (default: ``./embedlab.toml``, then ``~/.embedlab/embedlab.toml``)
 EMBEDLAB_MODELS_DIR  folder scanned for model files; trained models are saved here (default: ``~/.embedlab/models``)
-EMBEDLAB_DATA_DIR    folder with evaluation sets and corpora (default: ``../shared/data`` from the project root)
+EMBEDLAB_DATA_DIR    folder with evaluation sets (``eval/``) offered on the evaluate page (default: ``embedlab/data``,
+                     the sets that ship with EmbedLab, with their licences)
 EMBEDLAB_HOSTED      ``1`` turns on hosted mode (no arbitrary server paths)
 EMBEDLAB_MAX_MODELS  how many models stay loaded at once (default 4)
 EMBEDLAB_MILVUS_URI / EMBEDLAB_MILVUS_TOKEN  a Milvus server for semantic search (overrides ``[milvus]``)
@@ -43,6 +44,7 @@ from pathlib import Path
 from embedlab.errors import InvalidInputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DATA = Path(__file__).resolve().parent / "data"  # corpora, test sets and models that ship with EmbedLab
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Limits:
     def for_mode(cls, hosted: bool, overrides: dict | None = None) -> "Limits":
         base = cls(
             upload_mb=20, projection_points=5_000, training_chars=2_000_000, batch_sentences=2_000, training_jobs=1,
-            download_hosts=("huggingface.co", "github.com", "objects.githubusercontent.com"),
+            download_hosts=("huggingface.co", "github.com", "objects.githubusercontent.com", "dl.fbaipublicfiles.com"),
         ) if hosted else cls()
         overrides = dict(overrides or {})
         if "download_hosts" in overrides:
@@ -123,7 +125,7 @@ def load_settings() -> Settings:
             raise InvalidInputError(f"Config file {path} is not valid TOML: {exc}") from exc
     section = table.get("embedlab", {})
     models_dir = os.environ.get("EMBEDLAB_MODELS_DIR") or section.get("models_dir") or "~/.embedlab/models"
-    data_dir = os.environ.get("EMBEDLAB_DATA_DIR") or section.get("data_dir") or str(PROJECT_ROOT.parent / "shared" / "data")
+    data_dir = os.environ.get("EMBEDLAB_DATA_DIR") or section.get("data_dir") or str(BUNDLED_DATA)
     hosted_env = os.environ.get("EMBEDLAB_HOSTED")
     hosted = hosted_env == "1" if hosted_env is not None else bool(section.get("hosted", False))
     return Settings(

@@ -252,10 +252,12 @@ def load_contextual(source: str | os.PathLike, *, model_id: str | None = None) -
         if not (local / "config.json").is_file():
             raise InvalidInputError(f"{local} is not a model folder: it has no config.json.")
         source = str(local)
+    # A folder is complete as it is: never ask the hub about it (no network wait, online or not).
+    only_local = local.exists()
     try:
-        config = AutoConfig.from_pretrained(source)
-        tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
-        network = AutoModel.from_pretrained(source, dtype=torch.float32)
+        config = AutoConfig.from_pretrained(source, local_files_only=only_local)
+        tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True, local_files_only=only_local)
+        network = AutoModel.from_pretrained(source, dtype=torch.float32, local_files_only=only_local)
     except OSError as exc:
         from huggingface_hub import constants
 
@@ -288,15 +290,13 @@ def check_sentences(sentences: str | Sequence[str], *, least: int = 1, most: int
     """
     items = [sentences] if isinstance(sentences, str) else list(sentences)
     if not least <= len(items) <= most:
-        raise InvalidInputError(f"Give from {least} to {most} sentences, not {len(items)}.")
+        raise InvalidInputError.coded("sentence_count", least=least, most=most, count=len(items))
     checked = []
     for number, sentence in enumerate(items, 1):
         if not isinstance(sentence, str) or not sentence.strip():
-            raise InvalidInputError(f"Sentence {number} is empty: type some text.")
+            raise InvalidInputError.coded("empty_sentence", number=number)
         if len(sentence) > MAX_SENTENCE_CHARS:
-            raise InvalidInputError(
-                f"Sentence {number} has {len(sentence):,} characters; at most {MAX_SENTENCE_CHARS:,} are accepted."
-            )
+            raise InvalidInputError.coded("sentence_too_long", number=number, length=len(sentence), limit=MAX_SENTENCE_CHARS)
         checked.append(sentence.strip())
     return checked
 
@@ -454,9 +454,9 @@ def find_word(word: str, sentence: str, *, ignore_case: bool = True) -> list[tup
 
 def check_word(word: str) -> str:
     if not isinstance(word, str) or not word.strip():
-        raise InvalidInputError("Empty word: type the word to follow through the sentences.")
+        raise InvalidInputError.coded("empty_context_word")
     if len(word.strip()) > MAX_WORD_CHARS:
-        raise InvalidInputError(f"A word of {len(word.strip()):,} characters is too long (at most {MAX_WORD_CHARS}).")
+        raise InvalidInputError.coded("word_too_long", length=len(word.strip()), limit=MAX_WORD_CHARS)
     return word.strip()
 
 
@@ -492,10 +492,7 @@ def word_in_context(
     spans = [find_word(word, text, ignore_case=ignore_case) for text in texts]
     missing = [i + 1 for i, found in enumerate(spans) if not found]
     if missing:
-        raise InvalidInputError(
-            f"The word {word!r} is not in sentence(s) {', '.join(f'#{i}' for i in missing)}. "
-            "Every sentence must contain it (as a whole word for Latin letters)."
-        )
+        raise InvalidInputError.coded("word_not_in_sentences", word=word, which=[f"#{i}" for i in missing])
     states = token_states(model, texts, layer=layer, batch_size=batch_size)
     unknown = model.tokenizer.unk_token
     occurrences, rows, lost = [], [], []
@@ -516,10 +513,7 @@ def word_in_context(
         if not kept:
             lost.append(index + 1)
     if lost:
-        raise InvalidInputError(
-            f"In sentence(s) {', '.join(f'#{i}' for i in lost)} the word comes after the first "
-            f"{model.max_length} tokens, which is all the model reads. Shorten those sentences."
-        )
+        raise InvalidInputError.coded("word_beyond_max_length", which=[f"#{i}" for i in lost], max_length=model.max_length)
     return WordInContext(
         word, tuple(texts), tuple(s.tokens for s in states), tuple(occurrences), _frozen(np.stack(rows)), layer,
         tuple(i for i, s in enumerate(states) if s.truncated), model.max_length,
@@ -527,10 +521,7 @@ def word_in_context(
 
 
 def _unknown_word(model: ContextualModel, word: str) -> InvalidInputError:
-    return InvalidInputError(
-        f"{model.id!r} does not know {word!r}: its tokenizer reads it as {model.tokenizer.unk_token} only. "
-        "Pick a model for this language (e.g. bert-base-chinese for Chinese)."
-    )
+    return InvalidInputError.coded("model_does_not_know", model=model.id, word=word, unk=model.tokenizer.unk_token)
 
 
 @dataclass(frozen=True)
@@ -555,7 +546,7 @@ def input_embedding(model: ContextualModel, word: str) -> InputEmbedding:
         encoded = model.tokenizer(word, add_special_tokens=False)
     ids = encoded["input_ids"]
     if not ids:
-        raise InvalidInputError(f"The tokenizer of {model.id!r} turns {word!r} into no tokens.")
+        raise InvalidInputError.coded("no_tokens", model=model.id, word=word)
     if all(i == model.tokenizer.unk_token_id for i in ids):
         raise _unknown_word(model, word)
     table = model.network.get_input_embeddings().weight.detach()

@@ -15,8 +15,9 @@ Segmenting four novels takes jieba about half a minute, so :func:`segment` cache
 disk under :func:`cache_dir`, keyed by a hash of the text, the language and the user dictionary:
 retraining on the same text skips it.
 
-Sample corpora (:data:`SAMPLES`) are public-domain books with their public addresses;
-:func:`fetch_sample` downloads one on demand (with a progress callback) and keeps it in the cache.
+Sample corpora (:data:`SAMPLES`) are public-domain books that ship with EmbedLab (compressed, with
+their sources and checksums); :func:`fetch_sample` reads one, and :func:`names_dictionary` gives the
+novels' character names as a jieba dictionary.
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ import logging
 import os
 import re
 import threading
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
-from embedlab.config import load_settings
+from embedlab.config import BUNDLED_DATA
 from embedlab.errors import EmbedLabError, InvalidInputError
 from embedlab.textio import decode_text
 
@@ -316,11 +315,11 @@ def segment(
     Cancelled
     """
     if not text or not text.strip():
-        raise InvalidInputError("The corpus is empty: upload a .txt file, paste text or pick a sample corpus.")
+        raise InvalidInputError.coded("empty_corpus")
     if max_chars is not None and len(text) > max_chars:
-        raise InvalidInputError(f"The corpus has {len(text):,} characters; this server accepts at most {max_chars:,}.")
+        raise InvalidInputError.coded("corpus_too_long", chars=len(text), limit=max_chars)
     if user_dict is not None and len(user_dict) > MAX_USER_DICT_CHARS:
-        raise InvalidInputError(f"The user dictionary has {len(user_dict):,} characters; at most {MAX_USER_DICT_CHARS:,} are accepted.")
+        raise InvalidInputError.coded("user_dict_too_long", chars=len(user_dict), limit=MAX_USER_DICT_CHARS)
     language = detect_language(text) if language == "auto" else check_language(language)
     user_dict = (user_dict or "").strip() or None
     if language == "en":  # jieba's options mean nothing to the English tokeniser
@@ -331,7 +330,7 @@ def segment(
     if sentences is None:
         sentences = tokenize(text, language, user_dict=user_dict, hmm=hmm, progress=progress, cancel=cancel)
         if not sentences:
-            raise InvalidInputError("No words found in the corpus: it holds only punctuation, symbols or emoji.")
+            raise InvalidInputError.coded("no_words_in_corpus")
         if cache:
             try:
                 _write_cache(_cache_file(key), sentences)
@@ -363,12 +362,16 @@ def read_corpus_files(paths: Sequence[str | Path]) -> str:
 
 # ---------------------------------------------------------------- sample corpora
 
+NAMES_DICTIONARY = BUNDLED_DATA / "corpora" / "zh" / "names.txt"
+
 
 @dataclass(frozen=True)
 class SampleCorpus:
-    """A public-domain text with its public download address.
+    """A public-domain text that ships with EmbedLab (xz-compressed under ``embedlab/data/corpora``).
 
-    ``sha256`` and ``size`` describe the file at ``url``; a download that differs is refused.
+    ``sha256`` and ``size`` describe the original UTF-8 file at ``url`` (where it was copied
+    from, byte for byte); reading the bundled copy checks them, so what a user trains on is
+    exactly the public text named in ``embedlab/data/SOURCES.md``.
     """
 
     id: str
@@ -377,12 +380,17 @@ class SampleCorpus:
     url: str
     sha256: str
     size: int
+    file: str  # the bundled copy, relative to embedlab/data/corpora
     note: str = ""
     probe_words: tuple[str, ...] = ()  # words worth looking up in a model trained on it
 
     @property
     def host(self) -> str:
         return urlsplit(self.url).netloc
+
+    @property
+    def path(self) -> Path:
+        return BUNDLED_DATA / "corpora" / self.file
 
 
 def _github_raw(repo: str, commit: str, path: str) -> str:
@@ -393,28 +401,35 @@ _SIDAMINGZHU = ("weiyinfu/SiDaMingZhu", "fa19bb1c4bae7c06a5cd157b867494eb94c228c
 SAMPLES: tuple[SampleCorpus, ...] = (
     SampleCorpus("sanguo", "三国演义 Romance of the Three Kingdoms (罗贯中)", "zh",
                  _github_raw(*_SIDAMINGZHU, "src/三国演义.txt"),
-                 "0b5b51509dc24dd9c8b3614097a023928c08878f45a64f7281e4a481bd1dd276", 1_788_608, "120 回, 599k characters", ("诸葛亮", "刘备", "曹操")),
+                 "0b5b51509dc24dd9c8b3614097a023928c08878f45a64f7281e4a481bd1dd276", 1_788_608, "zh/sanguo_yanyi.txt.xz",
+                 "120 回, 599k characters", ("诸葛亮", "刘备", "曹操")),
     SampleCorpus("shuihu", "水浒全传 Water Margin (施耐庵)", "zh",
                  _github_raw(*_SIDAMINGZHU, "src/水浒全传.txt"),
-                 "b41297bfbdc67e482254cc8ea0893046182684cc555c1e9edd00b3d05795a30d", 2_685_670, "120 回, 900k characters", ("宋江", "武松", "林冲")),
+                 "b41297bfbdc67e482254cc8ea0893046182684cc555c1e9edd00b3d05795a30d", 2_685_670, "zh/shuihu_quanzhuan.txt.xz",
+                 "120 回, 900k characters", ("宋江", "武松", "林冲")),
     SampleCorpus("hongloumeng", "红楼梦 Dream of the Red Chamber (曹雪芹)", "zh",
                  _github_raw(*_SIDAMINGZHU, "src/红楼梦.txt"),
-                 "d8881ffc7fddbdd1ae90648422f045d26e94b9b76adf44976b182aef6d861e68", 2_588_050, "120 回, 866k characters", ("宝玉", "黛玉", "宝钗")),
+                 "d8881ffc7fddbdd1ae90648422f045d26e94b9b76adf44976b182aef6d861e68", 2_588_050, "zh/hongloumeng.txt.xz",
+                 "120 回, 866k characters", ("宝玉", "黛玉", "贾母")),
     SampleCorpus("xiyouji", "西游记 Journey to the West (吴承恩)", "zh",
                  _github_raw(*_SIDAMINGZHU, "src/西游记.txt"),
-                 "3e29bdbdf48477419287a89403e6f9de0ad5206efc2e71e1320f2e785baf4d08", 2_150_453, "100 回, 721k characters", ("行者", "八戒", "唐僧")),
+                 "3e29bdbdf48477419287a89403e6f9de0ad5206efc2e71e1320f2e785baf4d08", 2_150_453, "zh/xiyouji.txt.xz",
+                 "100 回, 721k characters", ("行者", "八戒", "唐僧")),
     SampleCorpus("pride", "Pride and Prejudice (Jane Austen)", "en",
                  _github_raw("gutenbergbooks/1342", "041e520899f9a02af517d6cb253bc1fdfbf923e2", "1342-0.txt"),
-                 "86dab871eec9c0cef97f4cb6313f86c6cc48f6f7809534e65cd3f1c1d486d247", 737_944, "Project Gutenberg #1342", ("elizabeth", "darcy", "sister")),
+                 "86dab871eec9c0cef97f4cb6313f86c6cc48f6f7809534e65cd3f1c1d486d247", 737_944, "en/pride_and_prejudice.txt.xz",
+                 "Project Gutenberg #1342", ("elizabeth", "darcy", "sister")),
     SampleCorpus("alice", "Alice's Adventures in Wonderland (Lewis Carroll)", "en",
                  _github_raw("gutenbergbooks/11", "5e5120e12a58a10254e0e6a42661d887e61c2aac", "11-0.txt"),
-                 "f17aa0bf7466424a8b357b688678666bad7a0148963ef349016a3098faa6bd1e", 151_095, "Project Gutenberg #11", ("alice", "queen", "rabbit")),
+                 "f17aa0bf7466424a8b357b688678666bad7a0148963ef349016a3098faa6bd1e", 151_095, "en/alice_in_wonderland.txt.xz",
+                 "Project Gutenberg #11", ("alice", "queen", "rabbit")),
     SampleCorpus("sherlock", "The Adventures of Sherlock Holmes (Arthur Conan Doyle)", "en",
                  _github_raw("gutenbergbooks/1661", "4583fe51c670727bf1edf51b41e7b67b7736224a", "1661-0.txt"),
-                 "e21895308fe6da6919abc53e2cf77d81f914887897546153cc5d49b2eadefe50", 575_796, "Project Gutenberg #1661", ("holmes", "watson", "window")),
+                 "e21895308fe6da6919abc53e2cf77d81f914887897546153cc5d49b2eadefe50", 575_796, "en/sherlock_holmes.txt.xz",
+                 "Project Gutenberg #1661", ("holmes", "watson", "window")),
 )
-DOWNLOAD_TIMEOUT_S = 15
-CHUNK_BYTES = 64 * 1024
+_sample_texts: dict[str, str] = {}  # id -> decoded text; a few MB each, read once per process
+_sample_lock = threading.Lock()
 
 
 def get_sample(sample_id: str) -> SampleCorpus:
@@ -424,89 +439,48 @@ def get_sample(sample_id: str) -> SampleCorpus:
     raise InvalidInputError(f"Unknown sample corpus: {sample_id!r}. Must be one of: {[s.id for s in SAMPLES]}.")
 
 
-def sample_path(sample: SampleCorpus) -> Path:
-    """Where a downloaded sample is kept (it may not exist yet)."""
-    return cache_dir() / "corpora" / f"{sample.id}-{sample.sha256[:12]}.txt"
-
-
-def local_sample(sample: SampleCorpus) -> Path | None:
-    """A copy already on this machine: a finished download, or the same bytes under the data folder's ``corpora``."""
-    if sample_path(sample).is_file():
-        return sample_path(sample)
-    corpora = load_settings().data_dir / "corpora"
-    if corpora.is_dir():
-        for path in sorted(corpora.rglob("*.txt")):
-            if path.stat().st_size == sample.size and hashlib.sha256(path.read_bytes()).hexdigest() == sample.sha256:
-                return path
-    return None
-
-
-def fetch_sample(
-    sample: SampleCorpus | str,
-    *,
-    progress: Progress | None = None,
-    timeout: float = DOWNLOAD_TIMEOUT_S,
-) -> str:
-    """The text of a sample corpus: a local copy (see :func:`local_sample`), else downloaded once into the cache.
+def fetch_sample(sample: SampleCorpus | str, *, progress: Progress | None = None) -> str:
+    """The text of a sample corpus, read from its bundled copy (no network).
 
     Parameters
     ----------
     sample : SampleCorpus or str
         A sample or its id (see :data:`SAMPLES`).
     progress : callable, optional
-        ``progress(bytes_done, bytes_total)`` while downloading.
-    timeout : float
-        Seconds to wait for the server.
+        ``progress(bytes_done, bytes_total)``, called once the text is read.
 
     Raises
     ------
     EmbedLabError
-        When offline or the server cannot be reached (the message says so plainly), or the
-        download does not match the expected checksum.
+        When the bundled copy is missing or differs from the published file (a damaged install:
+        reinstall EmbedLab).
     """
+    import lzma
+
     sample = get_sample(sample) if isinstance(sample, str) else sample
-    target = local_sample(sample)
-    if target is None:
-        target = sample_path(sample)
-        _download(sample, target, progress=progress, timeout=timeout)
-    elif progress is not None:
+    with _sample_lock:
+        text = _sample_texts.get(sample.id)
+    if text is None:
+        try:
+            data = lzma.decompress(sample.path.read_bytes())
+        except (OSError, lzma.LZMAError) as exc:
+            raise EmbedLabError(f"The bundled copy of {sample.title} cannot be read ({exc}); reinstall EmbedLab.") from None
+        if len(data) != sample.size or hashlib.sha256(data).hexdigest() != sample.sha256:
+            raise EmbedLabError(f"The bundled copy of {sample.title} is damaged (checksum mismatch); reinstall EmbedLab.")
+        text = decode_text(data, name=sample.title).text
+        with _sample_lock:
+            _sample_texts[sample.id] = text
+    if progress is not None:
         progress(sample.size, sample.size)
-    return decode_text(target.read_bytes(), name=sample.title).text
+    return text
 
 
-def _download(sample: SampleCorpus, target: Path, *, progress: Progress | None, timeout: float) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
-    digest = hashlib.sha256()
-    done = 0
-    try:
-        with urllib.request.urlopen(sample.url, timeout=timeout) as response, partial.open("wb") as out:
-            total = int(response.headers.get("Content-Length") or sample.size)
-            while chunk := response.read(CHUNK_BYTES):
-                out.write(chunk)
-                digest.update(chunk)
-                done += len(chunk)
-                if done > 4 * sample.size:
-                    raise EmbedLabError(f"{sample.url} sends far more than the expected {sample.size:,} bytes; stopped.")
-                if progress is not None:
-                    progress(done, max(total, done))
-    except urllib.error.HTTPError as exc:
-        partial.unlink(missing_ok=True)
-        raise EmbedLabError(f"{sample.host} answered {exc.code} {exc.reason} for {sample.url}. Try again later, or upload the text.") from None
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        partial.unlink(missing_ok=True)
-        reason = getattr(exc, "reason", exc)
-        raise EmbedLabError(
-            f"Cannot download {sample.title} from {sample.host}: {reason}. This computer seems to be offline "
-            f"or cannot reach {sample.host}. Upload the text as a .txt file instead, or download it yourself from {sample.url}"
-        ) from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    if digest.hexdigest() != sample.sha256:
-        partial.unlink(missing_ok=True)
-        raise EmbedLabError(
-            f"The download of {sample.title} from {sample.host} is not the expected file "
-            f"({done:,} bytes, sha256 {digest.hexdigest()[:12]}…, expected {sample.sha256[:12]}…). Try again later."
-        )
-    os.replace(partial, target)
+def names_dictionary(language: Language = "zh") -> str | None:
+    """The jieba user dictionary of the sample novels' character names (``None`` for English).
+
+    With it, names such as 贾母, 凤姐 and 八戒 stay whole instead of being cut into characters.
+    """
+    if language != "zh":
+        return None
+    lines = NAMES_DICTIONARY.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if line.strip() and not line.startswith("#"))

@@ -1,17 +1,50 @@
 """Errors that carry a message meant for the person using EmbedLab.
 
-Every error the backend raises on bad input derives from :class:`EmbedLabError`; the UI shows
-``str(error)`` in a message box and the CLI prints it on one line, so the text must say what went
-wrong and how to fix it.
+Every error the backend raises on bad input derives from :class:`EmbedLabError`; the CLI prints
+``str(error)`` (English) on one line, so the text must say what went wrong and how to fix it.
+
+An error a user commonly meets also carries a message ``code`` and its ``params``: the UI shows
+``error.<code>`` from :mod:`embedlab.i18n` in the page's language (``str(error)`` when there is no
+code). :meth:`EmbedLabError.coded` makes such an error with the English text of the same entry, so
+the CLI and the English UI say the same thing::
+
+    >>> str(InvalidInputError.coded("empty_word"))
+    'Empty word: type a word.'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Self
 
 
 class EmbedLabError(Exception):
-    """Base class: a problem the user can fix; ``str(error)`` says how."""
+    """Base class: a problem the user can fix; ``str(error)`` says how.
+
+    Attributes
+    ----------
+    code : str or None
+        The message code: ``error.<code>`` in :mod:`embedlab.i18n` has its text in every language.
+    params : dict
+        The values the text's ``{placeholders}`` take. ``field`` names the input at fault (a URL
+        parameter or option name); the UI replaces it with the label the page shows.
+    label : str or None
+        That label, when the UI attached it where the input was read.
+    """
+
+    label: str | None = None
+
+    def __init__(self, message: str = "", *, code: str | None = None, params: Mapping[str, object] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
+
+    @classmethod
+    def coded(cls, code: str, /, **params: object) -> Self:
+        """An error with message ``code``, whose ``str()`` is the English text of ``error.<code>``."""
+        from embedlab.i18n import error_text
+
+        return cls(error_text(code, "en", params), code=code, params=params)
 
 
 class InvalidInputError(EmbedLabError, ValueError):
@@ -24,7 +57,10 @@ class UnknownModelError(EmbedLabError, KeyError):
     def __init__(self, model_id: str, known: Sequence[str]):
         self.model_id = model_id
         self.known = list(known)
-        super().__init__(f"Unknown model: {model_id!r}. Must be one of: {self.known} or a path to a vector file.")
+        super().__init__(
+            f"Unknown model: {model_id!r}. Must be one of: {self.known} or a path to a vector file.",
+            code="unknown_model", params={"model": repr(model_id), "known": self.known},
+        )
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return self.args[0]
@@ -47,7 +83,8 @@ class OutOfVocabularyError(EmbedLabError, KeyError):
             hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
             parts.append(f"{word!r}{hint}")
         where = f" in model {model_id!r}" if model_id else ""
-        super().__init__(f"Not in the vocabulary{where}: " + "; ".join(parts))
+        # The UI renders the words and suggestions itself (ui.show_error); the code marks the kind.
+        super().__init__(f"Not in the vocabulary{where}: " + "; ".join(parts), code="oov", params={"words": list(self.missing)})
 
     def __str__(self) -> str:
         return self.args[0]

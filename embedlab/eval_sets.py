@@ -114,9 +114,7 @@ def parse_analogies(text: str, *, name: str = "analogies") -> AnalogySet:
         sections[-1][1].append(AnalogyQuestion(*words, line=number))
     result = AnalogySet(name, tuple(AnalogySection(n, tuple(q)) for n, q in sections), tuple(skipped))
     if result.questions == 0:
-        raise InvalidInputError(
-            f"{name} holds no analogy questions. Expected ': section' lines followed by lines of four words 'a b c d'."
-        )
+        raise InvalidInputError.coded("no_analogies", name=name)
     return result
 
 
@@ -152,7 +150,7 @@ def parse_pairs(text: str, *, name: str = "pairs") -> PairSet:
             continue
         pairs.append(WordPair(first, second, score, number))
     if not pairs:
-        raise InvalidInputError(f"{name} holds no word pairs. Expected lines 'word1<TAB>word2<TAB>score'.")
+        raise InvalidInputError.coded("no_pairs", name=name)
     return PairSet(name, tuple(pairs), tuple(skipped))
 
 

@@ -7,6 +7,8 @@ in one language falls back to English, then to the key itself, so a gap shows up
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -20,9 +22,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Model {model} was unloaded to save memory (at most {limit} models stay loaded); loading it again.",
     },
     "app.loading_model": {"zh": "正在加载模型 {model}…", "en": "Loading model {model}…"},
+    "app.working": {"zh": "正在计算…", "en": "Working…"},
     "app.model_unavailable": {"zh": "模型 {model} 尚未安装。获取方式：{how}", "en": "Model {model} is not installed. How to get it: {how}"},
     "app.no_models": {"zh": "没有可用的{kind}模型。", "en": "No {kind} model is available."},
-    "app.param_problem": {"zh": "链接参数有误：{problem}", "en": "Problem in the link: {problem}"},
+    "app.param_problem": {"zh": "链接参数有误（{param}=），已改用默认值：{problem}", "en": "Problem in the link ({param}=), the default is used: {problem}"},
     "app.share": {"zh": "复制浏览器地址栏即可分享当前视图。", "en": "Copy the address bar to share this exact view."},
     "kind.static": {"zh": "静态词向量", "en": "static"},
     "kind.contextual": {"zh": "上下文", "en": "contextual"},
@@ -34,6 +37,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.missing_words": {"zh": "词表中没有：{words}", "en": "Not in the vocabulary: {words}"},
     "common.did_you_mean": {"zh": "你是不是想找：{words}", "en": "Did you mean: {words}"},
     "common.error": {"zh": "出错了：{error}", "en": "Error: {error}"},
+    "common.dropped_long": {
+        "zh": "略去了 {n} 个超过 {limit} 个字符的词：{words}",
+        "en": "Left out {n} word(s) longer than {limit} characters: {words}",
+    },
+    "common.left_out": {"zh": "这些词已略去，其余的词照常显示。", "en": "They are left out; the other words are shown."},
+    "nav.start": {"zh": "开始", "en": "Start"},
+    "nav.static": {"zh": "静态词向量", "en": "Static vectors"},
+    "nav.contextual": {"zh": "上下文与句向量", "en": "Contextual and sentence vectors"},
+    "nav.models": {"zh": "训练与模型", "en": "Training and models"},
     # --- home ---
     "page.home": {"zh": "首页", "en": "Home"},
     "home.title": {"zh": "EmbedLab：看懂向量", "en": "EmbedLab: understand embeddings"},
@@ -46,6 +58,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.no_zh_model": {
         "zh": "文章里的中文例子需要中文词向量（如 sgns.literature.word）。离线默认模型是英文的，所以下面的链接用英文例子；在“模型管理”里添加中文模型后即可重现原文。",
         "en": "The article's Chinese examples need a Chinese static model (e.g. sgns.literature.word). The offline default is English, so these links use English examples; add a Chinese model to reproduce the article.",
+    },
+    "tour.model.novels": {
+        "zh": "静态词向量的几步用的是 **{model}**：EmbedLab 用四大名著（约 {tokens_m} 百万词）自己训练的 skip-gram 模型，{words:,} 词 × {dims} 维，随软件附带、离线可用。原文用的是 sgns.literature.word（大规模文学语料，187,961 词 × 300 维），所以原文里的一些词（苹果、长江、水浒传……）这个小模型没有；下面的例子改用小说里的人物。",
+        "en": "The static steps use **{model}**: a skip-gram model EmbedLab trained itself on the four classic novels (about {tokens_m} million words), {words:,} words × {dims}, shipped with the app and offline. The article used sgns.literature.word (a large literature corpus, 187,961 words × 300), so some of its words (苹果, 长江, 水浒传 …) are missing from this small model; the examples below use the novels' characters instead.",
+    },
+    "tour.model.article": {
+        "zh": "静态词向量的几步用的是 **{model}**，即原文所用的模型，可以原样重现原文的例子。",
+        "en": "The static steps use **{model}**, the article's own model, so its examples run as written.",
+    },
+    "tour.model.other": {"zh": "静态词向量的几步用的是 **{model}**。", "en": "The static steps use **{model}**."},
+    "tour.analogy.novels_note": {
+        "zh": "原文问的是“水浒传里的诸葛亮是谁”：诸葛亮 + 水浒传 − 三国演义。四部小说的正文里从不出现“水浒传”“三国演义”这两个词，所以这里改问人物：吴用 + 刘备 − 宋江 ≈ 诸葛亮，反过来 诸葛亮 + 宋江 − 刘备 ≈ 吴用（页面会显示期望答案的名次）。原文的字面例子需要更大的通用模型，如 sgns.literature.word。",
+        "en": "The article asks for “the 诸葛亮 of 水浒传”: 诸葛亮 + 水浒传 − 三国演义. The titles 水浒传 and 三国演义 never occur as words in the novels themselves, so here the question is asked of the characters: 吴用 + 刘备 − 宋江 ≈ 诸葛亮, and back, 诸葛亮 + 宋江 − 刘备 ≈ 吴用 (the page shows the expected answer's rank). The literal example needs a larger general model such as sgns.literature.word.",
+    },
+    "tour.projection.novels_note": {
+        "zh": "四部小说各取五个主要人物：在 PCA 图上它们按小说聚成四团。",
+        "en": "Five main characters from each novel: on the PCA picture they gather into one cluster per novel.",
+    },
+    "tour.projection.article_link": {
+        "zh": "原文的分组（西游记… / 苹果… / 长江…）：这个模型缺的词会列出来，完整版需要 sgns.literature.word",
+        "en": "The article's groups (西游记… / 苹果… / 长江…): words this model lacks are listed; all of them need sgns.literature.word",
+    },
+    "tour.no_zh_contextual": {
+        "zh": "中文上下文模型（bert-base-chinese 约 400 MB，BAAI/bge-m3 约 2 GB）太大，无法随软件离线附带，所以这一步先用英文模型 MiniLM 演示同样的现象。",
+        "en": "Chinese contextual models (bert-base-chinese, about 400 MB; BAAI/bge-m3, about 2 GB) are too large to ship offline, so this step shows the same effect with the English MiniLM.",
+    },
+    "tour.get_zh_contextual": {
+        "zh": "联网时一键下载 bert-base-chinese 或 BAAI/bge-m3（模型管理页）",
+        "en": "Download bert-base-chinese or BAAI/bge-m3 in one click when online (models page)",
     },
     "tour.static.title": {"zh": "静态词向量：一个词，一串数字", "en": "Static vectors: one word, one list of numbers"},
     "tour.static.text": {"zh": "word2vec 给每个词一个固定向量。看看它的维度，以及离它最近的词。", "en": "word2vec gives every word one fixed vector. Look at its numbers and at its nearest words."},
@@ -86,12 +127,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "analogy.method": {"zh": "方法", "en": "Method"},
     "analogy.method.add": {"zh": "3CosAdd（加减）", "en": "3CosAdd (add/subtract)"},
     "analogy.method.mul": {"zh": "3CosMul（乘除）", "en": "3CosMul (multiply/divide)"},
+    "analogy.expect": {"zh": "期望答案（可选）", "en": "Expected answer (optional)"},
+    "analogy.expect_help": {
+        "zh": "填一个词，看它在所有候选词里排第几（两种方法都算；查询词本身不算候选）。",
+        "en": "A word whose rank among all answers is shown, under both methods (query words are never answers).",
+    },
+    "analogy.expected": {
+        "zh": "期望答案 **{word}**：3CosAdd 排第 {add_rank} 名（{add_score:.4f}），3CosMul 排第 {mul_rank} 名（{mul_score:.4f}）。",
+        "en": "Expected answer **{word}**: rank {add_rank} under 3CosAdd ({add_score:.4f}), rank {mul_rank} under 3CosMul ({mul_score:.4f}).",
+    },
     "analogy.results": {"zh": "{expr} 最接近的词", "en": "Words nearest to {expr}"},
     "analogy.picture": {"zh": "算式的二维示意（PCA）", "en": "The arithmetic in 2-D (PCA)"},
     "analogy.picture_note": {
         "zh": "所有向量先归一化；PCA 只用这些词拟合，结果向量投影到同一平面。二维图只是示意，真正的计算在 {dims} 维空间里。",
         "en": "All vectors are unit-normalised; the PCA is fitted on these words and the result vector is projected into the same plane. The picture is a sketch: the arithmetic happens in {dims} dimensions.",
     },
+    "analogy.role": {"zh": "角色", "en": "role"},
     "analogy.role.positive": {"zh": "加", "en": "plus"},
     "analogy.role.negative": {"zh": "减", "en": "minus"},
     "analogy.role.result": {"zh": "结果向量", "en": "result vector"},
@@ -170,7 +221,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "projection.note.perplexity_clipped": {"zh": "点只有 {n} 个，t-SNE 的 perplexity 不能超过 (n − 1) / 3，从 {asked:g} 降到 {used:.2f}。", "en": "t-SNE perplexity lowered from {asked:g} to {used:.2f}: with {n} points it may be at most (n − 1) / 3."},
     "projection.note.quality_k_clipped": {"zh": "点只有 {n} 个，可信度改用 k = {k}（而不是 {asked}）个近邻计算。", "en": "Quality is measured with k = {k} nearest neighbours instead of {asked}: there are only {n} points."},
     "projection.note.quality_sampled": {"zh": "可信度和近邻保留率是在 {n:,} 个点中按种子抽取的 {rows:,} 个点上估计的。", "en": "Trustworthiness and neighbour preservation are estimated on {rows:,} of the {n:,} points (a seeded sample)."},
-    "projection.note.skipped": {"zh": "按要求跳过了词表中没有的词：{words}。", "en": "Not in the vocabulary, left out as asked: {words}."},
+    "projection.note.skipped": {"zh": "词表中没有这些词，已跳过：{words}。", "en": "Not in the vocabulary, left out: {words}."},
+    "projection.skip_hint": {"zh": "打开“{switch}”开关，即可画出其余的词。", "en": "Switch on “{switch}” to draw the other words."},
+    "projection.first_n": {"zh": "词表前 {n:,} 个词", "en": "first {n:,} words"},
     "projection.note.duplicates": {"zh": "这些词出现了不止一次，只画一次（归入第一次出现的组）：{words}。", "en": "Listed more than once, drawn once (in its first group): {words}."},
     "projection.note.spectral_fallback": {"zh": "这组点太少或互不相连，UMAP 无法用谱方法初始化，改从随机位置开始（仍由种子固定）。", "en": "UMAP started from random positions (seeded): its usual spectral start does not work on so small or disconnected a set."},
     # --- polysemy & sentences (issue 4) ---
@@ -213,6 +266,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "polysemy.col.tokens": {"zh": "被池化的子词", "en": "Pooled sub-tokens"},
     "polysemy.col.sense": {"zh": "词义", "en": "Sense"},
     "polysemy.col.input": {"zh": "与输入嵌入的余弦", "en": "Cosine to input embedding"},
+    "polysemy.cosine": {"zh": "余弦", "en": "cosine"},
     "polysemy.col.static": {"zh": "与 {model} 向量的余弦", "en": "Cosine to {model} vector"},
     "polysemy.cosines": {"zh": "每个上下文向量离“无上下文”的向量有多远", "en": "How far each contextual vector is from the context-free one"},
     "polysemy.cosines_note": {
@@ -236,6 +290,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sentences.sentences": {"zh": "句子（每行一句，2 到 50 句）", "en": "Sentences (one per line, 2 to 50)"},
     "sentences.encoders": {"zh": "句向量模型", "en": "Sentence models"},
+    "sentences.choose": {"zh": "选择句向量模型", "en": "Choose sentence models"},
     "sentences.need_sentences": {"zh": "请至少输入两句话。", "en": "Type at least two sentences."},
     "sentences.kind.mean": {"zh": "BERT 平均池化", "en": "BERT mean pooling"},
     "sentences.kind.cls": {"zh": "BERT [CLS]", "en": "BERT [CLS]"},
@@ -347,6 +402,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "models.seed_present": {"zh": "已在模型目录（{path}）", "en": "in the models folder ({path})"},
     "models.seed_ready": {"zh": "可用", "en": "available"},
     "models.seed_missing": {"zh": "未安装", "en": "not installed"},
+    "models.seed_words": {"zh": "保留前多少个词（按词频排序）", "en": "Words to keep (most frequent first)"},
+    "models.seed_stream_note": {
+        "zh": "边下载边解压，取够这么多词就停止，其余部分不会下载；中断后再点一次会从断点续传。完成后自动生成内存映射缓存。",
+        "en": "Decompressed as it downloads; it stops once it has this many words, so the rest is never fetched. Press again after an interruption to resume. The memory-mapped cache is built at the end.",
+    },
     "search.title": {"zh": "语义搜索", "en": "Semantic search"},
     "search.intro": {
         "zh": "用句向量模型把一部作品的句子编码后存入 Milvus（默认是本地的 Milvus Lite 文件），再用任意一句话按意思查找最接近的句子。同样的代码也可连接 Milvus 服务器。",
@@ -360,9 +420,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Model {model} and {corpus} are in different languages; expect poor results. Pick another model or corpus.",
     },
     "search.backend": {"zh": "存储：{backend}", "en": "Store: {backend}"},
-    "search.not_here": {"zh": "本机还没有《{corpus}》。", "en": "{corpus} is not on this machine yet."},
-    "search.fetch": {"zh": "下载语料", "en": "Fetch the corpus"},
-    "search.fetching": {"zh": "正在下载语料…", "en": "Fetching the corpus…"},
     "search.indexed": {"zh": "已索引 {n:,} 句（{corpus}，模型 {model}）。", "en": "{n:,} sentences indexed ({corpus}, model {model})."},
     "search.not_indexed": {"zh": "《{corpus}》还没有用 {model} 建索引。", "en": "{corpus} is not indexed with {model} yet."},
     "search.index": {"zh": "建立索引", "en": "Index it"},
@@ -401,11 +458,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.paste": {"zh": "在这里粘贴文本", "en": "Paste text here"},
     "train.decoded": {"zh": "{name}：{encoding} 编码，{chars:,} 个字符", "en": "{name}: {encoding}, {chars:,} characters"},
     "train.sample": {"zh": "示例语料（公有领域）", "en": "Sample corpus (public domain)"},
-    "train.sample_source": {"zh": "来源：{url}", "en": "Source: {url}"},
-    "train.sample_fetch": {"zh": "下载这份语料", "en": "Download this corpus"},
-    "train.sample_fetching": {"zh": "正在下载…", "en": "Downloading…"},
-    "train.sample_missing": {"zh": "这份语料还不在本机。点击下载（约 {mb:.1f} MB）。", "en": "This corpus is not on this machine yet. Download it (about {mb:.1f} MB)."},
-    "train.sample_ready": {"zh": "已在本机：{chars:,} 个字符。", "en": "On this machine: {chars:,} characters."},
+    "train.sample_source": {"zh": "来源：{source}", "en": "Source: {source}"},
+    "train.sample_ready": {"zh": "随 EmbedLab 附带（公有领域）：{chars:,} 个字符。", "en": "Ships with EmbedLab (public domain): {chars:,} characters."},
     "train.text_lang": {"zh": "文本语言", "en": "Text language"},
     "train.text_lang.auto": {"zh": "自动识别", "en": "Detect"},
     "train.text_lang.zh": {"zh": "中文（jieba 分词）", "en": "Chinese (jieba)"},
@@ -446,9 +500,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.cancel": {"zh": "取消", "en": "Cancel"},
     "train.too_long": {"zh": "语料有 {chars:,} 个字符，本服务器最多接受 {limit:,} 个。", "en": "The corpus has {chars:,} characters; this server accepts at most {limit:,}."},
     "train.progress": {"zh": "3 · 训练过程", "en": "3 · Training"},
+    "train.names": {"zh": "使用四大名著人物名词典", "en": "Use the four novels' character-name dictionary"},
+    "train.names_help": {
+        "zh": "让 jieba 把 贾母、凤姐、八戒 等 400 多个人名当作整词，而不是切成单字（只对中文起作用）。",
+        "en": "Makes jieba keep 400-odd names such as 贾母, 凤姐 and 八戒 whole instead of cutting them into characters (Chinese only).",
+    },
     "train.phase.queued": {"zh": "排队中", "en": "Queued"},
     "train.phase.segmenting": {"zh": "分词中", "en": "Tokenising"},
-    "train.phase.training": {"zh": "训练 {run}：第 {epoch}/{epochs} 轮完成", "en": "Training {run}: {epoch}/{epochs} epochs done"},
+    "train.phase.training": {"zh": "正在训练 {run}：第 {current}/{epochs} 轮（已完成 {epoch} 轮）", "en": "Training {run}: epoch {current} of {epochs} ({epoch} done)"},
     "train.phase.saving": {"zh": "保存中", "en": "Saving"},
     "train.phase.done": {"zh": "完成", "en": "Done"},
     "train.phase.cancelled": {"zh": "已取消，没有保存任何模型。", "en": "Cancelled; nothing was saved."},
@@ -467,15 +526,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "evaluate.title": {"zh": "在标准评测集上评测静态词向量", "en": "Evaluate static vectors on standard benchmarks"},
     "evaluate.intro": {
-        "zh": "类比题（a 之于 b，如同 c 之于 d）和词语相似度打分，是衡量词向量的常用基准。评测集来自 {folder}，也可以上传自己的。",
-        "en": "Analogy questions (a is to b as c is to d) and word-similarity ratings are the benchmarks the field uses. Test sets come from {folder}; you can upload your own.",
+        "zh": "类比题（a 之于 b，如同 c 之于 d）和词语相似度打分，是衡量词向量的常用基准。从下面选一个评测集，也可以上传自己的。",
+        "en": "Analogy questions (a is to b as c is to d) and word-similarity ratings are the benchmarks the field uses. Pick a test set below, or upload your own.",
     },
     "evaluate.task": {"zh": "评测类型", "en": "Benchmark"},
     "evaluate.task.analogies": {"zh": "类比", "en": "Analogies"},
     "evaluate.task.pairs": {"zh": "相似度", "en": "Similarity"},
     "evaluate.set": {"zh": "评测集", "en": "Test set"},
     "evaluate.upload": {"zh": "或上传评测文件（上传后优先使用）", "en": "Or upload a test file (used instead while uploaded)"},
-    "evaluate.no_sets": {"zh": "{folder} 下没有找到评测集；请上传一个。", "en": "No test sets found under {folder}; upload one."},
+    "evaluate.no_sets": {"zh": "没有找到评测集；请上传一个。", "en": "No test sets found; upload one."},
     "evaluate.convention": {"zh": "计分约定", "en": "Scoring convention"},
     "evaluate.convention.gensim": {"zh": "gensim（evaluate_word_analogies）", "en": "gensim (evaluate_word_analogies)"},
     "evaluate.convention.ca8": {"zh": "CA8 作者脚本（ana_eval_dense.py）", "en": "CA8 authors' script (ana_eval_dense.py)"},
@@ -513,7 +572,456 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.human": {"zh": "人工打分", "en": "Human score"},
     "evaluate.cosine": {"zh": "模型余弦", "en": "Model cosine"},
     "evaluate.missing_pairs": {"zh": "含词表外词的词对（{n}）", "en": "Pairs with unknown words ({n})"},
+    # --- compare, axes, bias (issue 12) ---
+    "page.compare": {"zh": "比较两个模型", "en": "Compare models"},
+    "page.axes": {"zh": "语义轴", "en": "Semantic axes"},
+    "page.bias": {"zh": "偏见检验", "en": "Bias tests"},
+    "compare.title": {"zh": "两个词向量空间并排：对齐，找出“移动”的词", "en": "Two spaces side by side: align them, find the words that moved"},
+    "compare.intro": {
+        "zh": "两次训练得到的词向量坐标互不相通：即使语料相同，空间也会整体转一个任意角度。这里用**正交 Procrustes** 在两个模型都认识的高频词上，把 B 旋转到 A 上，再看每个词在两边是否指向同一方向（对齐后的余弦）。另一把尺子不需要对齐：比较一个词在两边的前 k 个近邻有多少重合。两把尺子互相印证。",
+        "en": "Two trainings never share coordinates: even on the same text, each space ends up turned by an arbitrary rotation. Here **orthogonal Procrustes** rotates B onto A using the frequent words both know; then each word's two vectors are compared (cosine after alignment). A second measure needs no alignment: how many of a word's top-k neighbours the two models share. The two measures check each other.",
+    },
+    "compare.model_b": {"zh": "模型 B（旋转到 A 上）", "en": "Model B (rotated onto A)"},
+    "compare.same_model": {
+        "zh": "A 和 B 是同一个模型，所以什么都没有移动（余弦与重合度都是 1）。在侧栏选另一个模型，或在“训练”页用对比模式训练 CBOW 和 skip-gram 两个模型。",
+        "en": "A and B are the same model, so nothing moves (every cosine and overlap is 1). Pick another model in the sidebar, or train CBOW and skip-gram in compare mode on the train page.",
+    },
+    "compare.vocab": {"zh": "对齐所用的共有词数", "en": "Shared words to align on"},
+    "compare.vocab_help": {
+        "zh": "取两个模型都认识、且在两边都高频的前 N 个词（按两边词频排名中较靠后的那个排序）。",
+        "en": "The N most frequent words both models know (ranked by the worse of their two frequency ranks).",
+    },
+    "compare.topn": {"zh": "比较的近邻数 k", "en": "Neighbours compared (k)"},
+    "compare.topn_help": {"zh": "近邻重合度看每个词的前 k 个近邻（都在共有词里找）。", "en": "The overlap measure looks at each word's top k neighbours (searched among the shared words)."},
+    "compare.by": {"zh": "排序依据", "en": "Rank by"},
+    "compare.by.cosine": {"zh": "对齐后的余弦", "en": "Cosine after alignment"},
+    "compare.by.overlap": {"zh": "近邻重合度", "en": "Neighbour overlap"},
+    "compare.words": {"zh": "要跟踪的词（可选，逗号分隔）", "en": "Words to follow (optional, comma-separated)"},
+    "compare.words_help": {"zh": "这些词会列在表里并画进下面的图；不填时画移动最多的词。", "en": "Listed in a table and drawn in the picture below; without them, the words that moved most are drawn."},
+    "compare.aligning": {"zh": "正在对齐两个空间（{n:,} 个共有词）…", "en": "Aligning the two spaces ({n:,} shared words)…"},
+    "compare.alignment": {"zh": "对齐得怎么样", "en": "How good the alignment is"},
+    "compare.shared": {"zh": "共有词", "en": "Shared words"},
+    "compare.mean_cosine": {"zh": "对齐后平均余弦", "en": "Mean cosine after alignment"},
+    "compare.mean_cosine_help": {"zh": "每个共有词在 A 中的向量与旋转后 B 中向量的余弦，取平均。1 表示两个空间只差一个旋转。", "en": "The cosine between each shared word's vector in A and its rotated vector from B, averaged. 1 means the spaces differ only by a rotation."},
+    "compare.before": {"zh": "对齐前平均余弦", "en": "Mean cosine before alignment"},
+    "compare.before_help": {"zh": "不旋转直接比较坐标：分别训练的两个模型通常接近 0，所以必须先对齐。", "en": "Comparing raw coordinates without the rotation: near 0 for separately trained models, which is why alignment comes first."},
+    "compare.reduced": {
+        "zh": "A（{a}）有 {da} 维，B（{b}）有 {db} 维，旋转要求维度相同：两边都先用 PCA（在 {n:,} 个共有词上拟合）降到 {k} 维，分别保留了 {ea:.0%} 和 {eb:.0%} 的方差，再做对齐。",
+        "en": "A ({a}) has {da} dimensions and B ({b}) has {db}; a rotation needs equal widths, so both were first reduced to {k} dimensions by PCA (fitted on the {n:,} shared words), keeping {ea:.0%} and {eb:.0%} of their variance.",
+    },
+    "compare.few_words": {
+        "zh": "只有 {n:,} 个共有词，而空间有 {dims} 维：词数少于维数的两倍时，一个旋转能“凑”出很好的拟合，平均余弦会偏高。请增加共有词数，或比较词表更相近的模型。",
+        "en": "Only {n:,} shared words for {dims} dimensions: with fewer than twice as many words as dimensions, a rotation can fit noise and the mean cosine looks better than it is. Align on more words, or compare models with closer vocabularies.",
+    },
+    "compare.alignment_note": {
+        "zh": "方法：所有向量先归一化为单位长度；R = scipy.linalg.orthogonal_procrustes(B, A)，即使 ‖BR − A‖ 最小的正交矩阵（Hamilton 等，2016）。",
+        "en": "Method: every vector is unit-normalised; R = scipy.linalg.orthogonal_procrustes(B, A), the orthogonal matrix minimising ‖BR − A‖ (Hamilton et al., 2016).",
+    },
+    "compare.moved": {"zh": "移动的词", "en": "The words that moved"},
+    "compare.most": {"zh": "移动最多", "en": "Moved most"},
+    "compare.least": {"zh": "移动最少", "en": "Moved least"},
+    "compare.col.cosine": {"zh": "对齐后余弦", "en": "Cosine after alignment"},
+    "compare.col.overlap": {"zh": "前 {k} 近邻重合度", "en": "Top-{k} overlap"},
+    "compare.col.in_vocab": {"zh": "在对齐词表中", "en": "In the aligned vocabulary"},
+    "compare.col.both": {"zh": "两边都有", "en": "In both"},
+    "compare.yes": {"zh": "是", "en": "yes"},
+    "compare.no": {"zh": "否（用同一个旋转）", "en": "no (same rotation applied)"},
+    "compare.check": {"zh": "两把尺子互相印证：每个共有词的余弦与近邻重合度（Spearman ρ = {rho}）", "en": "The two measures checked against each other: cosine vs neighbour overlap per shared word (Spearman ρ = {rho})"},
+    "compare.check_note": {
+        "zh": "近邻重合度完全不需要对齐。两者正相关，说明“移动”不是对齐造成的假象；左下角的词在两种尺子下都移动了。",
+        "en": "The overlap needs no alignment at all. A positive correlation says the moves are not an artefact of the rotation; words in the lower left moved by both measures.",
+    },
+    "compare.followed": {"zh": "跟踪的词", "en": "Words you follow"},
+    "compare.side_by_side": {"zh": "一个词的近邻，两边并排", "en": "One word's neighbours, side by side"},
+    "compare.word": {"zh": "词", "en": "Word"},
+    "compare.side_note": {
+        "zh": "近邻在共有词里找，各自在自己的空间里算余弦（不需要对齐）；两边都出现的近邻打 ✓（{n} / {k}）。",
+        "en": "Neighbours are searched among the shared words, by cosine within each model (no alignment needed); ✓ marks neighbours both lists hold ({n} of {k}).",
+    },
+    "compare.picture": {"zh": "同一张图上的两个空间", "en": "Both spaces in one picture"},
+    "compare.picture_note": {
+        "zh": "圆点是词在 A 中的位置，菱形是它在旋转后的 B 中的位置，箭头从 A 指向 B。PCA 在两组点上一起拟合，所以箭头越长，移动越大（只是二维投影，以余弦为准）。",
+        "en": "Circles are where A puts each word, diamonds where the rotated B puts it; arrows go from A to B. The PCA is fitted on both sets together, so longer arrows mean bigger moves (a 2-D shadow: trust the cosines).",
+    },
+    "compare.about": {"zh": "这是怎么算的？", "en": "How is this computed?"},
+    "compare.about_text": {
+        "zh": "1. **共有词表**：两个模型都认识的词，按两边词频排名中较差的那个排序，取前 N 个。\n2. **对齐**：向量归一化后，求正交矩阵 R 使 ‖BR − A‖ 最小（SVD 解，scipy 的 orthogonal_procrustes）。正交矩阵只旋转/翻转，不改变 B 内部的任何距离。\n3. **移动**：词在 A 中的向量与 BR 中的向量的余弦；越低移动越多。\n4. **近邻重合度**：在共有词里各自找前 k 个近邻，看有几个相同（Gonen 等，2020），与对齐无关。\n5. 维度不同时，两边先用 PCA 降到较小的维数。\n\n典型用法：同一语料上的 CBOW 与 skip-gram；《三国演义》与《红楼梦》各训一个模型，看“先生”“夫人”这类词的用法如何不同。",
+        "en": "1. **Shared vocabulary**: words both models know, ranked by the worse of their two frequency ranks; the first N.\n2. **Alignment**: on unit vectors, the orthogonal R minimising ‖BR − A‖ (the SVD solution, scipy's orthogonal_procrustes). An orthogonal matrix only rotates or reflects: distances inside B do not change.\n3. **Moves**: the cosine between a word's vector in A and in BR; lower means it moved more.\n4. **Neighbour overlap**: each word's top-k neighbours among the shared words in each model, and how many agree (Gonen et al., 2020); independent of the alignment.\n5. Models of different widths are both reduced by PCA to the smaller width first.\n\nTypical uses: CBOW vs skip-gram on the same text; one model per novel (三国演义 vs 红楼梦) to see how words such as 先生 or 夫人 are used differently.",
+    },
+    "compare.open_from_train": {"zh": "在“比较两个模型”页对齐这两个模型，看哪些词移动了", "en": "Align these two models on the compare page and see which words moved"},
+    "compare.error.few_shared": {
+        "zh": "{a} 和 {b} 只有 {n} 个共有词，至少需要 {need} 个才能对齐。请比较同一语言、语料相近的模型。",
+        "en": "{a} and {b} share only {n} words; at least {need} are needed to align them. Compare models of the same language, trained on related text.",
+    },
+    "compare.error.dims": {"zh": "{a} 有 {da} 维，{b} 有 {db} 维，维度不同无法直接旋转。", "en": "{a} has {da} dimensions and {b} has {db}; a rotation needs equal widths."},
+    "compare.error.topn": {"zh": "近邻数 k（{topn}）必须小于共有词数（{shared}）：请调小 k。", "en": "The neighbour count ({topn}) must be smaller than the {shared} shared words; lower it."},
+    "axes.title": {"zh": "语义轴：把词放到“女人—男人”这样的方向上", "en": "Semantic axes: place words along directions such as woman–man"},
+    "axes.intro": {
+        "zh": "一条轴由两组词给出：方向 = 左边各词单位向量的平均 − 右边各词单位向量的平均（与 Embedding Projector 的自定义投影、word2viz 相同）。每边可以只写一个词（女人-男人），也可以写几个词取平均（女人,母亲,女儿 - 男人,父亲,儿子），后者更稳定。填一条轴得到排序条带，填两条轴得到散点图。",
+        "en": "An axis is given by two word groups: direction = mean of the left words' unit vectors − mean of the right words' (as in the Embedding Projector's custom projection and word2viz). A side can be one word (woman-man) or several averaged (woman,mother,daughter - man,father,son), which is steadier. One axis gives a ranked strip; two give a scatter.",
+    },
+    "axes.x": {"zh": "横轴 x（左 - 右）", "en": "Axis x (left - right)"},
+    "axes.y": {"zh": "纵轴 y（可选）", "en": "Axis y (optional)"},
+    "axes.axis_help": {
+        "zh": "两边用“-”连接，每边的词用逗号分隔：女人-男人，或 女人,母亲 - 男人,父亲。词里本身有连字符时，分隔的“-”两侧要加空格。",
+        "en": "Two sides joined by '-', words on a side separated by commas: woman-man, or woman,mother - man,father. When a word has a hyphen itself, put spaces around the separating '-'.",
+    },
+    "axes.y_help": {"zh": "留空只画一条轴（排序条带）。", "en": "Leave empty for one axis (a ranked strip)."},
+    "axes.words": {"zh": "要放到轴上的词（逗号分隔）", "en": "Words to place (comma-separated)"},
+    "axes.formula": {"zh": "得分公式", "en": "Score"},
+    "axes.formula.cosine": {"zh": "与方向的余弦", "en": "Cosine with the direction"},
+    "axes.formula.projection": {"zh": "在单位方向上的标量投影", "en": "Scalar projection on the unit direction"},
+    "axes.formula_note.cosine": {
+        "zh": "得分 = cos(w, d) = w·d /(‖w‖‖d‖)，范围 −1 到 1，与词向量长度无关。两条轴用同一公式。",
+        "en": "Score = cos(w, d) = w·d / (‖w‖‖d‖), from −1 to 1, independent of the word vector's length. Both axes use the same formula.",
+    },
+    "axes.formula_note.projection": {
+        "zh": "得分 = w·d/‖d‖，即原始词向量在单位方向上的投影长度；向量越长（word2vec 中常是较少见的词）离中心越远。两条轴用同一公式。",
+        "en": "Score = w·d / ‖d‖, the raw word vector's scalar projection on the unit direction; longer vectors (often rarer words in word2vec) land further out. Both axes use the same formula.",
+    },
+    "axes.score.cosine": {"zh": "余弦", "en": "cosine"},
+    "axes.score.projection": {"zh": "投影", "en": "projection"},
+    "axes.need_x": {"zh": "请先填写横轴，例如 女人-男人。", "en": "Type axis x first, e.g. woman-man."},
+    "axes.need_words": {"zh": "请填写要放到轴上的词。", "en": "Type the words to place on the axes."},
+    "axes.left_out": {"zh": "这 {n} 个词不在词表里，已从图中略去；轴本身的词必须都在词表里。", "en": "These {n} words are not in the vocabulary and were left out; the axis words themselves must all be known."},
+    "axes.strip": {"zh": "沿 {axis} 排序", "en": "Ranked along {axis}"},
+    "axes.scatter": {"zh": "{x}（横）× {y}（纵）", "en": "{x} (across) × {y} (up)"},
+    "axes.axes_cosine": {
+        "zh": "两条轴方向之间的余弦：{cos:+.3f}。离 0 越远，两条轴越不独立（例如“女−男”与“穷−富”有关联时，散点会沿对角线分布）。",
+        "en": "Cosine between the two axis directions: {cos:+.3f}. The further from 0, the less independent the axes (points then spread along a diagonal).",
+    },
+    "axes.table": {"zh": "得分表", "en": "Scores"},
+    "axes.about": {"zh": "怎么读这张图？", "en": "How to read this picture"},
+    "axes.about_text": {
+        "zh": "得分高说明这个词离左边那组词更近、离右边更远；0 附近表示两边差不多。得分只反映训练语料里的共现习惯，不是事实判断。比较时看**相对顺序**：整体偏向一边很常见（例如语料中某一边的词整体更常见）。每边多放几个词能减小单个词的偶然性。",
+        "en": "A high score means the word is closer to the left group than to the right; near 0, it sits in between. Scores reflect co-occurrence habits in the training text, not facts. Read the **order**: the whole cloud often leans to one side (for example when one side's words are more frequent in the corpus). Several words per side make an axis less dependent on one word's quirks.",
+    },
+    "axes.error.empty": {"zh": "轴 {name} 是空的：请写两边，用“-”连接，例如 女人-男人。", "en": "Axis {name} is empty: type two sides joined by '-', e.g. woman-man."},
+    "axes.error.sides": {
+        "zh": "轴 {name} 必须恰好是用一个“-”连接的两边，例如 女人-男人 或 女人,母亲 - 男人,父亲（词里有连字符时，分隔的“-”两侧加空格）。",
+        "en": "Axis {name} must be two sides joined by one '-', e.g. woman-man or woman,mother - man,father (with spaces around it when a word has a hyphen).",
+    },
+    "axes.error.empty_side": {"zh": "轴 {name} 有一边是空的：每边至少写一个词，例如 富-穷。", "en": "Axis {name} has an empty side: give at least one word on each side, e.g. rich-poor."},
+    "axes.error.too_many": {"zh": "轴 {name} 的词太多（最多 50 个）。", "en": "Axis {name} has too many words (at most 50)."},
+    "axes.error.too_long": {"zh": "轴 {name} 太长了。", "en": "Axis {name} is too long."},
+    "axes.error.no_direction": {"zh": "轴 {name} 没有方向：两边的词相同。请在两边写不同的词。", "en": "Axis {name} has no direction: both sides are the same. Put different words on each side."},
+    "bias.title": {"zh": "偏见检验：WEAT 的效应量与置换检验", "en": "Bias tests: WEAT effect size and permutation test"},
+    "bias.intro": {
+        "zh": "WEAT（词嵌入联想测验，Caliskan 等，2017）仿照心理学的内隐联想测验：两组目标词 X、Y（如 花 / 虫）和两组属性词 A、B（如 愉快 / 不愉快）。每个目标词的联想分 s(w, A, B) = 它与 A 中各词余弦的平均 − 与 B 中各词余弦的平均。问题是：X 是否比 Y 更偏向 A？",
+        "en": "WEAT (the Word Embedding Association Test, Caliskan et al., 2017) mirrors psychology's Implicit Association Test: two target sets X, Y (flowers / insects) and two attribute sets A, B (pleasant / unpleasant). Each target word's association s(w, A, B) = its mean cosine with A − its mean cosine with B. The question: does X lean towards A more than Y does?",
+    },
+    "bias.test": {"zh": "载入一组检验", "en": "Load a test"},
+    "bias.custom": {"zh": "（自己输入的词组）", "en": "(your own word sets)"},
+    "bias.targets": {"zh": "目标词：第一行 X，第二行 Y", "en": "Targets: X on the first line, Y on the second"},
+    "bias.attributes": {"zh": "属性词：第一行 A，第二行 B", "en": "Attributes: A on the first line, B on the second"},
+    "bias.sets_help": {"zh": "每行一组，组内用逗号分隔；链接里写成 a,b|c,d。", "en": "One set per line, words separated by commas; in the link: a,b|c,d."},
+    "bias.options": {"zh": "统计选项", "en": "Statistics options"},
+    "bias.std": {"zh": "效应量的标准差", "en": "Effect size's standard deviation"},
+    "bias.std.population": {"zh": "总体标准差（ddof=0，与 WEFE 相同）", "en": "Population (ddof=0, as WEFE)"},
+    "bias.std.sample": {"zh": "样本标准差（ddof=1）", "en": "Sample (ddof=1)"},
+    "bias.std_help": {"zh": "Caliskan 等的公式写的是 X∪Y 上联想分的标准差；WEFE 用总体标准差。样本标准差略大，效应量略小。", "en": "Caliskan et al. divide by the standard deviation of s over X∪Y; WEFE uses the population one. The sample one is slightly larger, so d is slightly smaller."},
+    "bias.seed": {"zh": "随机种子", "en": "Seed"},
+    "bias.seed_help": {"zh": "划分方式太多、只能抽样时使用；同一种子得到同一个 p 值。", "en": "Used when there are too many splits and they are sampled; the same seed gives the same p-value."},
+    "bias.samples": {"zh": "抽样次数", "en": "Random splits"},
+    "bias.max_lost": {"zh": "每组允许缺失的比例", "en": "Share of a set that may be missing"},
+    "bias.max_lost_help": {"zh": "词表外的词会被列出并去掉（与 WEFE 相同）；某组缺得比这个比例多时拒绝计算（WEFE 默认 0.2）。", "en": "Unknown words are listed and dropped (as WEFE does); a set missing more than this share is refused (WEFE's default: 0.2)."},
+    "bias.need_sets": {"zh": "请在两个框里各写两行：目标词 X、Y 和属性词 A、B。", "en": "Give two lines in each box: targets X and Y, attributes A and B."},
+    "bias.dropped": {"zh": "这些词已从所在的组里去掉，检验用剩下的词计算。", "en": "They were dropped from their sets; the test runs on the remaining words."},
+    "bias.result": {"zh": "{x} / {y} × {a} / {b}", "en": "{x} / {y} × {a} / {b}"},
+    "bias.effect_size": {"zh": "效应量 d", "en": "Effect size d"},
+    "bias.effect_size_help": {
+        "zh": "d =（X 的平均联想分 − Y 的平均联想分）/ X∪Y 上联想分的标准差，类似 Cohen's d，范围约 −2 到 2。",
+        "en": "d = (mean s over X − mean s over Y) / standard deviation of s over X∪Y, a Cohen's d, between about −2 and 2.",
+    },
+    "bias.p_value": {"zh": "p 值（单侧）", "en": "p-value (one-sided)"},
+    "bias.p_value_help": {
+        "zh": "把 X∪Y 随机重新分成同样大小的两组，检验统计量 Σ_X s − Σ_Y s 不小于实际值的比例。",
+        "en": "The share of re-splits of X∪Y into two sets of the same sizes whose statistic Σ_X s − Σ_Y s is at least the observed one.",
+    },
+    "bias.words_used": {"zh": "所用词数 X + Y / A + B", "en": "Words used X + Y / A + B"},
+    "bias.size.large": {"zh": "大", "en": "large"},
+    "bias.size.medium": {"zh": "中等", "en": "medium"},
+    "bias.size.small": {"zh": "小", "en": "small"},
+    "bias.size.none": {"zh": "可以忽略", "en": "negligible"},
+    "bias.meaning.positive": {
+        "zh": "**含义：** 相对于「{b}」，「{x}」比「{y}」更接近「{a}」。|d| = {d:.2f}，按 Cohen 的惯例属于**{size}**效应（0.2 小、0.5 中、0.8 大）。",
+        "en": "**Meaning:** relative to *{b}*, *{x}* sits closer to *{a}* than *{y}* does. |d| = {d:.2f}: a **{size}** effect by Cohen's rule of thumb (0.2 small, 0.5 medium, 0.8 large).",
+    },
+    "bias.meaning.negative": {
+        "zh": "**含义：** 方向与表头相反：相对于「{a}」，「{x}」比「{y}」更偏向「{b}」。|d| = {d:.2f}，属于**{size}**效应（0.2 小、0.5 中、0.8 大）。",
+        "en": "**Meaning:** the other way round: *{x}* leans towards *{b}* more than *{y}* does (relative to *{a}*). |d| = {d:.2f}: a **{size}** effect (0.2 small, 0.5 medium, 0.8 large).",
+    },
+    "bias.no_spread": {"zh": "所有目标词的联想分都相同，效应量无法定义。", "en": "Every target word has the same association score, so the effect size is undefined."},
+    "bias.std_used.population": {"zh": "效应量用的是**总体**标准差（ddof=0，与 WEFE 相同）。", "en": "The effect size uses the **population** standard deviation (ddof=0, as WEFE does)."},
+    "bias.std_used.sample": {"zh": "效应量用的是**样本**标准差（ddof=1）。", "en": "The effect size uses the **sample** standard deviation (ddof=1)."},
+    "bias.p_exact": {
+        "zh": "p = {p:.4g}，**精确**计算：把 {n} 个目标词分成 {nx} 个一组与其余一组，共 {splits:,} 种分法全部算过（包括实际的分法）。",
+        "en": "p = {p:.4g}, **exact**: all {splits:,} ways to split the {n} target words into a set of {nx} and the rest were counted (the observed split included).",
+    },
+    "bias.p_sampled": {
+        "zh": "p = {p:.4g}，**抽样**估计：共有约 {splits} 种分法，超过 {limit:,} 种，所以随机抽了 {samples:,} 种（种子 {seed}），p =（达到实际值的次数 + 1）/（抽样次数 + 1）。",
+        "en": "p = {p:.4g}, **sampled**: there are about {splits} splits, more than {limit:,}, so {samples:,} random ones were drawn (seed {seed}); p = (hits + 1) / (samples + 1).",
+    },
+    "bias.p_meaning": {
+        "zh": "p 小（如 < 0.05）表示这么大的差别很少来自随机分组；p 不衡量偏向有多大，d 才衡量。词组很小时两者都不稳定。",
+        "en": "A small p (say < 0.05) says a difference this large rarely comes from a random split; p does not say how large the lean is, d does. With small sets both are unstable.",
+    },
+    "bias.col.set": {"zh": "组", "en": "Set"},
+    "bias.col.s": {"zh": "联想分 s(w, A, B)", "en": "Association s(w, A, B)"},
+    "bias.col.mean_a": {"zh": "与 {a} 的平均余弦", "en": "Mean cosine with {a}"},
+    "bias.col.mean_b": {"zh": "与 {b} 的平均余弦", "en": "Mean cosine with {b}"},
+    "bias.picture": {"zh": "每个目标词的联想分（虚线为各组平均）", "en": "Every target word's association (dashed: each set's mean)"},
+    "bias.picture_axis": {"zh": "← 偏向「{b}」　　s(w, A, B)　　偏向「{a}」→", "en": "← towards {b}    s(w, A, B)    towards {a} →"},
+    "bias.picture_note": {
+        "zh": "两组点分得越开、组内越集中，效应量越大。单个离群的词也能拉动结果：可以试着去掉它再看。",
+        "en": "The further apart the two sets and the tighter each one, the larger the effect size. One outlying word can move the result: try dropping it.",
+    },
+    "bias.about": {"zh": "WEAT 能说明什么，不能说明什么", "en": "What WEAT can and cannot tell"},
+    "bias.about_text": {
+        "zh": "WEAT 衡量的是**这个模型的训练语料**中词语的共现倾向，不是人的看法，也不是世界的事实。结果依赖于词组的选择：换几个词，效应量可能明显变化。英文原始词组来自 Caliskan 等（2017）的补充材料（与 WEFE 的 WEAT.json 相同）；中文词组为四大名著模型挑选了书中常见的词。找不到的词会改成小写再查一次（用于英文人名这类首字母大写的词），仍然找不到的词会列出并去掉。",
+        "en": "WEAT measures co-occurrence tendencies in **this model's training text**: not people's views, not facts about the world. Results depend on the word sets: changing a few words can move the effect size a lot. The original English sets come from Caliskan et al. (2017)'s supplement (as in WEFE's WEAT.json); the Chinese sets use words common in the four classic novels. A missing word is looked up again in lower case (John → john); unknown words are listed and dropped.",
+    },
+    "bias.error.lost": {
+        "zh": "模型 {model} 不认识的词太多（每组最多允许缺 {share:.0%}）：",
+        "en": "Too many words unknown to {model} (at most {share:.0%} of a set may be missing):",
+    },
+    "bias.error.lost_set": {"zh": "{given} 个词里缺了 {n} 个：{words}。请换成模型认识的词，或在“统计选项”里放宽缺失比例。", "en": "{n} of {given} words missing: {words}. Replace them with words the model knows, or allow a larger share under the statistics options."},
+    "bias.error.empty": {"zh": "词组 {name} 是空的：每组至少写一个词。", "en": "Word set {name} is empty: give it at least one word."},
+    "bias.error.too_many": {"zh": "词组 {name} 有 {count} 个词，最多 {most} 个。", "en": "Word set {name} has {count} words; at most {most} are accepted."},
+    "bias.error.few_targets": {"zh": "两组目标词里模型认识的词合起来至少要有 2 个。", "en": "The two target sets need at least two known words in all."},
 }
+
+
+# --- error messages: ``error.<code>``, used by errors.EmbedLabError.coded and ui.error_text ---
+# ``{field}`` is the input at fault: the label the page shows (“Top n”), or 'topn' on the command line.
+ERROR_STRINGS: dict[str, dict[str, str]] = {
+    # links and typed input (embedlab.share)
+    "error.text_too_long": {
+        "zh": "{field}有 {length:,} 个字符，最多只能有 {limit:,} 个。",
+        "en": "{field} is {length:,} characters long; at most {limit:,} are accepted.",
+    },
+    "error.not_whole_number": {
+        "zh": "{field}应为 {low} 到 {high} 之间的整数，而不是 {value}。",
+        "en": "{field} must be a whole number from {low} to {high}, not {value}.",
+    },
+    "error.not_a_number": {
+        "zh": "{field}应为 {low} 到 {high} 之间的数，而不是 {value}。",
+        "en": "{field} must be a number from {low} to {high}, not {value}.",
+    },
+    "error.out_of_range": {"zh": "{field}应在 {low} 到 {high} 之间，而不是 {value}。", "en": "{field} must be from {low} to {high}, not {value}."},
+    "error.bad_choice": {"zh": "{field}只能取以下值之一：{choices}，而不是 {value}。", "en": "{field} must be one of: {choices} (not {value})."},
+    "error.word_too_long_in": {
+        "zh": "{field}里有一个词长 {length:,} 个字符，最多只能有 {limit} 个。",
+        "en": "{field} is a word of {length:,} characters; at most {limit} are accepted.",
+    },
+    "error.too_many_words": {"zh": "{field}列了 {count} 个词，最多只能有 {limit} 个。", "en": "{field} lists {count} words; at most {limit} are accepted."},
+    "error.too_many_sentences": {
+        "zh": "{field}有 {count} 句，最多只能有 {limit} 句。",
+        "en": "{field} gives {count} sentences; at most {limit} are accepted.",
+    },
+    "error.unknown_choices": {"zh": "{field}里有未知的值：{values}。可选：{choices}。", "en": "{field} holds unknown values: {values}. Must be among: {choices}."},
+    # models
+    "error.unknown_model": {"zh": "没有名为 {model} 的模型。可选的模型：{known}。", "en": "Unknown model: {model}. Must be one of: {known}."},
+    "error.oov": {"zh": "词表中没有：{words}", "en": "Not in the vocabulary: {words}"},
+    # words (embedlab.static, embedlab.word_projection)
+    "error.empty_word": {"zh": "词是空的：请输入一个词。", "en": "Empty word: type a word."},
+    "error.word_too_long": {
+        "zh": "这个词有 {length:,} 个字符，太长了（最多 {limit} 个）。",
+        "en": "A word of {length:,} characters is too long (at most {limit}).",
+    },
+    "error.bad_topn": {"zh": "返回个数 topn 应为 1 到 {high} 之间的整数，而不是 {value}。", "en": "topn must be a whole number from 1 to {high}, not {value}."},
+    "error.need_a_word": {"zh": "请至少输入一个词。", "en": "Give at least one word."},
+    "error.odd_needs_three": {"zh": "至少要三个词才能找出不合群的词。", "en": "Odd one out needs at least three words."},
+    "error.rank_needs_two": {"zh": "名次需要两个不同的词。", "en": "Rank needs two different words."},
+    "error.need_positive": {"zh": "请至少输入一个“加”的词。", "en": "Give at least one positive word."},
+    "error.picture_needs_three": {"zh": "示意图一共至少需要三个词。", "en": "The picture needs at least three words in all."},
+    "error.need_words_to_draw": {"zh": "请输入要画的词，例如：苹果, 香蕉 | 长江, 黄河。", "en": "Type some words to draw, e.g. apple, banana | thames, nile."},
+    "error.none_in_vocabulary": {"zh": "这些词都不在词表中：{words}。", "en": "None of these words is in the vocabulary: {words}."},
+    "error.zero_vectors": {"zh": "这些词的向量全是零，没有方向可画：{words}。", "en": "These words have a zero vector, so no direction to draw: {words}."},
+    "error.too_many_points": {
+        "zh": "{count:,} 个点超过了本服务器每次投影 {limit:,} 个点的上限：请少画一些词。",
+        "en": "{count:,} points is over this server's limit of {limit:,} per projection: draw fewer words.",
+    },
+    "error.projection_needs_points": {
+        "zh": "{dims} 维投影至少需要 {least} 个点，现在只有 {count} 个。",
+        "en": "A {dims}-D projection needs at least {least} points; got {count}.",
+    },
+    # contextual models and polysemy
+    "error.empty_context_word": {"zh": "目标词是空的：请输入要在各句中追踪的词。", "en": "Empty word: type the word to follow through the sentences."},
+    "error.sentence_count": {"zh": "请给出 {least} 到 {most} 句，现在是 {count} 句。", "en": "Give from {least} to {most} sentences, not {count}."},
+    "error.empty_sentence": {"zh": "第 {number} 句是空的：请输入一些文字。", "en": "Sentence {number} is empty: type some text."},
+    "error.sentence_too_long": {
+        "zh": "第 {number} 句有 {length:,} 个字符，最多只能有 {limit:,} 个。",
+        "en": "Sentence {number} has {length:,} characters; at most {limit:,} are accepted.",
+    },
+    "error.word_not_in_sentences": {
+        "zh": "第 {which} 句里没有“{word}”。每一句都必须包含这个词（拉丁字母的词要作为完整的词出现）。",
+        "en": "The word '{word}' is not in sentence(s) {which}. Every sentence must contain it (as a whole word for Latin letters).",
+    },
+    "error.word_beyond_max_length": {
+        "zh": "第 {which} 句中，这个词出现在前 {max_length} 个词元之后，而模型只读这么多。请缩短这些句子。",
+        "en": "In sentence(s) {which} the word comes after the first {max_length} tokens, which is all the model reads. Shorten those sentences.",
+    },
+    "error.model_does_not_know": {
+        "zh": "模型 {model} 不认识“{word}”：它的分词器只能把它读成 {unk}。请换一个适合这种语言的模型（中文可用 bert-base-chinese）。",
+        "en": "'{model}' does not know '{word}': its tokenizer reads it as {unk} only. Pick a model for this language (e.g. bert-base-chinese for Chinese).",
+    },
+    "error.no_tokens": {"zh": "模型 {model} 的分词器把“{word}”切成了零个词元。", "en": "The tokenizer of '{model}' turns '{word}' into no tokens."},
+    "error.senses_k": {
+        "zh": "词义个数 k 应为 1 到 {n} 之间的整数（不能多于上下文数），而不是 {value}。",
+        "en": "The number of senses k must be a whole number from 1 to {n}, not {value}.",
+    },
+    "error.context_count": {
+        "zh": "请给出 {least} 到 {most} 句包含该词的句子，现在是 {count} 句。",
+        "en": "Give from {least} to {most} sentences that contain the word, not {count}.",
+    },
+    "error.too_many_contexts": {"zh": "这个词出现了 {count} 次，最多只能展示 {most} 个上下文。", "en": "The word occurs {count} times; at most {most} contexts are shown."},
+    "error.too_few_shared_words": {
+        "zh": "{static} 和 {model} 只有 {count} 个共同的词，太少了，无法对照两者的空间。",
+        "en": "'{static}' and '{model}' share only {count} words; too few to compare their spaces.",
+    },
+    "error.need_encoder": {"zh": "请至少选一个编码器。", "en": "Pick at least one encoder."},
+    # corpora and training
+    "error.empty_corpus": {
+        "zh": "语料是空的：请上传 .txt 文件、粘贴文本或选择示例语料。",
+        "en": "The corpus is empty: upload a .txt file, paste text or pick a sample corpus.",
+    },
+    "error.corpus_too_long": {"zh": "语料有 {chars:,} 个字符，本服务器最多接受 {limit:,} 个。", "en": "The corpus has {chars:,} characters; this server accepts at most {limit:,}."},
+    "error.user_dict_too_long": {
+        "zh": "用户词典有 {chars:,} 个字符，最多只能有 {limit:,} 个。",
+        "en": "The user dictionary has {chars:,} characters; at most {limit:,} are accepted.",
+    },
+    "error.no_words_in_corpus": {
+        "zh": "语料里找不到词：只有标点、符号或表情。",
+        "en": "No words found in the corpus: it holds only punctuation, symbols or emoji.",
+    },
+    "error.option_range": {
+        "zh": "{field}应为 {low} 到 {high} 之间的整数，而不是 {value}。",
+        "en": "{field} must be a whole number from {low} to {high}, not {value}.",
+    },
+    "error.too_few_frequent_words": {
+        "zh": "只有 {count} 个词出现了至少 {min_count} 次（最常见的词出现 {best} 次）。请调低最低词频 min_count，或换一份更长的语料。",
+        "en": "Only {count} word(s) occur at least min_count={min_count} times (the most frequent occurs {best} times). Lower min_count or give a longer corpus.",
+    },
+    "error.bad_model_name": {
+        "zh": "模型名称 {name} 不可用：请用 1 到 80 个字母、数字、“.”、“_”或“-”，并以字母或数字开头。",
+        "en": "Model name {name} is not allowed: use 1 to 80 letters, digits, '.', '_' or '-', starting with a letter or digit.",
+    },
+    "error.model_exists": {"zh": "模型目录里已经有名为 {model} 的模型，请换一个名字。", "en": "A model named {model} already exists in the models folder. Choose another name."},
+    "error.training_busy": {
+        "zh": "本服务器同时最多运行 {count} 个训练，现在已满。请等其中一个结束后再试。",
+        "en": "This server already runs {count} training(s) at once, its limit. Try again when one has finished.",
+    },
+    # uploaded text and test sets
+    "error.empty_file": {"zh": "{name} 是空的：请给出一些文本。", "en": "{name} is empty: give some text."},
+    "error.binary_file": {
+        "zh": "{name} 含有二进制数据。请上传纯文本 .txt 文件（UTF-8、GB18030/GBK 或 UTF-16）。",
+        "en": "{name} holds binary data. Upload a plain-text .txt file (UTF-8, GB18030/GBK or UTF-16).",
+    },
+    "error.bad_bom": {
+        "zh": "{name} 以 {encoding} 标记开头，但内容不是有效的 {encoding}（第 {byte} 字节）。",
+        "en": "{name} starts with a {encoding} mark but is not valid {encoding} (at byte {byte}).",
+    },
+    "error.unknown_encoding": {
+        "zh": "{name} 不是支持的编码（UTF-8、GB18030/GBK 或 UTF-16）的文本。请在编辑器里另存为 UTF-8 后再上传。",
+        "en": "{name} is not text in a supported encoding (UTF-8, GB18030/GBK or UTF-16). Save it as UTF-8 in your editor and upload it again.",
+    },
+    "error.upload_too_big": {"zh": "{name} 有 {size}；这里上传的文件最大 {limit:,} MB。", "en": "{name} is {size}; uploads are limited to {limit:,} MB here."},
+    "error.no_analogies": {
+        "zh": "{name} 里没有类比题。应为 “: 部分名” 行，后面跟着每行四个词 “a b c d”。",
+        "en": "{name} holds no analogy questions. Expected ': section' lines followed by lines of four words 'a b c d'.",
+    },
+    "error.no_pairs": {"zh": "{name} 里没有词对。每行应为 “词1<TAB>词2<TAB>分数”。", "en": "{name} holds no word pairs. Expected lines 'word1<TAB>word2<TAB>score'."},
+    # semantic search
+    "error.empty_query": {"zh": "请输入要搜索的内容。", "en": "Type something to search for."},
+    "error.query_too_long": {"zh": "查询有 {length:,} 个字符，太长了（最多 {limit:,} 个）。", "en": "A query of {length:,} characters is too long (at most {limit:,})."},
+}
+STRINGS.update(ERROR_STRINGS)
+
+# --- models and sample corpora: ``model.<id>.description`` / ``.how_to_get``, ``sample.<id>.title`` / ``.note`` ---
+# The UI looks these up by id and falls back to the registry's (or the corpus list's) own English text.
+CATALOG_STRINGS: dict[str, dict[str, str]] = {
+    "model.minilm-static.description": {
+        "zh": "BERT 自己的查找表：词在进入上下文之前的静态向量（约 2.26 万个英文词，384 维，来自 all-MiniLM-L6-v2）。",
+        "en": "BERT's own lookup table: the static vector a word has before context (~22.6k English words, 384-d).",
+    },
+    "model.minilm.description": {
+        "zh": "all-MiniLM-L6-v2：为句向量调优过的小型英文 BERT（6 层，384 维）。",
+        "en": "all-MiniLM-L6-v2: a small English BERT tuned for sentence vectors (6 layers, 384-d).",
+    },
+    "model.sidamingzhu.description": {
+        "zh": "EmbedLab 在四大名著（三国演义、水浒全传、红楼梦、西游记）上用 jieba 分词后训练的 skip-gram word2vec（约 100 维）。原文用的 sgns.literature.word 语料大得多。",
+        "en": "A skip-gram word2vec trained by EmbedLab on the four classic Chinese novels (三国演义, 水浒全传, 红楼梦, 西游记), jieba-segmented, ~100-d. The seed article used sgns.literature.word, trained on a far larger corpus.",
+    },
+    "model.classics-en.description": {
+        "zh": "在三本古登堡计划英文书（《傲慢与偏见》《爱丽丝漫游奇境》《福尔摩斯探案集》）上训练的 word2vec。",
+        "en": "word2vec trained on three Project Gutenberg English books: Pride and Prejudice, Alice in Wonderland, Sherlock Holmes.",
+    },
+    "model.sidamingzhu.how_to_get": {
+        "zh": "运行 python -m embedlab build-shipped sidamingzhu，用自带的四大名著重新训练它。",
+        "en": "python -m embedlab build-shipped sidamingzhu (trains it again from the bundled novels).",
+    },
+    "model.classics-en.how_to_get": {
+        "zh": "运行 python -m embedlab build-shipped classics-en，用自带的三本英文书重新训练它。",
+        "en": "python -m embedlab build-shipped classics-en (trains it again from the bundled books).",
+    },
+    "model.cc.zh.300.vec.description": {
+        "zh": "fastText 的中文词向量（Common Crawl 和维基百科，300 维），取最常见的 20 万个词。",
+        "en": "fastText's Chinese word vectors (Common Crawl + Wikipedia, 300-d), the 200,000 most frequent words.",
+    },
+    "model.cc.zh.300.vec.how_to_get": {
+        "zh": "在“模型管理”页一键下载，或运行 python -m embedlab download cc.zh.300.vec [--words N]：从 fastText 官网边下边读（压缩包超过 1 GB，共 200 万词），读到前 20 万个词就停。",
+        "en": "One click on the models page, or `python -m embedlab download cc.zh.300.vec [--words N]`: streams fastText's cc.zh.300.vec.gz (over 1 GB, 2,000,000 words) and stops after the first 200,000 words.",
+    },
+    "model.bert-base-chinese.description": {
+        "zh": "谷歌的中文 BERT（12 层，768 维，按字切分的词表）。",
+        "en": "Google's Chinese BERT (12 layers, 768-d, character vocabulary).",
+    },
+    "model.BAAI/bge-m3.description": {
+        "zh": "BGE-M3（XLM-R large）：多语言的稠密与稀疏句向量，通过 pymilvus[model] 加载。",
+        "en": "BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
+    },
+    "model.bert-base-chinese.how_to_get": {
+        "zh": "运行 huggingface-cli download bert-base-chinese，再写入 embedlab.toml；联网时也可直接用模型 ID。",
+        "en": "huggingface-cli download bert-base-chinese, then set it in embedlab.toml or use the hub id online.",
+    },
+    "model.BAAI/bge-m3.how_to_get": {
+        "zh": "运行 huggingface-cli download BAAI/bge-m3，再把它加入 embedlab.toml。",
+        "en": "huggingface-cli download BAAI/bge-m3, then add it to embedlab.toml.",
+    },
+    "model.sgns.literature.word.how_to_get": {
+        "zh": "Chinese-Word-Vectors（github.com/Embedding/Chinese-Word-Vectors）表格中“Literature 文学作品”一行、“Word”一列：只有百度网盘和 Google Drive 链接（没有直接下载地址）。把 sgns.literature.word.bz2（187,961 × 300）放进模型目录，再点“添加”。",
+        "en": "Chinese-Word-Vectors (github.com/Embedding/Chinese-Word-Vectors), table 'Literature 文学作品', column 'Word': it links to Baidu Netdisk and Google Drive only (no direct address). Put sgns.literature.word.bz2 (187,961 x 300) into the models folder, then press 'Add'.",
+    },
+    "sample.sanguo.title": {"zh": "三国演义（罗贯中）", "en": "三国演义 Romance of the Three Kingdoms (罗贯中)"},
+    "sample.shuihu.title": {"zh": "水浒全传（施耐庵）", "en": "水浒全传 Water Margin (施耐庵)"},
+    "sample.hongloumeng.title": {"zh": "红楼梦（曹雪芹）", "en": "红楼梦 Dream of the Red Chamber (曹雪芹)"},
+    "sample.xiyouji.title": {"zh": "西游记（吴承恩）", "en": "西游记 Journey to the West (吴承恩)"},
+    "sample.pride.title": {"zh": "傲慢与偏见（简·奥斯汀，英文）", "en": "Pride and Prejudice (Jane Austen)"},
+    "sample.alice.title": {"zh": "爱丽丝漫游奇境（刘易斯·卡罗尔，英文）", "en": "Alice's Adventures in Wonderland (Lewis Carroll)"},
+    "sample.sherlock.title": {"zh": "福尔摩斯探案集（柯南·道尔，英文）", "en": "The Adventures of Sherlock Holmes (Arthur Conan Doyle)"},
+    "sample.sanguo.note": {"zh": "120 回，约 59.9 万字", "en": "120 chapters, 599k characters"},
+    "sample.shuihu.note": {"zh": "120 回，约 90 万字", "en": "120 chapters, 900k characters"},
+    "sample.hongloumeng.note": {"zh": "120 回，约 86.6 万字", "en": "120 chapters, 866k characters"},
+    "sample.xiyouji.note": {"zh": "100 回，约 72.1 万字", "en": "100 chapters, 721k characters"},
+    "sample.pride.note": {"zh": "古登堡计划第 1342 号", "en": "Project Gutenberg #1342"},
+    "sample.alice.note": {"zh": "古登堡计划第 11 号", "en": "Project Gutenberg #11"},
+    "sample.sherlock.note": {"zh": "古登堡计划第 1661 号", "en": "Project Gutenberg #1661"},
+}
+STRINGS.update(CATALOG_STRINGS)
+
+
+def error_text(code: str, lang: str, params: Mapping[str, object], *, field: str | None = None) -> str:
+    """The text of error ``code`` (``error.<code>``) in ``lang`` with ``params`` filled in.
+
+    Lists are joined the language's way; ``field`` is the label the page shows for the input at
+    fault (quoted “so”), used instead of ``params["field"]`` (quoted 'so': the URL or option name).
+    """
+    joiner = "、" if lang == "zh" else ", "
+    values = {name: joiner.join(map(str, value)) if isinstance(value, (list, tuple)) else value for name, value in params.items()}
+    if "field" in params:
+        values["field"] = f"“{field}”" if field else f"'{params['field']}'"
+    return t(f"error.{code}", lang, **values)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

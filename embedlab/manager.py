@@ -10,7 +10,7 @@ models that live in it can be deleted (never a bundled model or a file named in 
     >>> manager.delete("sgns.literature.word.bz2")          # the file and its caches           # doctest: +SKIP
 
 The seed article's models are always listed (:data:`SEEDS`), with how to get them and, where
-there is a direct address (a model hub id), a one-click download.
+there is a direct address (a model hub id, or a web address of a vector file), a one-click download.
 """
 
 from __future__ import annotations
@@ -38,14 +38,18 @@ loading one runs code, so they may only be placed in the folder by its owner."""
 class Seed:
     """How to get one of the seed article's models.
 
-    ``hub_id`` is a direct address (one-click download); ``instructions`` say what to do otherwise.
-    ``installed_as`` names the files or folders in the models directory that count as having it.
+    ``hub_id`` or ``url`` is a direct address (one-click download); ``instructions`` say what to
+    do otherwise. ``installed_as`` names the files or folders in the models directory that count
+    as having it. A ``url`` seed is a (compressed) word2vec text file, streamed and cut after its
+    first ``words`` words (:func:`embedlab.downloads.download_vectors`).
     """
 
     id: str
     hub_id: str | None
     installed_as: tuple[str, ...]
     instructions: str
+    url: str | None = None
+    words: int | None = None
 
 
 SEEDS: tuple[Seed, ...] = (
@@ -57,6 +61,8 @@ SEEDS: tuple[Seed, ...] = (
     ),
     Seed("bert-base-chinese", "bert-base-chinese", ("bert-base-chinese",), registry.SEED_MODELS["bert-base-chinese"]["how_to_get"]),
     Seed("BAAI/bge-m3", "BAAI/bge-m3", ("BAAI--bge-m3",), registry.SEED_MODELS["BAAI/bge-m3"]["how_to_get"]),
+    Seed("cc.zh.300.vec", None, ("cc.zh.300.vec",), registry.SEED_MODELS["cc.zh.300.vec"]["how_to_get"],
+         url=registry.SEED_MODELS["cc.zh.300.vec"]["url"], words=registry.SEED_MODELS["cc.zh.300.vec"]["words"]),
 )
 
 
@@ -104,6 +110,15 @@ def file_shape(path: Path) -> tuple[int | None, int | None]:
     """``(vocab, dims)`` of a vector file from its cache or header line, without loading it."""
     if path.suffix in (".kv", ".model"):
         return None, None
+    if path.is_file() and path.name.lower().removesuffix(".gz").removesuffix(".bz2").endswith(".bin"):
+        from embedlab.vectors_io import fasttext_header, is_fasttext_bin
+
+        try:
+            if is_fasttext_bin(path):
+                header = fasttext_header(path, full=False)  # the first hundred bytes only
+                return header.words, header.dims
+        except InvalidInputError:
+            return None, None
     for folder in sorted(fastload.cache_folder(path).parent.glob("*")) if path.is_file() else ():
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -207,7 +222,7 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
     InvalidInputError
         When the path is outside the models directory, missing, or not a usable model.
     """
-    from embedlab.vectors_io import is_vector_file, load_vectors, sniff_format
+    from embedlab.vectors_io import fasttext_header, is_vector_file, load_vectors, sniff_format
 
     settings = settings or load_settings()
     text = (path_text or "").strip()
@@ -236,8 +251,10 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
             f"{path.name}: rename it to end with one of {list(UPLOAD_SUFFIXES)} (optionally + .gz/.bz2) so it is "
             "recognised as a vector file."
         )
-    _, binary = sniff_format(path)
-    if binary:
+    has_header, binary = sniff_format(path)
+    if binary and not has_header:
+        fasttext_header(path)  # a fastText .bin: its structure is walked now, the vectors load at first use
+    elif binary:
         load_vectors(path, limit=1_000)  # reads only the start: junk after a valid header is refused now, not at first use
     elif path.suffix not in (".kv", ".model"):
         fastload.load_text(path, cache=True, progress=progress)
@@ -261,7 +278,7 @@ def check_upload_size(name: str, size: int, *, settings: Settings | None = None)
         shown = f"{size / 2**20:,.1f} MB"
         if round(size / 2**20, 1) <= cap / 2**20:  # "1.0 MB; limited to 1 MB" would read as a contradiction
             shown = f"{size:,} bytes"
-        raise InvalidInputError(f"{name[:100]} is {shown}; uploads are limited to {cap // 2**20:,} MB here.")
+        raise InvalidInputError.coded("upload_too_big", name=name[:100], size=shown, limit=cap // 2**20)
 
 
 def save_upload(name: str, data: BinaryIO, *, size: int, settings: Settings | None = None, progress: Progress | None = None) -> str:
@@ -338,17 +355,45 @@ def delete(model_id: str, *, settings: Settings | None = None) -> list[Path]:
     return removed
 
 
-def download_seed(seed: Seed, *, settings: Settings | None = None, progress: Progress | None = None) -> Path:
-    """One-click download of a seed model that has a hub id.
+def download_seed(seed: Seed, *, words: int | None = None, settings: Settings | None = None,
+                  progress: Progress | None = None, cache_progress: Progress | None = None) -> Path:
+    """One-click download of a seed model that has a direct address; returns what landed in the models folder.
+
+    A hub seed is fetched with :func:`embedlab.downloads.download_hub`. A ``url`` seed (a vector
+    file) is streamed with :func:`embedlab.downloads.download_vectors`, keeping its first ``words``
+    words (default: the seed's own ``words``), then converted into the memory-mapped cache, so
+    its first load takes well under a second.
+
+    Parameters
+    ----------
+    seed : Seed
+    words : int, optional
+        For a ``url`` seed: how many words to keep.
+    progress : callable, optional
+        ``progress(done, total)``: files (hub) or words (vector file) downloaded.
+    cache_progress : callable, optional
+        ``cache_progress(bytes_read, file_size)`` while a vector file is converted into the cache.
 
     Raises
     ------
     InvalidInputError
-        For a seed without a direct address (its ``instructions`` say what to do).
+        For a seed without a direct address (its ``instructions`` say what to do), or one already there.
     downloads.DownloadError
-        When the hub cannot be reached.
+        When the hub or the server cannot be reached, or the transfer breaks (run it again to resume).
     """
     settings = settings or load_settings()
+    if seed.url is not None:
+        streamed = downloads.download_vectors(
+            seed.url, words=words or seed.words, filename=seed.installed_as[0], models_dir=settings.models_dir,
+            progress=progress,
+        )
+        add_local(streamed.path.name, settings=settings, progress=cache_progress)  # parse once, cache memory-mapped
+        return streamed.path
     if seed.hub_id is None:
         raise InvalidInputError(f"{seed.id} has no direct download address. {seed.instructions}")
     return downloads.download_hub(seed.hub_id, models_dir=settings.models_dir, progress=progress)
+
+
+def seed_by_id(seed_id: str) -> Seed | None:
+    """The seed called ``seed_id`` (e.g. ``cc.zh.300.vec``, ``bert-base-chinese``), if there is one."""
+    return next((seed for seed in SEEDS if seed.id == seed_id), None)

@@ -141,45 +141,23 @@ def sentence_encoder(model: Any, *, sentence_transformer: Any = None) -> Encoder
     return encode
 
 
-def local_corpus(sample_id: str, settings: Settings | None = None) -> Path | None:
-    """A local copy of sample corpus ``sample_id``: the shared data folder's, or a fetched one."""
-    from embedlab.corpus import get_sample, sample_path
-
-    sample = get_sample(sample_id)
-    settings = settings or load_settings()
-    for path in sorted((settings.data_dir / "corpora").rglob("*.txt")) if (settings.data_dir / "corpora").is_dir() else ():
-        if path.stat().st_size == sample.size and hashlib.sha256(path.read_bytes()).hexdigest() == sample.sha256:
-            return path
-    fetched = sample_path(sample)
-    return fetched if fetched.is_file() else None
-
-
 def corpus_sentences(sample_id: str, *, limit: int, settings: Settings | None = None) -> list[str]:
     """The first ``limit`` sentences of a sample corpus (Project Gutenberg's header skipped).
 
     Raises
     ------
     InvalidInputError
-        For an unknown corpus, one that is not on this machine (fetch it first), or a ``limit``
+        For an unknown corpus, or a ``limit``
         over the server's ``limits.batch_sentences`` (encoding is CPU time every visitor shares).
     """
-    from embedlab.corpus import get_sample, split_sentences
+    from embedlab.corpus import fetch_sample, get_sample, split_sentences, strip_boilerplate
 
     settings = settings or load_settings()
     most = settings.limits.batch_sentences
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
         raise InvalidInputError(f"Index from 1 to {most:,} sentences (this server's limit), not {limit!r}.")
     sample = get_sample(sample_id)
-    path = local_corpus(sample_id, settings)
-    if path is None:
-        raise InvalidInputError(f"{sample.title} is not on this machine yet: fetch it first ({sample.url}).")
-    text = path.read_text(encoding="utf-8")
-    start = re.search(r"\*\*\* ?START OF (THE|THIS) PROJECT GUTENBERG[^\n]*", text)
-    if start:
-        text = text[start.end():]
-    end = re.search(r"\*\*\* ?END OF (THE|THIS) PROJECT GUTENBERG", text)
-    if end:
-        text = text[: end.start()]
+    text = strip_boilerplate(fetch_sample(sample))
     sentences = []
     for sentence in split_sentences(text, sample.language):
         sentence = " ".join(sentence.split()) if sample.language == "en" else "".join(sentence.split())
@@ -287,7 +265,7 @@ def search_text(store: Store, name: str, query: str, encode: Encoder, *, topn: i
     """
     query = (query or "").strip()
     if not query:
-        raise InvalidInputError("Type something to search for.")
+        raise InvalidInputError.coded("empty_query")
     if len(query) > MAX_QUERY_CHARS:
-        raise InvalidInputError(f"A query of {len(query):,} characters is too long (at most {MAX_QUERY_CHARS:,}).")
+        raise InvalidInputError.coded("query_too_long", length=len(query), limit=MAX_QUERY_CHARS)
     return search_vectors(store, name, encode([query]), topn=topn)[0]

@@ -114,7 +114,7 @@ def sense_clusters(vectors: np.ndarray, *, k: int | None = None, max_k: int = MA
     n = len(vectors)
     if k is not None:
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= n:
-            raise InvalidInputError(f"The number of senses k must be a whole number from 1 to {n}, not {k!r}.")
+            raise InvalidInputError.coded("senses_k", n=n, value=repr(k))
         labels = _cluster(vectors, k)
         score = float(silhouette_score(vectors, labels, metric="cosine")) if 2 <= k < n else float("nan")
         return SenseClusters(_relabel(labels), k, "user", ((k, score),))
@@ -214,9 +214,7 @@ def align_static(static_model: StaticModel, model: ContextualModel, *, max_ancho
     unknown = model.tokenizer.unk_token_id
     kept = [(w, ids) for w, ids in zip(words, encoded) if ids and unknown not in ids][:max_anchors]
     if len(kept) < 10:
-        raise InvalidInputError(
-            f"{static_model.id!r} and {model.id!r} share only {len(kept)} words; too few to compare their spaces."
-        )
+        raise InvalidInputError.coded("too_few_shared_words", static=static_model.id, model=model.id, count=len(kept))
     flat = torch.tensor([i for _, ids in kept for i in ids], dtype=torch.long)
     offsets = torch.tensor(np.cumsum([0] + [len(ids) for _, ids in kept[:-1]]), dtype=torch.long)
     table = model.network.get_input_embeddings().weight.detach()
@@ -252,9 +250,7 @@ class PolysemyReport:
 def check_contexts(sentences: Sequence[str]) -> list[str]:
     sentences = list(sentences)
     if not MIN_CONTEXTS <= len(sentences) <= MAX_CONTEXTS:
-        raise InvalidInputError(
-            f"Give from {MIN_CONTEXTS} to {MAX_CONTEXTS} sentences that contain the word, not {len(sentences)}."
-        )
+        raise InvalidInputError.coded("context_count", least=MIN_CONTEXTS, most=MAX_CONTEXTS, count=len(sentences))
     return sentences
 
 
@@ -287,7 +283,7 @@ def analyze(
     """
     found = word_in_context(model, word, check_contexts(sentences), layer=layer)
     if len(found.occurrences) > MAX_CONTEXTS:
-        raise InvalidInputError(f"The word occurs {len(found.occurrences)} times; at most {MAX_CONTEXTS} contexts are shown.")
+        raise InvalidInputError.coded("too_many_contexts", count=len(found.occurrences), most=MAX_CONTEXTS)
     own = input_embedding(model, found.word)
     static_cosines = None
     if static_model is not None:

@@ -399,7 +399,7 @@ def project(
     matrix = _check_vectors(vectors)
     n = len(matrix)
     if n < dims + 1:
-        raise InvalidInputError(f"A {dims}-D projection needs at least {dims + 1} points; got {n}.")
+        raise InvalidInputError.coded("projection_needs_points", dims=dims, least=dims + 1, count=n)
     report = progress or (lambda fraction, stage: None)
     start = time.perf_counter()
     notes: list[Note] = []

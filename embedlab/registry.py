@@ -4,7 +4,8 @@ Every model has an id and a :class:`ModelSpec`; loading is lazy (heavy imports h
 loader), and the backend never caches: the UI caches in ``embedlab.ui``, scripts keep what they
 load. Sources of specs, later ones never overriding earlier ids:
 
-1. the bundled offline models (``minilm``, ``minilm-static``);
+1. the bundled offline models (``minilm``, ``minilm-static``) and the word2vec models EmbedLab
+   trains from its bundled books (``sidamingzhu``, ``classics-en``; see :mod:`embedlab.shipped`);
 2. the well-known models of the seed article, loadable when the user has them;
 3. ``[models.<id>]`` tables of the config file (see :mod:`embedlab.config`);
 4. files and folders in the models directory (id = file name).
@@ -120,6 +121,29 @@ def _bundled_path() -> str:
     return str(minilm_path())
 
 
+def _shipped_loader(model_id: str):
+    def load():
+        from embedlab import shipped
+
+        return shipped.load(model_id)
+
+    return load
+
+
+def _shipped_specs() -> list[ModelSpec]:
+    """The word2vec models EmbedLab trains from its bundled books (see :mod:`embedlab.shipped`)."""
+    from embedlab import shipped
+
+    return [
+        ModelSpec(
+            model.id, ("static",), model.language, "embedlab/data/models/" + model.path.name, shipped.describe(model.id),
+            _shipped_loader(model.id), available=model.path.is_file(),
+            how_to_get=f"python -m embedlab build-shipped {model.id}",
+        )
+        for model in shipped.SHIPPED
+    ]
+
+
 def _builtin_specs() -> list[ModelSpec]:
     return [
         ModelSpec(
@@ -132,6 +156,7 @@ def _builtin_specs() -> list[ModelSpec]:
             "all-MiniLM-L6-v2: a small English BERT tuned for sentence vectors (6 layers, 384-d).",
             _contextual_loader(_bundled_path, "minilm"),
         ),
+        *_shipped_specs(),
     ]
 
 
@@ -146,6 +171,18 @@ SEED_MODELS = {
         kinds=("sentence", "contextual"), language="multi",
         description="BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
         how_to_get="huggingface-cli download BAAI/bge-m3, then add it to embedlab.toml.",
+    ),
+    # A static seed with a web address: streamed, cut after `words` words, saved as <id> in the models folder.
+    "cc.zh.300.vec": dict(
+        kinds=("static",), language="zh",
+        description="fastText's Chinese word vectors (Common Crawl + Wikipedia, 300-d), the 200,000 most frequent words.",
+        how_to_get=(
+            "One click on the models page, or `python -m embedlab download cc.zh.300.vec [--words N]`: streams "
+            "https://dl.fbaipublicfiles.com/fasttext/vectors-crawl/cc.zh.300.vec.gz (over 1 GB, 2,000,000 words) and "
+            "stops after the first 200,000 words."
+        ),
+        url="https://dl.fbaipublicfiles.com/fasttext/vectors-crawl/cc.zh.300.vec.gz",
+        words=200_000,
     ),
 }
 
@@ -198,10 +235,21 @@ def all_specs(settings: Settings | None = None) -> dict[str, ModelSpec]:
     for spec in _builtin_specs() + _config_specs(settings) + _folder_specs(settings):
         specs.setdefault(spec.id, spec)
     for model_id, meta in SEED_MODELS.items():
-        if model_id in specs:
+        if "static" in meta["kinds"]:
+            # Downloaded into <models_dir>/<id>: listed with the seed's description instead of as a plain file.
+            path = settings.models_dir / model_id
+            if model_id not in specs or Path(specs[model_id].source) == path:
+                specs[model_id] = ModelSpec(
+                    model_id, meta["kinds"], meta["language"], str(path), meta["description"],
+                    _static_loader(model_id, path, meta["language"], meta["description"]),
+                    available=path.is_file(), how_to_get=meta["how_to_get"],
+                )
             continue
-        # The models page downloads a hub id into <models_dir>/<owner>--<name>: list it under the seed id.
+        # The models page downloads a hub id into <models_dir>/<owner>--<name>: list it under the seed id
+        # (with the seed's language and description), unless the config file names that id itself.
         folder = settings.models_dir / model_id.replace("/", "--")
+        if model_id in specs and Path(specs[model_id].source) != folder:
+            continue
         downloaded = (folder / "config.json").is_file()
         if downloaded:
             specs.pop(folder.name, None)

@@ -221,8 +221,8 @@ class SentenceTransformerEncoder:
 
         self.model_id = model_id or str(source)
         self.name = f"{self.model_id} · sentence-transformers"
-        self.function = SentenceTransformerEmbeddingFunction(
-            model_name=folder, batch_size=batch_size, device="cpu", normalize_embeddings=True
+        self.function = SentenceTransformerEmbeddingFunction(  # a resolved local folder: no hub calls
+            model_name=folder, batch_size=batch_size, device="cpu", normalize_embeddings=True, local_files_only=True
         )
         self.lock = threading.Lock()
 
@@ -347,5 +347,5 @@ def compare(encoders: Sequence[Any], sentences: Sequence[str]) -> Comparison:
     """
     texts = check_sentences(list(sentences), least=2, most=MAX_COMPARED)
     if not encoders:
-        raise InvalidInputError("Pick at least one encoder.")
+        raise InvalidInputError.coded("need_encoder")
     return Comparison(tuple(texts), tuple(encoder.encode(texts) for encoder in encoders))

@@ -25,13 +25,14 @@ from embedlab.errors import InvalidInputError
 
 MAX_PARAM_CHARS = 2000
 MAX_WORDS = 200
+MAX_WORD_CHARS = 100
 WORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
 GROUP_SEPARATORS = re.compile(r"[|｜\n]+")
 
 
 def _text(value: str, name: str, *, limit: int = MAX_PARAM_CHARS) -> str:
     if len(value) > limit:
-        raise InvalidInputError(f"'{name}' is {len(value):,} characters long; at most {limit:,} are accepted.")
+        raise InvalidInputError.coded("text_too_long", field=name, length=len(value), limit=limit)
     return value
 
 
@@ -41,9 +42,9 @@ def parse_int(value: str, name: str, *, low: int, high: int) -> int:
     try:
         number = int(value.strip())
     except ValueError:
-        raise InvalidInputError(f"'{name}' must be a whole number from {low} to {high}, not {value[:20]!r}.") from None
+        raise InvalidInputError.coded("not_whole_number", field=name, low=low, high=high, value=repr(value[:20])) from None
     if not low <= number <= high:
-        raise InvalidInputError(f"'{name}' must be from {low} to {high}, not {number}.")
+        raise InvalidInputError.coded("out_of_range", field=name, low=low, high=high, value=number)
     return number
 
 
@@ -53,15 +54,15 @@ def parse_float(value: str, name: str, *, low: float, high: float) -> float:
     try:
         number = float(value.strip())
     except ValueError:
-        raise InvalidInputError(f"'{name}' must be a number from {low} to {high}, not {value[:20]!r}.") from None
+        raise InvalidInputError.coded("not_a_number", field=name, low=low, high=high, value=repr(value[:20])) from None
     if not low <= number <= high:  # also rejects nan
-        raise InvalidInputError(f"'{name}' must be from {low} to {high}, not {value.strip()[:20]}.")
+        raise InvalidInputError.coded("out_of_range", field=name, low=low, high=high, value=value.strip()[:20])
     return number
 
 
 def parse_choice(value: str, name: str, choices: Sequence[str]) -> str:
     if value not in choices:
-        raise InvalidInputError(f"'{name}' must be one of: {list(choices)}, not {value[:40]!r}.")
+        raise InvalidInputError.coded("bad_choice", field=name, choices=list(choices), value=repr(value[:40]))
     return value
 
 
@@ -70,29 +71,34 @@ def parse_text(value: str, name: str, *, limit: int = MAX_PARAM_CHARS) -> str:
     return _text(value.strip(), name, limit=limit)
 
 
-def parse_word(value: str, name: str, *, limit: int = 100) -> str:
+def parse_word(value: str, name: str, *, limit: int = MAX_WORD_CHARS) -> str:
     """One word: trimmed, non-empty, at most ``limit`` characters."""
     word = _text(value, name).strip()
     if len(word) > limit:
-        raise InvalidInputError(f"'{name}' is a word of {len(word):,} characters; at most {limit} are accepted.")
+        raise InvalidInputError.coded("word_too_long_in", field=name, length=len(word), limit=limit)
     return word
 
 
-def parse_words(value: str, name: str, *, limit: int = 100) -> list[str]:
+def parse_words(value: str, name: str, *, limit: int = MAX_WORD_CHARS) -> list[str]:
     """A comma-separated list (ASCII or Chinese commas, 、 or semicolons), blanks dropped."""
     words = [w.strip() for w in WORD_SEPARATORS.split(_text(value, name)) if w.strip()]
     if len(words) > MAX_WORDS:
-        raise InvalidInputError(f"'{name}' lists {len(words)} words; at most {MAX_WORDS} are accepted.")
+        raise InvalidInputError.coded("too_many_words", field=name, count=len(words), limit=MAX_WORDS)
     for word in words:
         parse_word(word, name, limit=limit)
     return words
+
+
+def split_long_words(words: Sequence[str], *, limit: int = MAX_WORD_CHARS) -> tuple[list[str], list[str]]:
+    """``(kept, dropped)``: the words of at most ``limit`` characters, and the longer ones."""
+    return [w for w in words if len(w) <= limit], [w for w in words if len(w) > limit]
 
 
 def join_words(words: Sequence[str]) -> str:
     return ",".join(words)
 
 
-def parse_groups(value: str, name: str, *, limit: int = 100) -> list[list[str]]:
+def parse_groups(value: str, name: str, *, limit: int = MAX_WORD_CHARS) -> list[list[str]]:
     """Word groups: ``a,b,c|d,e`` (``|`` or a new line between groups, word separators within).
 
     Empty groups are dropped; at most :data:`MAX_WORDS` words in all.
@@ -101,7 +107,7 @@ def parse_groups(value: str, name: str, *, limit: int = 100) -> list[list[str]]:
     groups = [group for group in groups if group]
     total = sum(len(group) for group in groups)
     if total > MAX_WORDS:
-        raise InvalidInputError(f"'{name}' lists {total} words; at most {MAX_WORDS} are accepted.")
+        raise InvalidInputError.coded("too_many_words", field=name, count=total, limit=MAX_WORDS)
     return groups
 
 
@@ -123,7 +129,7 @@ def parse_sentences(values: str | Sequence[str], name: str, *, most: int = MAX_S
     sentences = [line.strip() for value in values for line in _text(value, name, limit=MAX_PARAM_CHARS * most).splitlines()]
     sentences = [line for line in sentences if line]
     if len(sentences) > most:
-        raise InvalidInputError(f"'{name}' gives {len(sentences)} sentences; at most {most} are accepted.")
+        raise InvalidInputError.coded("too_many_sentences", field=name, count=len(sentences), limit=most)
     for sentence in sentences:
         _text(sentence, name)
     return sentences

@@ -13,6 +13,14 @@ on gensim wherever gensim already computes the answer::
 
 Unknown words raise :class:`~embedlab.errors.OutOfVocabularyError` naming every missing word
 with suggestions; nothing ever turns into a silent zero vector.
+
+The exception is a fastText model loaded from its ``.bin`` (``StaticModel.subword``): it keeps
+vectors for character n-grams too, and builds a vector for any word that has at least one of
+them (gensim's ``FastTextKeyedVectors``: the mean of the word's n-gram vectors). For such models
+:func:`vector`, :func:`neighbors`, :func:`similarity`, :func:`similarity_matrix`,
+:func:`odd_one_out`, :func:`rank` and :func:`analogy` accept out-of-vocabulary words — useful for
+Chinese, where a new compound shares characters with known words. ``word in model`` still means
+"in the vocabulary", and only vocabulary words are ever returned as neighbours.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from typing import Literal
 
 import numpy as np
 from gensim.models import KeyedVectors
+from gensim.models.fasttext import FastTextKeyedVectors, ft_ngram_hashes
 
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 
@@ -63,7 +72,19 @@ class StaticModel:
         return int(self.kv.vector_size)
 
     def __contains__(self, word: str) -> bool:
+        """Whether ``word`` is in the vocabulary (an n-gram-built vector does not count)."""
         return word in self.kv.key_to_index
+
+    @property
+    def subword(self) -> bool:
+        """Whether words outside the vocabulary get vectors from character n-grams (fastText ``.bin``)."""
+        return isinstance(self.kv, FastTextKeyedVectors) and self.kv.bucket > 0
+
+    def has_vector(self, word: str) -> bool:
+        """Whether ``word`` has a vector: in the vocabulary, or (:attr:`subword`) built from its n-grams."""
+        if word in self.kv.key_to_index:
+            return True
+        return self.subword and len(ft_ngram_hashes(word, self.kv.min_n, self.kv.max_n, self.kv.bucket)) > 0
 
 
 def freeze(kv: KeyedVectors) -> KeyedVectors:
@@ -71,6 +92,9 @@ def freeze(kv: KeyedVectors) -> KeyedVectors:
     kv.fill_norms()
     kv.vectors.flags.writeable = False
     kv.norms.flags.writeable = False
+    for table in ("vectors_vocab", "vectors_ngrams"):  # fastText's word and n-gram tables
+        if isinstance(getattr(kv, table, None), np.ndarray):
+            getattr(kv, table).flags.writeable = False
     return kv
 
 
@@ -111,15 +135,15 @@ def as_word_list(words: str | Iterable[str] | None) -> list[str]:
 
 def _check_word(word: str) -> str:
     if not isinstance(word, str) or not word.strip():
-        raise InvalidInputError("Empty word: type a word.")
+        raise InvalidInputError.coded("empty_word")
     if len(word) > MAX_WORD_CHARS:
-        raise InvalidInputError(f"A word of {len(word):,} characters is too long (at most {MAX_WORD_CHARS}).")
+        raise InvalidInputError.coded("word_too_long", length=len(word), limit=MAX_WORD_CHARS)
     return word.strip()
 
 
 def _check_topn(topn: int) -> int:
     if not isinstance(topn, int) or isinstance(topn, bool) or not 1 <= topn <= MAX_TOPN:
-        raise InvalidInputError(f"topn must be a whole number from 1 to {MAX_TOPN}, not {topn!r}.")
+        raise InvalidInputError.coded("bad_topn", high=MAX_TOPN, value=repr(topn))
     return topn
 
 
@@ -162,8 +186,11 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
-def require(model: StaticModel, words: Iterable[str]) -> list[str]:
+def require(model: StaticModel, words: Iterable[str], *, subword: bool = False) -> list[str]:
     """Validate ``words`` and check they are all in the vocabulary.
+
+    With ``subword=True``, a word outside the vocabulary is accepted when the model builds its
+    vector from character n-grams (:meth:`StaticModel.has_vector`).
 
     Raises
     ------
@@ -173,15 +200,16 @@ def require(model: StaticModel, words: Iterable[str]) -> list[str]:
         Naming every missing word, each with suggestions.
     """
     checked = [_check_word(word) for word in words]
-    missing = {word: suggest(model, word) for word in checked if word not in model}
+    known = model.has_vector if subword else model.__contains__
+    missing = {word: suggest(model, word) for word in checked if not known(word)}
     if missing:
         raise OutOfVocabularyError(missing, model_id=model.id)
     return checked
 
 
 def vector(model: StaticModel, word: str) -> np.ndarray:
-    """The word's vector (a read-only view)."""
-    (word,) = require(model, [word])
+    """The word's vector: a read-only view, or for an unknown word of a subword model a new array of its n-grams' mean."""
+    (word,) = require(model, [word], subword=True)
     return model.kv[word]
 
 
@@ -194,19 +222,20 @@ def neighbors(model: StaticModel, word: str, *, topn: int = 10, metric: Metric =
         Cosine gives gensim's ``most_similar`` (score = cosine similarity). Euclidean ranks by
         distance between the raw vectors (score = distance, smallest first).
     """
-    (word,) = require(model, [word])
+    (word,) = require(model, [word], subword=True)
     topn = _check_topn(topn)
     if metric == "cosine":
         return [Scored(w, float(s)) for w, s in model.kv.most_similar(word, topn=topn)]
     if metric != "euclidean":
         raise InvalidInputError(f"Unknown metric: {metric!r}. Must be one of: ['cosine', 'euclidean'].")
     vectors = model.kv.vectors
-    query = vectors[model.kv.key_to_index[word]]
+    query = model.kv.get_vector(word)
     # ||x - q||^2 = ||x||^2 - 2 x.q + ||q||^2 without materialising x - q for every row
     sq_norms = np.square(model.kv.norms, dtype=np.float64)
     distances = np.sqrt(np.maximum(sq_norms - 2.0 * (vectors @ query) + float(query @ query), 0.0))
-    distances[model.kv.key_to_index[word]] = np.inf
-    count = min(topn, len(distances) - 1)
+    if word in model:
+        distances[model.kv.key_to_index[word]] = np.inf
+    count = min(topn, len(distances) - (word in model))
     best = np.argpartition(distances, count - 1)[:count] if count else np.array([], dtype=int)
     best = best[np.argsort(distances[best], kind="stable")]
     return [Scored(model.kv.index_to_key[i], float(distances[i])) for i in best]
@@ -214,33 +243,48 @@ def neighbors(model: StaticModel, word: str, *, topn: int = 10, metric: Metric =
 
 def similarity(model: StaticModel, first: str, second: str) -> float:
     """Cosine similarity of two words (gensim's ``similarity``)."""
-    first, second = require(model, [first, second])
+    first, second = require(model, [first, second], subword=True)
     return float(model.kv.similarity(first, second))
 
 
 def similarity_matrix(model: StaticModel, words: Sequence[str]) -> np.ndarray:
     """Cosine similarities of every pair of ``words`` as a square matrix."""
-    words = require(model, words)
+    words = require(model, words, subword=True)
     if not words:
-        raise InvalidInputError("Give at least one word.")
+        raise InvalidInputError.coded("need_a_word")
     normed = np.stack([model.kv.get_vector(w, norm=True) for w in words])
     return np.clip(normed @ normed.T, -1.0, 1.0)
 
 
 def odd_one_out(model: StaticModel, words: Sequence[str]) -> str:
     """The word furthest from the mean of the others (gensim's ``doesnt_match``)."""
-    words = require(model, words)
+    words = require(model, words, subword=True)
     if len(words) < 3:
-        raise InvalidInputError("Odd one out needs at least three words.")
+        raise InvalidInputError.coded("odd_needs_three")
     return model.kv.doesnt_match(words)
 
 
 def rank(model: StaticModel, word: str, other: str) -> int:
-    """Where ``other`` ranks among ``word``'s neighbours (1 = nearest; gensim's ``rank``)."""
-    word, other = require(model, [word, other])
+    """Where ``other`` ranks among ``word``'s neighbours (1 = nearest; gensim's ``rank``).
+
+    For a subword model either word may be outside the vocabulary: the rank is then one more than
+    the number of vocabulary words (other than ``word``) closer to ``word`` than ``other`` is.
+    """
+    word, other = require(model, [word, other], subword=True)
     if word == other:
-        raise InvalidInputError("Rank needs two different words.")
-    return int(model.kv.rank(word, other))
+        raise InvalidInputError.coded("rank_needs_two")
+    if word in model and other in model:
+        return int(model.kv.rank(word, other))
+    kv = model.kv
+    distances = kv.distances(word)  # to every vocabulary word, as gensim's closer_than computes them
+    if other in model:
+        limit = distances[kv.key_to_index[other]]
+    else:
+        limit = 1 - kv.cosine_similarities(kv.get_vector(word), kv.get_vector(other)[None, :])[0]
+    closer = distances < limit
+    if word in model:
+        closer[kv.key_to_index[word]] = False
+    return int(np.count_nonzero(closer)) + 1
 
 
 def analogy(
@@ -268,24 +312,72 @@ def analogy(
     positive = as_word_list(positive)
     negative = as_word_list(negative)
     if not positive:
-        raise InvalidInputError("Give at least one positive word.")
-    require(model, positive + negative)
+        raise InvalidInputError.coded("need_positive")
+    require(model, positive + negative, subword=True)
     positive = [w.strip() for w in positive]
     negative = [w.strip() for w in negative]
-    topn = _check_topn(topn)
-    if method == "add":
-        raw = model.kv.most_similar(positive=positive, negative=negative, topn=topn)
-    elif method == "mul":
-        raw = model.kv.most_similar_cosmul(positive=positive, negative=negative, topn=topn)
-    else:
-        raise InvalidInputError(f"Unknown analogy method: {method!r}. Must be one of: ['add', 'mul'].")
+    raw = _gensim_analogy(model, positive, negative, method, _check_topn(topn))
     return AnalogyResult(tuple(positive), tuple(negative), method, tuple(Scored(w, float(s)) for w, s in raw))
+
+
+def _gensim_analogy(model: StaticModel, positive: list[str], negative: list[str], method: str, topn: int | None):
+    """gensim's 3CosAdd or 3CosMul: the ``topn`` best ``(word, score)`` pairs, or every word's score when ``topn`` is None."""
+    if method == "add":
+        return model.kv.most_similar(positive=positive, negative=negative, topn=topn)
+    if method == "mul":
+        return model.kv.most_similar_cosmul(positive=positive, negative=negative, topn=topn)
+    raise InvalidInputError(f"Unknown analogy method: {method!r}. Must be one of: ['add', 'mul'].")
+
+
+@dataclass(frozen=True)
+class ExpectedAnswer:
+    """Where an expected answer lands in an analogy: ``rank`` 1 is the top answer (query words excluded)."""
+
+    word: str
+    rank: int
+    score: float
+    method: AnalogyMethod
+
+
+def expected_answer(
+    model: StaticModel,
+    *,
+    positive: str | Iterable[str],
+    negative: str | Iterable[str] | None = None,
+    expected: str,
+    method: AnalogyMethod = "add",
+) -> ExpectedAnswer:
+    """The rank and score of ``expected`` among all answers of an analogy (gensim's scores).
+
+    The rank counts the words, other than the query words, that score higher than ``expected``;
+    it equals the 1-based position of ``expected`` in gensim's ``most_similar`` (or
+    ``most_similar_cosmul``) with every word listed, ties aside.
+
+    Raises
+    ------
+    InvalidInputError
+        When ``expected`` is one of the query words (gensim never answers with those).
+    OutOfVocabularyError
+    """
+    positive = [w.strip() for w in as_word_list(positive)]
+    negative = [w.strip() for w in as_word_list(negative)]
+    if not positive:
+        raise InvalidInputError.coded("need_positive")
+    expected = expected.strip()
+    require(model, positive + negative + [expected])
+    if expected in positive + negative:
+        raise InvalidInputError(f"The expected answer {expected!r} is one of the query words, which are never answers.")
+    scores = np.asarray(_gensim_analogy(model, positive, negative, method, None), dtype=np.float64)
+    score = scores[model.kv.key_to_index[expected]]
+    query = [model.kv.key_to_index[w] for w in dict.fromkeys(positive + negative)]
+    higher = int(np.count_nonzero(scores > score)) - int(np.count_nonzero(scores[query] > score))
+    return ExpectedAnswer(expected, higher + 1, float(score), method)
 
 
 def analogy_vector(model: StaticModel, *, positive: Iterable[str], negative: Iterable[str] = ()) -> np.ndarray:
     """The 3CosAdd target vector: sum of unit positives minus unit negatives (as gensim builds it)."""
     positive, negative = list(positive), list(negative)
-    require(model, positive + negative)
+    require(model, positive + negative, subword=True)
     return model.kv.get_mean_vector(positive + negative, weights=[1.0] * len(positive) + [-1.0] * len(negative), pre_normalize=True, post_normalize=True)
 
 
@@ -309,7 +401,7 @@ def analogy_picture(model: StaticModel, result: AnalogyResult, *, answers: int =
     shown += [(s.word, "answer") for s in result.results[:answers]]
     words = [w for w, _ in shown]
     if len(words) < 3:
-        raise InvalidInputError("The picture needs at least three words in all.")
+        raise InvalidInputError.coded("picture_needs_three")
     unit = np.stack([model.kv.get_vector(w, norm=True) for w in words])
     target = analogy_vector(model, positive=result.positive, negative=result.negative)
     pca = PCA(n_components=2, random_state=0).fit(unit)

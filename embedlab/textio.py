@@ -87,10 +87,7 @@ def _readable_share(text: str) -> float:
 def _check_text(text: str, name: str, encoding: str) -> None:
     controls = len(BINARY_CONTROLS.findall(text))
     if controls > max(1, MAX_CONTROL_SHARE * len(text)):
-        raise InvalidInputError(
-            f"{name} holds binary data ({controls:,} control characters after decoding as {encoding}). "
-            "Upload a plain-text .txt file (UTF-8, GB18030/GBK or UTF-16)."
-        )
+        raise InvalidInputError.coded("binary_file", name=name)
 
 
 def decode_text(data: bytes, *, name: str = "The file") -> DecodedText:
@@ -114,13 +111,13 @@ def decode_text(data: bytes, *, name: str = "The file") -> DecodedText:
         For empty input, binary data, or bytes that are none of the supported encodings.
     """
     if not data:
-        raise InvalidInputError(f"{name} is empty: give some text.")
+        raise InvalidInputError.coded("empty_file", name=name)
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise InvalidInputError(f"{name} starts with a {encoding.upper()} mark but is not valid {encoding.upper()}: {exc.reason} at byte {exc.start}.") from None
+                raise InvalidInputError.coded("bad_bom", name=name, encoding=encoding.upper(), byte=exc.start) from None
             _check_text(text, name, encoding)
             return DecodedText(text, encoding)
     utf16 = _utf16_without_bom(data[:SNIFF_BYTES])
@@ -133,7 +130,7 @@ def decode_text(data: bytes, *, name: str = "The file") -> DecodedText:
             _check_text(text, name, utf16)
             return DecodedText(text, utf16)
     if b"\x00" in data[:SNIFF_BYTES]:
-        raise InvalidInputError(f"{name} holds binary data (NUL bytes). Upload a plain-text .txt file (UTF-8, GB18030/GBK or UTF-16).")
+        raise InvalidInputError.coded("binary_file", name=name)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -149,7 +146,4 @@ def decode_text(data: bytes, *, name: str = "The file") -> DecodedText:
         if _readable_share(text[:SNIFF_BYTES]) >= MIN_READABLE_SHARE:
             _check_text(text, name, "gb18030")
             return DecodedText(text, "gb18030")
-    raise InvalidInputError(
-        f"{name} is not text in a supported encoding (UTF-8, GB18030/GBK or UTF-16). "
-        "Save it as UTF-8 in your editor and upload it again."
-    )
+    raise InvalidInputError.coded("unknown_encoding", name=name)

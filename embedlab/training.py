@@ -107,7 +107,7 @@ class TrainOptions:
         for name, (low, high) in OPTION_LIMITS.items():
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise InvalidInputError(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
+                raise InvalidInputError.coded("option_range", field=name, low=low, high=high, value=repr(value))
         if not isinstance(self.sample, (int, float)) or not 0 <= self.sample <= 0.1:
             raise InvalidInputError(f"sample must be a number from 0 to 0.1, not {self.sample!r}.")
         return self
@@ -236,10 +236,7 @@ def train(
     model.build_vocab(corpus.sentences)
     if len(model.wv) < 2:
         best = corpus.stats.top_words[0][1] if corpus.stats.top_words else 0
-        raise InvalidInputError(
-            f"Only {len(model.wv)} word(s) occur at least min_count={options.min_count} times (the most frequent "
-            f"occurs {best} times). Lower min_count or give a longer corpus."
-        )
+        raise InvalidInputError.coded("too_few_frequent_words", count=len(model.wv), min_count=options.min_count, best=best)
     epoch_now = [0]
     started = time.perf_counter()
     losses: list[float] = []
@@ -295,19 +292,30 @@ def model_file_name(name: str, language: Language) -> str:
     if name.endswith(".kv"):
         name = name[:-3]
     if not MODEL_NAME.match(name) or ".." in name:
-        raise InvalidInputError(
-            f"Model name {name[:40]!r} is not allowed: use 1 to 80 letters, digits, '.', '_' or '-', starting with a letter or digit."
-        )
+        raise InvalidInputError.coded("bad_model_name", name=repr(name[:40]))
     if language == "zh" and "zh" not in name.lower():
         name = f"{name}-zh"
     return f"{name}.kv"
 
 
-def default_name(options: TrainOptions, language: Language, corpus_key: str, *, compare: bool = False) -> str:
-    """A fresh name such as ``w2v-zh-cbow-100d-3fa2c1-20250101-120000`` (compare mode leaves out the architecture)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+def default_name(options: TrainOptions, language: Language, corpus_key: str, *, compare: bool = False,
+                 stem: str | None = None, folder: str | Path | None = None) -> str:
+    """A short fresh name such as ``sanguo-sg-100d`` (``w2v-<corpus hash>`` without ``stem``).
+
+    Compare mode leaves out the architecture (each run adds its own suffix). With ``folder``, a
+    number is added until no saved model (of either run) has the name.
+    """
     arch = "" if compare else ("sg-" if options.sg else "cbow-")
-    return f"w2v-{language}-{arch}{options.vector_size}d-{corpus_key[:6]}-{stamp}"
+    base = f"{stem or 'w2v-' + corpus_key[:4]}-{arch}{options.vector_size}d"
+    if folder is None:
+        return base
+    folder = Path(folder).expanduser()
+    suffixes = ("-cbow", "-sg") if compare else ("",)
+    for number in range(1, 1000):
+        name = base if number == 1 else f"{base}-{number}"
+        if not any((folder / model_file_name(name + suffix, language)).exists() for suffix in suffixes):
+            return name
+    return f"{base}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
 def save_trained(trained: Trained, *, name: str, folder: str | Path | None = None, overwrite: bool = False,
@@ -335,7 +343,7 @@ def save_trained(trained: Trained, *, name: str, folder: str | Path | None = Non
     stem = model_id[:-3]
     path = folder / model_id
     if path.exists() and not overwrite:
-        raise InvalidInputError(f"A model named {model_id} already exists in {folder}. Choose another name.")
+        raise InvalidInputError.coded("model_exists", model=model_id)
     exports = folder / "exports"
     exports.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{model_id}.{os.getpid()}.{threading.get_ident()}.tmp"
@@ -387,6 +395,7 @@ class JobState:
     trained: tuple[Trained, ...] = ()
     saved: tuple[Saved, ...] = ()
     error: str = ""
+    failure: EmbedLabError | None = None  # the error behind ``error``, for a message in the reader's language
 
     @property
     def finished(self) -> bool:
@@ -409,10 +418,7 @@ class JobSlots:
     def take(self) -> None:
         """Take a slot now or raise :class:`~embedlab.errors.InvalidInputError` (never waits)."""
         if not self._free.acquire(blocking=False):
-            raise InvalidInputError(
-                f"This server already runs {self.count} training{'s' if self.count > 1 else ''} at once, its limit. "
-                "Try again when one has finished."
-            )
+            raise InvalidInputError.coded("training_busy", count=self.count)
 
     def give_back(self) -> None:
         self._free.release()
@@ -511,7 +517,7 @@ class TrainingJob:
             for _, suffix in self._runs:
                 model_id = model_file_name(self._name + suffix, corpus.language)
                 if (folder / model_id).exists():
-                    raise InvalidInputError(f"A model named {model_id} already exists in {folder}. Choose another name.")
+                    raise InvalidInputError.coded("model_exists", model=model_id)
             self._update(phase="training", fraction=0.0, stats=corpus.stats, from_cache=corpus.from_cache)
             total_epochs = self.state.epochs
             done_before = 0
@@ -544,7 +550,7 @@ class TrainingJob:
         except Cancelled:
             self._update(phase="cancelled")
         except EmbedLabError as exc:
-            self._update(phase="failed", error=str(exc))
+            self._update(phase="failed", error=str(exc), failure=exc)
         except Exception as exc:  # a background thread has no one else to report to
             self._update(phase="failed", error=f"{type(exc).__name__}: {exc}")
         finally:

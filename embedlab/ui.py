@@ -142,10 +142,29 @@ def bind(page: str, params: Sequence[Param]) -> list[str]:
             try:
                 value = param.decode(raw if param.multi else raw[-1])
             except EmbedLabError as exc:
-                problems.append(str(exc))
+                text = error_text(exc, label=field_label(page, param.name))
+                problems.append(t("app.param_problem", param=md(param.name), problem=md(text)))
         st.session_state[state_key] = value
     bound[page] = query
     return problems
+
+
+# Labels of URL parameters whose widget label is not the text ``<page>.<name>`` (nor the page-less entry here).
+FIELD_LABELS = {
+    "topn": "common.topn", "model": "app.model",
+    "analogy.pos": "analogy.positive", "analogy.neg": "analogy.negative",
+    "polysemy.s": "polysemy.sentences", "sentences.s": "sentences.sentences", "sentences.enc": "sentences.encoders",
+    "search.q": "search.query", "evaluate.analogies": "evaluate.set", "evaluate.pairs": "evaluate.set",
+}
+
+
+def field_label(page: str | None, name: str) -> str | None:
+    """The label ``page`` shows for its input ``name`` (URL parameter), in the UI language; None if unknown."""
+    candidates = [FIELD_LABELS.get(key(page, name)), key(page, name)] if page else []
+    for candidate in candidates + [FIELD_LABELS.get(name)]:
+        if candidate and candidate in i18n.STRINGS:
+            return t(candidate)
+    return None
 
 
 def sync_url(page: str, params: Sequence[Param], extra: dict[str, Any] | None = None) -> None:
@@ -201,9 +220,24 @@ def _encode_sentences(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()][: share.MAX_SENTENCES]
 
 
-def sentences_of(text: str, name: str) -> list[str]:
-    """The sentences typed into a sentences widget, one per line (raises InvalidInputError)."""
-    return share.parse_sentences(text, name)
+@contextmanager
+def _labelled(page: str | None, name: str) -> Iterator[None]:
+    """Errors raised inside name the field as ``page`` labels input ``name``."""
+    try:
+        yield
+    except EmbedLabError as exc:
+        if page and "field" in exc.params:
+            exc.label = field_label(page, name)
+        raise
+
+
+def sentences_of(text: str, name: str, *, page: str | None = None) -> list[str]:
+    """The sentences typed into a sentences widget, one per line (raises InvalidInputError).
+
+    With ``page``, an error names the field by the label that page shows for ``name``.
+    """
+    with _labelled(page, name):
+        return share.parse_sentences(text, name)
 
 
 def warn_unreadable(model: contextual.ContextualModel, sentences: list[str]) -> None:
@@ -213,14 +247,39 @@ def warn_unreadable(model: contextual.ContextualModel, sentences: list[str]) -> 
         st.warning(t("polysemy.unknown", model=md(model.id), which=", ".join(f"#{i}" for i in unknown)))
 
 
-def words_of(text: str, name: str) -> list[str]:
-    """The words typed into a words widget (raises InvalidInputError for bad ones)."""
-    return share.parse_words(text, name)
+def words_of(text: str, name: str, *, page: str | None = None, drop_long: bool = True) -> list[str]:
+    """The words typed into a words widget; an over-long word is left out with a note.
+
+    Raises InvalidInputError for too long a text or too many words, and for an over-long word
+    when ``drop_long`` is false (word arithmetic must not quietly lose a term). With ``page``, an
+    error names the field by its label there.
+    """
+    with _labelled(page, name):
+        words = share.parse_words(text, name, limit=share.MAX_PARAM_CHARS if drop_long else share.MAX_WORD_CHARS)
+    return _without_long_words(words)
+
+
+def _without_long_words(words: list[str]) -> list[str]:
+    """``words`` less those over the word limit, which a warning lists (shortened)."""
+    kept, dropped = share.split_long_words(words)
+    if dropped:
+        shown = "、".join(md(word[:20]) + "…" for word in dropped[:5])
+        st.warning(t("common.dropped_long", n=len(dropped), limit=share.MAX_WORD_CHARS, words=shown), icon=":material/content_cut:")
+    return kept
+
+
+def known_words(model: static.StaticModel, words: Sequence[str]) -> list[str]:
+    """The ``words`` the model knows; the others are named in a warning, with suggestions."""
+    missing = {word: static.suggest(model, word) for word in words if word not in model}
+    if missing:
+        st.warning(missing_words_text(missing) + "\n\n" + t("common.left_out"), icon=":material/search_off:")
+    return [word for word in words if word not in missing]
 
 
 def show_problems(problems: Sequence[str]) -> None:
+    """Show the link problems :func:`bind` found (each already in the UI language, as markdown)."""
     for problem in problems:
-        st.warning(t("app.param_problem", problem=md(problem)), icon=":material/warning:")
+        st.warning(problem, icon=":material/warning:")
 
 
 # ---------------------------------------------------------------- models
@@ -251,8 +310,32 @@ def model_param(kind: registry.Kind) -> Param:
             raise UnknownModelError(value[:100], known)
         return value
 
-    choices = [spec.id for spec in registry.list_models(kind=kind, available_only=True)]
-    return Param("model", choices[0] if choices else "", decode)
+    return Param("model", default_model(kind), decode)
+
+
+def default_model(kind: registry.Kind) -> str:
+    """The model a page of ``kind`` opens with: one in the UI's language when there is one.
+
+    The Chinese UI prefers the article's own ``sgns`` model, then any Chinese model (the shipped
+    ``sidamingzhu`` for static pages); the English UI keeps the first model listed (``minilm-static``).
+    """
+    specs = registry.list_models(kind=kind, available_only=True)
+    if lang() == "zh":
+        chinese = [spec.id for spec in specs if spec.language == "zh"]
+        article = [model_id for model_id in chinese if presets.family_of(model_id) == presets.ARTICLE]
+        if article or chinese:
+            return (article or chinese)[0]
+    else:
+        english = [spec.id for spec in specs if spec.language == "en"]
+        if english:
+            return english[0]
+    return specs[0].id if specs else ""
+
+
+def model_label(spec: registry.ModelSpec) -> str:
+    """How a picker shows a model: its id without gensim's ``.kv`` ending, ✗ when it is not installed."""
+    label = spec.id.removesuffix(".kv")
+    return label if spec.available else f"{label} ✗"
 
 
 def model_picker(page: str, kind: registry.Kind) -> registry.ModelSpec | None:
@@ -264,14 +347,50 @@ def model_picker(page: str, kind: registry.Kind) -> registry.ModelSpec | None:
     by_id = {spec.id: spec for spec in specs}
     st.sidebar.selectbox(
         t("app.model"), list(by_id), key=key(page, "model"),
-        format_func=lambda model_id: model_id if by_id[model_id].available else f"{model_id} ✗",
-        help="\n\n".join(f"**{s.id}**: {s.description}" for s in specs),
+        format_func=lambda model_id: model_label(by_id[model_id]),
+        help="\n\n".join(f"**{md(s.id)}**: {md(describe(s.id, s.description))}" for s in specs),
     )
     spec = by_id[st.session_state[key(page, "model")]]
     if not spec.available:
-        st.info(t("app.model_unavailable", model=spec.id, how=spec.how_to_get))
+        st.info(t("app.model_unavailable", model=md(spec.id), how=md(how_to_get(spec.id, spec.how_to_get))))
         return None
     return spec
+
+
+def _catalog(entry: str, fallback: str) -> str:
+    """i18n ``entry`` in the UI language when it exists, else ``fallback`` (a user model's own text)."""
+    return t(entry) if entry in i18n.STRINGS else fallback
+
+
+def describe(model_id: str, fallback: str = "") -> str:
+    """A model's description in the UI language (``model.<id>.description``), else its own."""
+    return _catalog(f"model.{model_id}.description", fallback)
+
+
+def how_to_get(model_id: str, fallback: str = "") -> str:
+    """How to get a model that is not installed, in the UI language (``model.<id>.how_to_get``), else its own text."""
+    return _catalog(f"model.{model_id}.how_to_get", fallback)
+
+
+def sample_title(sample: corpus.SampleCorpus) -> str:
+    """A sample corpus's title in the UI language (``sample.<id>.title``), else its own."""
+    return _catalog(f"sample.{sample.id}.title", sample.title)
+
+
+def sample_note(sample: corpus.SampleCorpus) -> str:
+    """A sample corpus's note (chapters, size) in the UI language (``sample.<id>.note``), else its own."""
+    return _catalog(f"sample.{sample.id}.note", sample.note)
+
+
+def source_name(url: str) -> str:
+    """A short name for where a file comes from: ``GitHub · owner/repo`` for a GitHub file, else the host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = [part for part in parts.path.split("/") if part]
+    if parts.netloc in ("raw.githubusercontent.com", "github.com") and len(path) >= 2:
+        return f"GitHub · {path[0]}/{path[1]}"
+    return parts.netloc or url[:40]
 
 
 def static_model(page: str) -> static.StaticModel | None:
@@ -300,14 +419,7 @@ def page_static_model(page: str, model: Param) -> static.StaticModel:
 
 def contextual_param() -> Param:
     """``model=`` for the contextual pages; a Chinese model first when the UI speaks Chinese."""
-    import dataclasses
-
-    param = model_param("contextual")
-    if lang() == "zh":
-        chinese = [s.id for s in registry.list_models(kind="contextual", available_only=True) if s.language == "zh"]
-        if chinese:
-            return dataclasses.replace(param, default=chinese[0])
-    return param
+    return model_param("contextual")
 
 
 def contextual_model(page: str) -> contextual.ContextualModel | None:
@@ -389,6 +501,14 @@ def milvus() -> milvus_store.Store:
     return milvus_store.connect()
 
 
+def working(text_key: str = "app.working"):
+    """A spinner for work that may take more than a second (it shows after half a second).
+
+    Streamlit writes the time spent in English ("3.4 seconds"), so only the English UI shows it.
+    """
+    return st.spinner(t(text_key), show_time=lang() == "en")
+
+
 def progress_bar(label: str) -> Callable[[int, int], None]:
     """A progress bar and the ``progress(done, total)`` callback that moves it."""
     bar = st.progress(0.0, text=label)
@@ -440,9 +560,15 @@ def groups_param(name: str, default: str = "") -> Param:
     return Param(name, decode(default) if default else "", decode, encode)
 
 
-def groups_of(text: str, name: str) -> list[list[str]]:
-    """The word groups typed into a groups widget (raises InvalidInputError for bad ones)."""
-    return share.parse_groups(text, name)
+def groups_of(text: str, name: str, *, page: str | None = None) -> list[list[str]]:
+    """The word groups typed into a groups widget; over-long words are left out with a note.
+
+    Raises InvalidInputError for too long a text or too many words.
+    """
+    with _labelled(page, name):
+        groups = share.parse_groups(text, name, limit=share.MAX_PARAM_CHARS)
+    kept = _without_long_words([word for group in groups for word in group])
+    return [g for g in ([word for word in group if word in kept] for group in groups) if g]
 
 
 def float_param(name: str, default: float, *, low: float, high: float) -> Param:
@@ -455,7 +581,7 @@ def flag_param(name: str, default: bool) -> Param:
 
 
 def project_words(model: static.StaticModel, selection: word_projection.Selection, **options: Any) -> word_projection.WordProjection:
-    """:func:`embedlab.word_projection.project_words` through the server's cache, with a progress bar while it works."""
+    """:func:`embedlab.word_projection.project_words` through the server's cache, with a spinner and a progress bar while it works."""
     bar = None
 
     def report(fraction: float, stage: str) -> None:
@@ -464,10 +590,11 @@ def project_words(model: static.StaticModel, selection: word_projection.Selectio
         bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=len(selection)))
 
     try:
-        return word_projection.project_words(
-            model, selection, progress=report, cache=projection_cache(),
-            max_points=load_settings().limits.projection_points, **options,
-        )
+        with working():
+            return word_projection.project_words(
+                model, selection, progress=report, cache=projection_cache(),
+                max_points=load_settings().limits.projection_points, **options,
+            )
     finally:
         if bar is not None:
             bar.empty()
@@ -501,16 +628,32 @@ def evaluation_cache() -> result_cache.ResultCache:
 # ---------------------------------------------------------------- errors
 
 
+def error_text(exc: EmbedLabError, *, label: str | None = None) -> str:
+    """The error's message in the UI language (plain text: escape it for markdown).
+
+    Errors with a message code use ``error.<code>`` of :mod:`embedlab.i18n`, naming the field at
+    fault by ``label`` (or the label attached where the input was read); others give ``str(exc)``.
+    """
+    if exc.code is None:
+        return str(exc)
+    return i18n.error_text(exc.code, lang(), exc.params, field=label or getattr(exc, "label", None))
+
+
+def missing_words_text(missing: dict[str, Sequence[str]]) -> str:
+    """Markdown naming words a model does not know, each with its suggestions."""
+    lines = [t("common.missing_words", words="、".join(md(w) for w in missing))]
+    for word, suggestions in missing.items():
+        if suggestions:
+            lines.append(f"- **{md(word)}** → " + t("common.did_you_mean", words=", ".join(md(s) for s in suggestions)))
+    return "\n".join(lines)
+
+
 def show_error(exc: BaseException) -> None:
-    """A plain-language message for a backend error (never a traceback)."""
+    """A plain-language message for a backend error, in the UI language (never a traceback)."""
     if isinstance(exc, OutOfVocabularyError):
-        lines = [t("common.missing_words", words="、".join(md(w) for w in exc.missing))]
-        for word, suggestions in exc.missing.items():
-            if suggestions:
-                lines.append(f"- **{md(word)}** → " + t("common.did_you_mean", words=", ".join(md(s) for s in suggestions)))
-        st.error("\n".join(lines), icon=":material/search_off:")
+        st.error(missing_words_text(exc.missing), icon=":material/search_off:")
     elif isinstance(exc, EmbedLabError):
-        st.error(md(str(exc)), icon=":material/warning:")
+        st.error(md(error_text(exc)), icon=":material/warning:")
     else:
         log.exception("Unexpected error in a page")
         st.error(t("common.error", error=md(f"{type(exc).__name__}: {exc}")), icon=":material/error:")
@@ -533,55 +676,236 @@ def _apply_preset(page: str, params: dict) -> None:
         st.session_state[key(page, name)] = ", ".join(value) if isinstance(value, (list, tuple)) else value
 
 
-def preset_buttons(page: str) -> None:
-    """One button per preset of ``page``; a click fills the page's inputs."""
-    available = presets.presets_for(page)
+def preset_buttons(page: str, model_id: str | None = None) -> None:
+    """One button per preset of ``page`` (those made for ``model_id`` first); a click fills the page's inputs."""
+    available = presets.presets_for(page, model_id)
     if not available:
         return
     st.caption(t("common.presets"))
-    columns = st.columns(len(available))
-    for column, preset in zip(columns, available):
-        column.button(
-            preset.title(lang()), key=key(page, f"preset-{preset.title_en}"), on_click=_apply_preset,
-            args=(page, preset.params), width="stretch",
-        )
+    per_row = 5
+    for start in range(0, len(available), per_row):
+        row = available[start:start + per_row]
+        for column, preset in zip(st.columns(per_row), row):
+            column.button(
+                preset.title(lang()), key=key(page, f"preset-{preset.title_en}"), on_click=_apply_preset,
+                args=(page, preset.params), width="stretch",
+            )
 
 
-TOUR = (  # (page file, url path, tour step)
-    ("pages/explorer.py", "explorer", "static"),
-    ("pages/explorer.py", "explorer", "similarity"),
-    ("pages/analogy.py", "analogy", "analogy"),
-    ("pages/projection.py", "projection", "projection"),
-    ("pages/polysemy.py", "polysemy", "polysemy"),
-    ("pages/sentences.py", "sentences", "sentences"),
+TOUR = (  # (page file, url path, tour step, extra preset steps shown as further links)
+    ("pages/explorer.py", "explorer", "static", ()),
+    ("pages/explorer.py", "explorer", "similarity", ()),
+    ("pages/analogy.py", "analogy", "analogy", ("analogy2",)),
+    ("pages/projection.py", "projection", "projection", ()),
+    ("pages/polysemy.py", "polysemy", "polysemy", ()),
+    ("pages/sentences.py", "sentences", "sentences", ()),
 )
+STATIC_PAGES = ("explorer", "analogy", "projection")
+
+
+def tour_models(language: str) -> dict[str, str | None]:
+    """The models the tour uses in ``language``: ``static`` and ``contextual`` ids (None when there is none).
+
+    In Chinese: the article's own ``sgns`` model when the user has one, else the shipped
+    ``sidamingzhu``; a Chinese or multilingual contextual model when one is present.
+    """
+    statics = registry.list_models(kind="static", available_only=True)
+    contextual = registry.list_models(kind="contextual", available_only=True)
+    if language != "zh":
+        english = [s.id for s in statics if s.language == "en"]
+        return {"static": english[0] if english else None, "contextual": contextual[0].id if contextual else None}
+    chinese = [s.id for s in statics if s.language == "zh"]
+    article = [model_id for model_id in chinese if presets.family_of(model_id) == presets.ARTICLE]
+    zh_contextual = [s.id for s in contextual if s.language in ("zh", "multi") and s.id != "minilm"]
+    return {"static": (article or chinese or [None])[0], "contextual": (zh_contextual or [None])[0]}
+
+
+def _shipped_size(model_id: str) -> dict[str, int]:
+    """``words`` and ``dims`` of a shipped model (for honest captions); empty for other models."""
+    from embedlab import shipped
+
+    if model_id not in {model.id for model in shipped.SHIPPED}:
+        return {}
+    meta = shipped.metadata(model_id) or {}
+    return {"words": meta.get("words", 0), "dims": meta.get("dims", 0), "tokens_m": round(meta.get("corpus", {}).get("tokens", 0) / 1e6, 1)}
+
+
+def _tour_query(preset: presets.Preset | None, model_id: str | None) -> dict[str, str]:
+    query = {"lang": lang()}
+    if preset is not None:
+        query.update({k: share.join_words(v) if isinstance(v, (list, tuple)) else str(v) for k, v in preset.params.items() if v != ""})
+    if model_id:
+        query["model"] = model_id
+    return query
 
 
 def tour() -> None:
     """The home page's guided tour: each step links to its page with a preset in the URL.
 
-    Steps whose page has not been written yet are left out.
+    In the Chinese UI the static steps run on a Chinese model (the article's ``sgns`` model when
+    present, else the shipped ``sidamingzhu``) with presets made for it, and each step says
+    honestly what that model can and cannot show.
     """
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    static_specs = registry.list_models(kind="static", available_only=True)
-    chinese = [s.id for s in static_specs if s.language == "zh"]
-    language = "zh" if chinese and lang() == "zh" else "en"
-    if lang() == "zh" and not chinese:
+    models = tour_models(lang())
+    static_id = models["static"] if models["static"] else tour_models("en")["static"]
+    static_language = "zh" if lang() == "zh" and models["static"] else "en"
+    family = presets.family_of(static_id or "") if static_language == "zh" else ""
+    if lang() == "zh" and not models["static"]:
         st.info(t("home.no_zh_model"))
+    elif static_id:
+        st.caption(t(f"tour.model.{family or 'other'}", model=md(static_id), **_shipped_size(static_id)))
     shown = 0
-    for page_file, url_path, step in TOUR:
+    for page_file, url_path, step, more in TOUR:
         if not (root / page_file).is_file():
             continue
         shown += 1
-        query = {"lang": lang()}
-        preset = presets.tour_preset(step, language)
-        if preset is not None:
-            query.update({k: share.join_words(v) if isinstance(v, (list, tuple)) else str(v) for k, v in preset.params.items()})
-        if url_path in ("explorer", "analogy", "projection") and static_specs:
-            query["model"] = chinese[0] if language == "zh" else static_specs[0].id
+        if url_path in STATIC_PAGES:
+            language, model_id = static_language, static_id
+        else:  # contextual steps: Chinese only with a Chinese (or multilingual) contextual model
+            language = "zh" if lang() == "zh" and models["contextual"] else "en"
+            model_id = models["contextual"] if language == "zh" else "minilm"
         with st.container(border=True):
             st.markdown(f"**{t('home.step', n=shown)} · {t(f'tour.{step}.title')}**")
             st.write(t(f"tour.{step}.text"))
-            st.page_link(page_file, label=t("home.open", title=t(f"tour.{step}.title")), icon=":material/arrow_forward:", query_params=query)
+            for link_step in (step, *more):
+                preset = presets.tour_preset(link_step, language, family)
+                if preset is None or (link_step != step and preset.step != link_step):
+                    continue
+                label = t("home.open", title=preset.title(lang()))
+                st.page_link(page_file, label=label, icon=":material/arrow_forward:", query_params=_tour_query(preset, model_id))
+            if url_path in STATIC_PAGES and family == presets.NOVELS:
+                note = f"tour.{step}.novels_note"
+                if note in i18n.STRINGS:
+                    st.caption(t(note))
+                if step == "projection":
+                    article = presets.tour_preset("projection", "zh", presets.ARTICLE)
+                    st.page_link(page_file, label=t("tour.projection.article_link"), icon=":material/arrow_forward:",
+                                 query_params=_tour_query(article, model_id))
+            if url_path not in STATIC_PAGES and lang() == "zh" and language == "en":
+                st.caption(t("tour.no_zh_contextual"))
+                st.page_link("pages/models.py", label=t("tour.get_zh_contextual"), icon=":material/download:",
+                             query_params={"lang": lang()})
+
+
+# ---------------------------------------------------------------- compare, axes, bias (issue 12)
+
+from embedlab import axes, compare, weat  # noqa: E402  (imported here, beside the helpers that use them)
+
+
+def second_model_param() -> Param:
+    """``model_b=`` of the compare page: the second available static model by default (the first when only one)."""
+    import dataclasses
+
+    param = model_param("static")
+    choices = [spec.id for spec in registry.list_models(kind="static", available_only=True)]
+    return dataclasses.replace(param, name="model_b", default=choices[1] if len(choices) > 1 else param.default)
+
+
+def second_static_model(page: str, param: Param) -> static.StaticModel | None:
+    """A second sidebar select box bound to ``param`` (``model_b=``) and its loaded model, or None with a message."""
+    specs = registry.list_models(kind="static")
+    by_id = {spec.id: spec for spec in specs}
+    if st.session_state.get(key(page, param.name)) not in by_id:
+        st.session_state[key(page, param.name)] = param.default
+    st.sidebar.selectbox(
+        t("compare.model_b"), list(by_id), key=key(page, param.name),
+        format_func=lambda model_id: model_label(by_id[model_id]),
+        help="\n\n".join(f"**{md(s.id)}**: {md(describe(s.id, s.description))}" for s in specs),
+    )
+    spec = by_id[st.session_state[key(page, param.name)]]
+    if not spec.available:
+        st.info(t("app.model_unavailable", model=md(spec.id), how=md(how_to_get(spec.id, spec.how_to_get))))
+        return None
+    with guard():
+        return load(spec.id)
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _comparison(a_key: tuple, b_key: tuple, vocab: int, topn: int, _a: static.StaticModel, _b: static.StaticModel) -> compare.Comparison:
+    return compare.compare(_a, _b, vocab=vocab, topn=topn)
+
+
+def comparison(model_a: static.StaticModel, model_b: static.StaticModel, *, vocab: int, topn: int) -> compare.Comparison:
+    """:func:`embedlab.compare.compare`, computed once per server for the same two models and options."""
+    with st.spinner(t("compare.aligning", n=vocab)):
+        return _comparison(
+            (model_a.id, ann.fingerprint(model_a.kv)), (model_b.id, ann.fingerprint(model_b.kv)), vocab, topn, model_a, model_b,
+        )
+
+
+def url_is_new(page: str) -> bool:
+    """Whether the URL changed since ``page`` last bound it (call before the page's first :func:`bind`)."""
+    query = tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
+    return st.session_state.get(Keys.BOUND, {}).get(page) != query
+
+
+def rebind(page: str, params: Sequence[Param], *, new: bool) -> list[str]:
+    """:func:`bind` for inputs bound after the page's model: ``new`` (from :func:`url_is_new`, taken before
+    the model was bound) makes the URL win for them too, as it did for the model."""
+    if new:
+        for param in params:
+            st.session_state.pop(key(page, param.name), None)
+    return bind(page, params)
+
+
+def axis_param(name: str, default: str = "") -> Param:
+    """A semantic axis, ``a-b`` or ``a1,a2 - b1,b2`` (checked when decoded; may be empty)."""
+    def decode(value: str) -> str:
+        text = share.parse_text(value, name)
+        if text:
+            try:
+                axes.parse_axis(text, name=name)
+            except axes.AxisError as exc:  # said in the interface language
+                raise InvalidInputError(t(f"axes.error.{exc.reason}", name=name)) from None
+        return text
+
+    return Param(name, default, decode)
+
+
+def show_missing(model: static.StaticModel, words: Sequence[str], *, note: str = "") -> None:
+    """A warning naming words left out as unknown, with suggestions (the page still shows the rest)."""
+    lines = [t("common.missing_words", words="、".join(md(w) for w in words))]
+    for word in list(words)[:10]:  # suggestions scan the vocabulary: a few are enough
+        suggestions = static.suggest(model, word)
+        if suggestions:
+            lines.append(f"- **{md(word)}** → " + t("common.did_you_mean", words=", ".join(md(s) for s in suggestions)))
+    if note:
+        lines.append("\n" + note)
+    st.warning("\n".join(lines), icon=":material/search_off:")
+
+
+def weat_tests(language: str) -> list[weat.WeatTest]:
+    """The shipped WEAT tests, those in ``language`` first."""
+    tests = list(weat.load_tests())
+    return [x for x in tests if x.language == language] + [x for x in tests if x.language != language]
+
+
+def show_lab_error(exc: BaseException) -> None:
+    """Like :func:`show_error`, with the compare, axes and WEAT errors worded in the interface language."""
+    if isinstance(exc, weat.WeatError):
+        if exc.reason == "lost":
+            lines = [t("bias.error.lost", model=md(exc.details["model"]), share=exc.details["max_lost"])]
+            for name, words, given in exc.details["lost"]:
+                lines.append(f"- **{md(name)}**: " + t("bias.error.lost_set", n=len(words), given=given, words="、".join(md(w) for w in words)))
+            st.error("\n".join(lines), icon=":material/search_off:")
+        else:
+            st.error(t(f"bias.error.{exc.reason}", **{k: md(str(v)) for k, v in exc.details.items()}), icon=":material/warning:")
+    elif isinstance(exc, axes.AxisError):
+        st.error(t(f"axes.error.{exc.reason}", name=md(exc.name)), icon=":material/warning:")
+    elif isinstance(exc, compare.CompareError):
+        st.error(t(f"compare.error.{exc.reason}", **{k: md(str(v)) for k, v in exc.details.items()}), icon=":material/warning:")
+    else:
+        show_error(exc)
+
+
+@contextmanager
+def lab_guard() -> Iterator[None]:
+    """:func:`guard` for the compare, axes and bias pages."""
+    try:
+        yield
+    except Exception as exc:  # a page must never show a traceback
+        show_lab_error(exc)

@@ -105,7 +105,7 @@ def select_words(model: static.StaticModel, groups, *, expand: int = 0, skip_mis
     typed = [[word.strip() if isinstance(word, str) else word for word in group] for group in _as_groups(groups)]
     every = [word for group in typed for word in group]
     if not every:
-        raise InvalidInputError("Type some words to draw, e.g. apple, banana | thames, nile.")
+        raise InvalidInputError.coded("need_words_to_draw")
     # Empty or over-long words are an error even when skipping: only unknown words are skipped.
     malformed = [word for word in every if not isinstance(word, str) or not word or len(word) > static.MAX_WORD_CHARS]
     if malformed or not skip_missing:
@@ -138,7 +138,7 @@ def select_words(model: static.StaticModel, groups, *, expand: int = 0, skip_mis
                     labels.append(label)
                     origins.append(word)
     if not words:
-        raise InvalidInputError("None of these words is in the vocabulary: " + ", ".join(missing) + ".")
+        raise InvalidInputError.coded("none_in_vocabulary", words=list(missing))
     notes = []
     if missing:
         notes.append(Note.of("skipped", words=", ".join(missing)))
@@ -194,7 +194,7 @@ def _selection_vectors(model: static.StaticModel, selection: Selection) -> np.nd
     rows = [model.kv.key_to_index[word] for word in selection.words]
     zero = [word for word, row in zip(selection.words, rows) if model.kv.norms[row] == 0]
     if zero:
-        raise InvalidInputError(f"These words have a zero vector, so no direction to draw: {', '.join(zero[:10])}.")
+        raise InvalidInputError.coded("zero_vectors", words=zero[:10])
     return model.kv.vectors[rows]
 
 
@@ -224,9 +224,7 @@ def project_words(
         As :func:`project`, for words with a zero vector, and for more than ``max_points`` words.
     """
     if len(selection) > max_points:
-        raise InvalidInputError(
-            f"{len(selection):,} points is over this server's limit of {max_points:,} per projection: draw fewer words."
-        )
+        raise InvalidInputError.coded("too_many_points", count=len(selection), limit=max_points)
     options = dict(method=method, dims=dims, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, perplexity=perplexity)
 
     def compute() -> WordProjection:

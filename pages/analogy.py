@@ -1,6 +1,6 @@
 """Analogy: word arithmetic with 3CosAdd or 3CosMul, and a 2-D picture of it.
 
-Share link: /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N
+Share link: /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N[&expect=W]
 """
 
 import pandas as pd
@@ -15,38 +15,48 @@ MODEL = ui.model_param("static")
 ui.start_page("analogy.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.first_preset(PAGE, model.language).params
+default = ui.presets.first_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.words_param("pos", default["pos"]),
     ui.words_param("neg", default["neg"]),
     ui.choice_param("method", "add", ["add", "mul"]),
     ui.int_param("topn", 10, low=1, high=100),
+    ui.word_param("expect", default.get("expect", "")),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
-st.caption(f"**{model.id}** · {model.description}")
-ui.preset_buttons(PAGE)
+st.caption(f"**{ui.md(model.id)}** · {ui.md(ui.describe(model.id, model.description))}")
+ui.preset_buttons(PAGE, model.id)
 
 col_pos, col_neg, col_method, col_topn = st.columns([3, 3, 2, 1])
 col_pos.text_input(ui.t("analogy.positive"), key=ui.key(PAGE, "pos"))
 col_neg.text_input(ui.t("analogy.negative"), key=ui.key(PAGE, "neg"))
 col_method.radio(
     ui.t("analogy.method"), ["add", "mul"], key=ui.key(PAGE, "method"), horizontal=True,
-    format_func=lambda m: ui.t(f"analogy.method.{m}"),
+    format_func=ui.option_labels("analogy.method"),
 )
 col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
+st.text_input(ui.t("analogy.expect"), key=ui.key(PAGE, "expect"), max_chars=100, help=ui.t("analogy.expect_help"))
 
 with ui.guard():
-    positive = ui.words_of(st.session_state[ui.key(PAGE, "pos")], "pos")
-    negative = ui.words_of(st.session_state[ui.key(PAGE, "neg")], "neg")
+    positive = ui.words_of(st.session_state[ui.key(PAGE, "pos")], "pos", page=PAGE, drop_long=False)
+    negative = ui.words_of(st.session_state[ui.key(PAGE, "neg")], "neg", page=PAGE, drop_long=False)
     if not positive:
         st.info(ui.t("analogy.need_positive"))
     else:
-        result = ui.static.analogy(
-            model, positive=positive, negative=negative,
-            method=st.session_state[ui.key(PAGE, "method")], topn=st.session_state[ui.key(PAGE, "topn")],
-        )
+        with ui.working():
+            result = ui.static.analogy(
+                model, positive=positive, negative=negative,
+                method=st.session_state[ui.key(PAGE, "method")], topn=st.session_state[ui.key(PAGE, "topn")],
+            )
         st.subheader(ui.t("analogy.results", expr=ui.md(result.label)))
+        expected = st.session_state[ui.key(PAGE, "expect")].strip()
+        if expected:
+            with ui.guard():
+                ranks = [ui.static.expected_answer(model, positive=positive, negative=negative, expected=expected, method=m)
+                         for m in ("add", "mul")]
+                st.info(ui.t("analogy.expected", word=ui.md(expected), add_rank=ranks[0].rank, add_score=ranks[0].score,
+                             mul_rank=ranks[1].rank, mul_score=ranks[1].score), icon=":material/flag:")
         table = pd.DataFrame({ui.t("common.word"): [r.word for r in result.results], ui.t("common.score"): [r.score for r in result.results]})
         table.index = range(1, len(table) + 1)
         col_table, col_picture = st.columns([2, 3])
@@ -57,7 +67,8 @@ with ui.guard():
             {"x": [p.x for p in points], "y": [p.y for p in points], "label": [ui.plot_text(p.label) for p in points],
              "role": [ui.t(f"analogy.role.{p.role}") for p in points]}
         )
-        picture = px.scatter(frame, x="x", y="y", text="label", color="role", height=420)
+        picture = px.scatter(frame, x="x", y="y", text="label", color="role", height=420,
+                             labels={"role": ui.t("analogy.role"), "label": ui.t("common.word")})
         picture.update_traces(textposition="top center", marker=dict(size=11))
         target = points[-1]
         for p in points:

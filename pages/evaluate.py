@@ -21,7 +21,7 @@ eval_dir = settings.data_dir / "eval"
 found = ui.eval_sets.find_eval_sets(eval_dir)
 paths = {f.label: f.path for f in found}
 labels = {kind: [f.label for f in found if f.kind == kind] for kind in ("analogies", "pairs")}
-st.caption(ui.t("evaluate.intro", folder=ui.md(str(eval_dir))))
+st.caption(ui.t("evaluate.intro"))  # never the server's data path: sets are named by their label
 
 ui.show_problems(ui.bind(PAGE, [MODEL]))
 model = ui.static_model(PAGE)
@@ -55,7 +55,7 @@ def value(name: str):
     return st.session_state[ui.key(PAGE, name)]
 
 
-st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(model.description), f"{model.vocab_size:,} × {model.dims}"])))
+st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(ui.describe(model.id, model.description)), f"{model.vocab_size:,} × {model.dims}"])))
 st.radio(ui.t("evaluate.task"), ["analogies", "pairs"], key=ui.key(PAGE, "task"), horizontal=True,
          format_func=ui.option_labels("evaluate.task"))
 task = value("task")
@@ -70,7 +70,7 @@ else:
 if labels[task]:
     col_set.selectbox(ui.t("evaluate.set"), labels[task], key=ui.key(PAGE, task))
 else:
-    col_set.info(ui.t("evaluate.no_sets", folder=ui.md(str(eval_dir))))
+    col_set.info(ui.t("evaluate.no_sets"))
 upload = st.file_uploader(ui.t("evaluate.upload"), type=["txt", "tsv", "csv"], key=f"evaluate.upload.{task}")
 
 

@@ -15,7 +15,7 @@ MODEL = ui.model_param("static")
 ui.start_page("explorer.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.first_preset(PAGE, model.language).params
+default = ui.presets.first_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.word_param("word", default["word"]),
@@ -24,15 +24,16 @@ PARAMS = [
     ui.words_param("words", default["words"]),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
-st.caption(" · ".join(filter(None, [f"**{model.id}**", model.description, ui.t("explorer.vocab", size=model.vocab_size, dims=model.dims)])))
-ui.preset_buttons(PAGE)
+st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(ui.describe(model.id, model.description)),
+                                     ui.t("explorer.vocab", size=model.vocab_size, dims=model.dims)])))
+ui.preset_buttons(PAGE, model.id)
 
 left, middle, right = st.columns([3, 2, 2])
 left.text_input(ui.t("explorer.word"), key=ui.key(PAGE, "word"), max_chars=100)
 middle.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
 right.radio(
     ui.t("explorer.metric"), ["cosine", "euclidean"], key=ui.key(PAGE, "metric"), horizontal=True,
-    format_func=lambda m: ui.t(f"explorer.metric.{m}"),
+    format_func=ui.option_labels("explorer.metric"),
 )
 word = st.session_state[ui.key(PAGE, "word")].strip()
 topn = st.session_state[ui.key(PAGE, "topn")]
@@ -40,7 +41,8 @@ metric = st.session_state[ui.key(PAGE, "metric")]
 
 with ui.guard():
     vector = ui.static.vector(model, word)
-    found = ui.neighbors(model, word, topn=topn, metric=metric)  # exact unless a big model has an index
+    with ui.working():
+        found = ui.neighbors(model, word, topn=topn, metric=metric)  # exact unless a big model has an index
     neighbors = found.results
 
     st.subheader(ui.t("explorer.neighbors", word=ui.md(word), n=topn))
@@ -69,7 +71,8 @@ st.divider()
 st.subheader(ui.t("explorer.compare"))
 st.text_input(ui.t("explorer.words"), key=ui.key(PAGE, "words"))
 with ui.guard():
-    words = list(dict.fromkeys(ui.words_of(st.session_state[ui.key(PAGE, "words")], "words")))
+    typed = list(dict.fromkeys(ui.words_of(st.session_state[ui.key(PAGE, "words")], "words", page=PAGE)))
+    words = ui.known_words(model, typed)  # an unknown or over-long word is named and left out, not fatal
     if words:
         matrix = ui.static.similarity_matrix(model, words)
         labels = [ui.plot_text(w) for w in words]

@@ -67,8 +67,16 @@ if settings.hosted:
 
 with ui.guard():
     if not row.available:
-        st.info(ui.t("app.model_unavailable", model=ui.md(row.id), how=ui.md(row.how_to_get)))
-        if row.seed is not None and row.seed.hub_id:
+        st.info(ui.t("app.model_unavailable", model=ui.md(row.id), how=ui.md(ui.how_to_get(row.id, row.how_to_get))))
+        if row.seed is not None and row.seed.url:  # a vector file: streamed, cut after the chosen number of words
+            words = st.number_input(ui.t("models.seed_words"), min_value=1_000, max_value=2_000_000, step=50_000,
+                                    value=row.seed.words, disabled=settings.hosted, key="models.seed_words")
+            st.caption(ui.t("models.seed_stream_note"))
+            if st.button(ui.t("models.download_seed", model=row.seed.id), icon=":material/download:", key="models.seed_download"):
+                path = ui.manager.download_seed(row.seed, words=int(words), progress=ui.progress_bar(ui.t("models.downloading")),
+                                                cache_progress=ui.progress_bar(ui.t("models.converting")))
+                done(ui.t("models.downloaded", path=ui.md(path.name)))
+        elif row.seed is not None and row.seed.hub_id:
             if ui.downloads.hub_offline():
                 st.caption(ui.t("models.offline"))
             if st.button(ui.t("models.download_seed", model=row.seed.hub_id), icon=":material/download:",
@@ -157,6 +165,6 @@ for seed in ui.manager.SEEDS:
         ui.t("models.seed_ready") if by_id.get(seed.id) and by_id[seed.id].available else ui.t("models.seed_missing")
     )
     st.markdown(f"**{ui.md(seed.id)}** · {status}")
-    st.caption(ui.md(seed.instructions))
+    st.caption(ui.md(ui.how_to_get(seed.id, seed.instructions)))
 
 ui.sync_url(PAGE, PARAMS)

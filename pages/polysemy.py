@@ -34,7 +34,7 @@ PARAMS = [
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
 word = st.session_state[ui.key(PAGE, "word")].strip()
 st.caption(ui.t("polysemy.intro", word=ui.md(word or "…")))
-st.caption(f"**{ui.md(model.id)}** · {ui.md(spec.description)}")
+st.caption(f"**{ui.md(model.id)}** · {ui.md(ui.describe(spec.id, spec.description))}")
 ui.preset_buttons(PAGE)
 
 col_text, col_options = st.columns([3, 2])
@@ -55,7 +55,7 @@ static_id = st.session_state[ui.key(PAGE, "static")]
 k = st.session_state[ui.key(PAGE, "k")]
 
 with ui.guard():
-    sentences = ui.sentences_of(st.session_state[ui.key(PAGE, "s")], "s")
+    sentences = ui.sentences_of(st.session_state[ui.key(PAGE, "s")], "s", page=PAGE)
     if len(sentences) < 2:
         st.info(ui.t("polysemy.need_sentences"))
     else:
@@ -70,10 +70,11 @@ with ui.guard():
                 static_model = None
             else:
                 alignment = ui.static_alignment(static_id, spec.id)
-        report = ui.polysemy.analyze(
-            model, word, sentences, layer=st.session_state[ui.key(PAGE, "layer")], k=k or None,
-            static_model=static_model, alignment=alignment,
-        )
+        with ui.working():
+            report = ui.polysemy.analyze(
+                model, word, sentences, layer=st.session_state[ui.key(PAGE, "layer")], k=k or None,
+                static_model=static_model, alignment=alignment,
+            )
         found = report.context
         if found.truncated:
             st.info(ui.t("polysemy.truncated", which=", ".join(f"#{i + 1}" for i in found.truncated), n=found.max_length))
@@ -100,7 +101,8 @@ with ui.guard():
             "sense": senses, "sentence": [ui.plot_text(found.sentences[o.sentence]) for o in found.occurrences],
         })
         picture = px.scatter(frame, x="x", y="y", text="label", color="sense", hover_data={"sentence": True, "x": False, "y": False},
-                             height=160 + 32 * max(len(labels), 6))
+                             height=160 + 32 * max(len(labels), 6),
+                             labels={"sense": ui.t("polysemy.col.sense"), "sentence": ui.t("polysemy.col.sentence"), "label": ui.t("polysemy.col.label")})
         picture.update_traces(textposition="top center", marker=dict(size=13))
         picture.update_layout(margin=dict(l=10, r=10, t=40, b=10), title=ui.t("polysemy.projection"),
                               xaxis_title="PC1", yaxis_title="PC2", legend_title_text="")
@@ -136,7 +138,8 @@ with ui.guard():
         if report.static_cosines is not None:
             bars[static_col] = report.static_cosines
         long = bars.melt(id_vars="label", var_name="reference", value_name="cosine")
-        chart = px.bar(long, x="label", y="cosine", color="reference", barmode="group", height=300, range_y=[-1, 1])
+        chart = px.bar(long, x="label", y="cosine", color="reference", barmode="group", height=300, range_y=[-1, 1],
+                       labels={"cosine": ui.t("polysemy.cosine"), "label": ui.t("polysemy.col.label"), "reference": ""})
         chart.update_layout(margin=dict(l=10, r=10, t=10, b=10), legend_title_text="", xaxis_title="")
         chart.update_xaxes(type="category")
         st.plotly_chart(chart, width="stretch")

@@ -21,7 +21,7 @@ WEBGL_FROM = 2_000  # Plotly's SVG scatter slows down past a few thousand points
 ui.start_page("projection.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.first_preset(PAGE, model.language).params
+default = ui.presets.first_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.groups_param("groups", default["groups"]),
@@ -31,16 +31,16 @@ PARAMS = [
     ui.choice_param("source", "groups", ["groups", "top"]),
     ui.int_param("top", min(1_000, MOST_POINTS), low=3, high=MOST_POINTS),
     ui.int_param("expand", 0, low=0, high=P.MAX_EXPAND),
-    ui.flag_param("skip", False),
+    ui.flag_param("skip", True),
     ui.int_param("n_neighbors", P.DEFAULT_N_NEIGHBORS, low=P.N_NEIGHBORS_RANGE[0], high=P.N_NEIGHBORS_RANGE[1]),
     ui.float_param("min_dist", P.DEFAULT_MIN_DIST, low=P.MIN_DIST_RANGE[0], high=P.MIN_DIST_RANGE[1]),
     ui.float_param("perplexity", P.DEFAULT_PERPLEXITY, low=P.PERPLEXITY_RANGE[0], high=P.PERPLEXITY_RANGE[1]),
     ui.flag_param("labels", True),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
-st.caption(" · ".join(filter(None, [f"**{model.id}**", model.description])))
+st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(ui.describe(model.id, model.description))])))
 st.write(ui.t("projection.intro"))
-ui.preset_buttons(PAGE)
+ui.preset_buttons(PAGE, model.id)
 
 
 def value(name: str):
@@ -86,9 +86,14 @@ if method == "pca":
     col_params.caption(ui.t("projection.pca_params"))
 
 
+def group_name(result, group: str) -> str:
+    """A group's name for the legend and hovers: the typed group's first word, or "first N words" in the UI language."""
+    return group if by_groups else ui.t("projection.first_n", n=len(result.selection))
+
+
 def hover_text(result, row: int) -> str:
     word, group, origin = result.selection.words[row], result.selection.groups[row], result.selection.origins[row]
-    lines = [f"<b>{ui.plot_text(word)}</b>", f"{ui.t('projection.hover.group')}: {ui.plot_text(group)}"]
+    lines = [f"<b>{ui.plot_text(word)}</b>", f"{ui.t('projection.hover.group')}: {ui.plot_text(group_name(result, group))}"]
     if origin:
         lines.append(ui.plot_text(ui.t("projection.hover.origin", word=origin)))
     lines.append(ui.t("projection.hover.neighbors") + ":")
@@ -115,7 +120,7 @@ def figure(result, *, labels: bool) -> go.Figure:
     for index, group in enumerate(dict.fromkeys(result.selection.groups)):
         rows = [i for i, g in enumerate(result.selection.groups) if g == group]
         common = dict(
-            name=ui.plot_text(group), mode="markers+text" if labels else "markers",
+            name=ui.plot_text(group_name(result, group)), mode="markers+text" if labels else "markers",
             text=[ui.plot_text(result.selection.words[i]) for i in rows],
             customdata=[hover_text(result, i) for i in rows], hovertemplate="%{customdata}<extra></extra>",
             marker=dict(color=palette[index % len(palette)], size=marker_size(len(points), found.dims)),
@@ -143,12 +148,18 @@ with ui.guard():
     selection = None
     if not by_groups:
         selection = W.frequent_words(model, value("top"))
-    elif groups := ui.groups_of(value("groups"), "groups"):
-        selection = W.select_words(model, groups, expand=value("expand"), skip_missing=value("skip"))
+    elif groups := ui.groups_of(value("groups"), "groups", page=PAGE):
+        try:
+            selection = W.select_words(model, groups, expand=value("expand"), skip_missing=value("skip"))
+        except ui.OutOfVocabularyError as exc:  # skipping switched off: say which switch draws the rest
+            ui.show_error(exc)
+            st.info(ui.t("projection.skip_hint", switch=ui.t("projection.skip")), icon=":material/lightbulb:")
     else:
         st.info(ui.t("projection.need_words"))
 
     if selection is not None:
+        for note in selection.notes:  # before projecting: a failed projection still names the skipped words
+            st.info(note_text(note), icon=":material/info:")
         result = ui.project_words(
             model, selection, method=method, dims=value("dims"), seed=value("seed"),
             n_neighbors=value("n_neighbors"), min_dist=value("min_dist"), perplexity=value("perplexity"),
@@ -164,7 +175,7 @@ with ui.guard():
             cols[3].metric(ui.t("projection.variance"), f"{kept:.1%}", help=ui.t("projection.variance_help", parts=parts, rest=f"{1 - kept:.1%}"))
         else:
             cols[3].metric(ui.t("projection.seconds"), f"{found.seconds:.2g} s" if found.seconds < 10 else f"{found.seconds:.0f} s")
-        for note in result.notes:
+        for note in found.notes:
             st.info(note_text(note), icon=":material/info:")
 
         show_labels = value("labels") and len(selection) <= MAX_LABELS

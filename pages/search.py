@@ -14,7 +14,7 @@ from embedlab import ui
 PAGE = "search"
 MODEL = ui.model_param("sentence")
 CORPORA = [sample.id for sample in ui.corpus.SAMPLES]
-TITLES = {sample.id: sample.title for sample in ui.corpus.SAMPLES}
+TITLES = {sample.id: ui.sample_title(sample) for sample in ui.corpus.SAMPLES}  # in the UI language
 
 ui.start_page("search.title")
 st.caption(ui.t("search.intro"))
@@ -49,26 +49,19 @@ query = st.session_state[ui.key(PAGE, "q")]
 topn = int(st.session_state[ui.key(PAGE, "topn")])
 sample = ui.corpus.get_sample(sample_id)
 if spec.language in ("zh", "en") and spec.language != sample.language:
-    st.warning(ui.t("search.language_mismatch", model=ui.md(spec.id), corpus=ui.md(sample.title)), icon=":material/translate:")
+    st.warning(ui.t("search.language_mismatch", model=ui.md(spec.id), corpus=ui.md(TITLES[sample_id])), icon=":material/translate:")
 
 with ui.guard():
     store = ui.milvus()
     st.caption(ui.t("search.backend", backend=ui.md(store.target.label)))
-    if ui.milvus_store.local_corpus(sample_id) is None:
-        st.info(ui.t("search.not_here", corpus=ui.md(sample.title)))
-        if st.button(ui.t("search.fetch"), icon=":material/download:"):
-            ui.corpus.fetch_sample(sample_id, progress=ui.progress_bar(ui.t("search.fetching")))
-            st.rerun()
-        ui.sync_url(PAGE, PARAMS)
-        st.stop()
     name = ui.milvus_store.collection_name(spec.id, f"{sample_id}:{limit}")
     indexed = ui.milvus_store.count(store, name)
     col_state, col_button = st.columns([3, 1])
     state = col_state.empty()
     if indexed:
-        state.success(ui.t("search.indexed", n=indexed, corpus=ui.md(sample.title), model=ui.md(spec.id)), icon=":material/check_circle:")
+        state.success(ui.t("search.indexed", n=indexed, corpus=ui.md(TITLES[sample_id]), model=ui.md(spec.id)), icon=":material/check_circle:")
     else:
-        state.info(ui.t("search.not_indexed", corpus=ui.md(sample.title), model=ui.md(spec.id)))
+        state.info(ui.t("search.not_indexed", corpus=ui.md(TITLES[sample_id]), model=ui.md(spec.id)))
     # A share link with a query indexes on arrival, so the link alone reproduces the view.
     if col_button.button(ui.t("search.reindex" if indexed else "search.index"), icon=":material/database:") or (
         not indexed and arrived_with_query and query.strip()

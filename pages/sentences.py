@@ -29,7 +29,7 @@ def decode_encoders(value: str) -> list[str]:
     chosen = ui.share.parse_words(value, "enc")
     unknown = [model_id for model_id in chosen if model_id not in sentence_ids]
     if unknown:
-        raise ui.InvalidInputError(f"Unknown sentence model(s): {unknown}. Must be among: {sentence_ids}.")
+        raise ui.InvalidInputError.coded("unknown_choices", field="enc", values=[repr(m[:40]) for m in unknown[:5]], choices=sentence_ids)
     return chosen
 
 
@@ -39,12 +39,12 @@ PARAMS = [
     ui.Param("enc", sentence_ids, decode_encoders, ui.share.join_words),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
-st.caption(f"**{ui.md(model.id)}** · {ui.md(spec.description)}")
+st.caption(f"**{ui.md(model.id)}** · {ui.md(ui.describe(spec.id, spec.description))}")
 ui.preset_buttons(PAGE)
 
 col_text, col_options = st.columns([3, 2])
 col_text.text_area(ui.t("sentences.sentences"), key=ui.key(PAGE, "s"), height=150)
-col_options.multiselect(ui.t("sentences.encoders"), sentence_ids, key=ui.key(PAGE, "enc"))
+col_options.multiselect(ui.t("sentences.encoders"), sentence_ids, key=ui.key(PAGE, "enc"), placeholder=ui.t("sentences.choose"))
 if not any(ui.sentences.is_bge_m3(s.source) for s in sentence_specs):
     col_options.caption(ui.t("sentences.no_bge"))
 
@@ -54,14 +54,15 @@ def encoder_label(result) -> str:
 
 
 with ui.guard():
-    sentences = ui.sentences_of(st.session_state[ui.key(PAGE, "s")], "s")
+    sentences = ui.sentences_of(st.session_state[ui.key(PAGE, "s")], "s", page=PAGE)
     if len(sentences) < 2:
         st.info(ui.t("sentences.need_sentences"))
     else:
         ui.warn_unreadable(model, sentences)
         encoders = [ui.sentences.BertPoolingEncoder(model, pooling="mean"), ui.sentences.BertPoolingEncoder(model, pooling="cls")]
         encoders += [ui.sentence_encoder(model_id) for model_id in st.session_state[ui.key(PAGE, "enc")]]
-        comparison = ui.sentences.compare(encoders, sentences)
+        with ui.working():
+            comparison = ui.sentences.compare(encoders, sentences)
         results = comparison.results
         names = [encoder_label(r) for r in results]
         labels = [f"#{i + 1}" for i in range(len(sentences))]

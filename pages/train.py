@@ -34,11 +34,11 @@ PARAMS = [
     ui.choice_param("sample", "sanguo" if ui.lang() == "zh" else "alice", list(SAMPLES)),
     ui.choice_param("text_lang", "auto", ["auto", "zh", "en"]),
     ui.flag_param("hmm", False),
-    ui.choice_param("mode", "cbow", ["cbow", "sg", "compare"]),
+    ui.choice_param("mode", "sg", ["cbow", "sg", "compare"]),  # skip-gram: sensible neighbours on one novel
     int_param("size", 100),
     int_param("window", 5),
     int_param("min_count", 5),
-    int_param("epochs", 5),
+    int_param("epochs", 10),
     int_param("negative", 5),
     int_param("seed", 1),
     ui.words_param("words", ()),
@@ -75,19 +75,13 @@ text = ""
 probe_words: tuple[str, ...] = ()
 with ui.guard():
     if value("source") == "sample":
-        st.selectbox(ui.t("train.sample"), list(SAMPLES), key=ui.key(PAGE, "sample"), format_func=lambda i: SAMPLES[i].title)
+        st.selectbox(ui.t("train.sample"), list(SAMPLES), key=ui.key(PAGE, "sample"), format_func={i: ui.sample_title(s) for i, s in SAMPLES.items()}.get)
         sample = SAMPLES[value("sample")]
         probe_words = sample.probe_words
-        st.caption(ui.t("train.sample_source", url=sample.url) + f" · {ui.md(sample.note)}")
-        if ui.corpus.local_sample(sample) is None:
-            st.info(ui.t("train.sample_missing", mb=sample.size / 2**20), icon=":material/cloud_download:")
-            st.button(ui.t("train.sample_fetch"), icon=":material/download:", on_click=request, args=("fetch",))
-            if requested("fetch"):
-                ui.corpus.fetch_sample(sample, progress=ui.progress_bar(ui.t("train.sample_fetching")))
-                st.rerun()
-        else:
-            text = ui.corpus.strip_boilerplate(ui.corpus.fetch_sample(sample))
-            st.caption(ui.t("train.sample_ready", chars=len(text)))
+        st.caption(ui.t("train.sample_source", source=f"[{ui.md(ui.source_name(sample.url))}]({sample.url})")
+                   + f" · {ui.md(ui.sample_note(sample))}")
+        text = ui.corpus.strip_boilerplate(ui.corpus.fetch_sample(sample))
+        st.caption(ui.t("train.sample_ready", chars=len(text)))
     elif value("source") == "upload":
         files = st.file_uploader(ui.t("train.upload"), type=["txt"], accept_multiple_files=True, key="train.files")
         parts = []
@@ -104,12 +98,15 @@ left, right = st.columns([2, 3])
 left.radio(ui.t("train.text_lang"), ["auto", "zh", "en"], key=ui.key(PAGE, "text_lang"), horizontal=True,
            format_func=ui.option_labels("train.text_lang"))
 with right.expander(ui.t("train.segmentation")):
+    names = st.checkbox(ui.t("train.names"), value=True, key="train.names", help=ui.t("train.names_help"))
     user_dict = st.text_area(ui.t("train.user_dict"), key="train.user_dict", height=90, placeholder="诸葛亮 100 nr\n孔明 100 nr")
     st.checkbox(ui.t("train.hmm"), key=ui.key(PAGE, "hmm"), help=ui.t("train.hmm_help"))
 
 language = value("text_lang")
 if text.strip() and language == "auto":
     language = ui.corpus.detect_language(text)
+if names and language == "zh":  # the sample novels' character names stay whole (贾母, not 贾 + 母)
+    user_dict = "\n".join(filter(None, [ui.corpus.names_dictionary("zh"), user_dict]))
 corpus_key = ui.corpus.corpus_key(text, language, (user_dict or "").strip() or None, value("hmm")) if text.strip() else ""
 
 
@@ -172,16 +169,15 @@ if requested("train") and not running and text.strip():
             sg=int(value("mode") == "sg"), vector_size=value("size"), window=value("window"), min_count=value("min_count"),
             epochs=value("epochs"), negative=value("negative"), seed=value("seed"), workers=st.session_state["train.workers"],
         ).checked()
-        chosen = name.strip() or ui.training.default_name(options, language, corpus_key or "text", compare=compare)
+        stem = value("sample") if value("source") == "sample" else None
+        chosen = name.strip() or ui.training.default_name(options, language, corpus_key or "text", compare=compare,
+                                                          stem=stem, folder=settings.models_dir)
         job = ui.training.TrainingJob(
             text, language, options, compare=compare, name=chosen, user_dict=user_dict, hmm=value("hmm"),
             max_chars=settings.limits.training_chars,
         ).start(slots=ui.training_slots())
         st.session_state[JOB] = job
         running = True
-
-with st.expander(ui.t("train.about")):
-    st.markdown(ui.t("train.about_text"))
 
 # ---------------------------------------------------------------- 3 · live progress
 
@@ -204,9 +200,10 @@ if job is not None:
     def live_progress() -> None:
         state = job.state
         if state.phase == "training":
-            label = ui.t("train.phase.training", run=state.run, epoch=state.epoch, epochs=state.epochs)
+            label = ui.t("train.phase.training", run=state.run, epoch=state.epoch, epochs=state.epochs,
+                         current=min(state.epoch + 1, state.epochs))
         elif state.phase == "failed":
-            label = ui.t("train.phase.failed", error=ui.md(state.error))
+            label = ui.t("train.phase.failed", error=ui.md(ui.error_text(state.failure) if state.failure else state.error))
         else:
             label = ui.t(f"train.phase.{state.phase}")
         if state.phase == "failed":
@@ -225,6 +222,9 @@ if job is not None:
             st.rerun()  # the job ended while this fragment watched it: redraw the whole page with the results
 
     live_progress()
+
+with st.expander(ui.t("train.about")):
+    st.markdown(ui.t("train.about_text"))
 
 # ---------------------------------------------------------------- 4 · results
 
@@ -245,7 +245,7 @@ if job is not None and job.state.phase == "done":
         st.session_state[ui.key(PAGE, "words")] = ", ".join(probe_words or fallback)
     st.text_input(ui.t("train.words"), key=ui.key(PAGE, "words"))
     with ui.guard():
-        words = list(dict.fromkeys(ui.words_of(value("words"), "words")))[:8]
+        words = list(dict.fromkeys(ui.words_of(value("words"), "words", page=PAGE)))[:8]
         models = [trained.model for trained in state.trained]
         table = ui.training.compare_neighbors(models, words, topn=10)
         for word in words:
@@ -255,12 +255,15 @@ if job is not None and job.state.phase == "done":
                 found = table[word][model.id]
                 column.caption(f"{model.id}")
                 if isinstance(found, str):
-                    column.warning(ui.md(found), icon=":material/search_off:")
+                    column.warning(ui.missing_words_text({word: ui.static.suggest(model, word)}), icon=":material/search_off:")
                 else:
                     column.dataframe(
                         pd.DataFrame({ui.t("common.word"): [n.word for n in found], ui.t("common.score"): [n.score for n in found]},
                                      index=range(1, len(found) + 1)),
                         width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.3f")},
                     )
+    if len(state.saved) == 2:  # compare mode: align the two models on the compare page (issue 12)
+        st.page_link("pages/compare.py", label=ui.t("compare.open_from_train"), icon=":material/compare_arrows:", query_params={
+            "model": state.saved[0].model_id, "model_b": state.saved[1].model_id, "words": ",".join(probe_words), "lang": ui.lang()})
 
 ui.sync_url(PAGE, PARAMS)

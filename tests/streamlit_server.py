@@ -22,9 +22,11 @@ def free_port() -> int:
 class StreamlitServer:
     """``with StreamlitServer(log_path) as server: server.url ...``; raises RuntimeError if it never gets healthy."""
 
-    def __init__(self, log_path: Path, *, env: dict | None = None, timeout: float = 90):
+    def __init__(self, log_path: Path, *, env: dict | None = None, timeout: float = 90, cwd: Path = PROJECT_ROOT,
+                 replace_env: bool = False):
         self.log_path = Path(log_path)
-        self.env = {**os.environ, **(env or {})}
+        self.cwd = Path(cwd)
+        self.env = dict(env or {}) if replace_env else {**os.environ, **(env or {})}
         self.timeout = timeout
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -35,7 +37,7 @@ class StreamlitServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=PROJECT_ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=self.env,
+            cwd=self.cwd, stdout=self._log, stderr=subprocess.STDOUT, env=self.env,
         )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.time() + self.timeout

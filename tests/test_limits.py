@@ -39,7 +39,7 @@ def test_hosted_projection_page_caps_the_frequent_words(hosted):
     cap = hosted.limits.projection_points
     at = app_test("pages/projection.py", model="minilm-static", source="top", top=str(cap + 1), lang="en")
     assert not at.exception
-    assert any("'top'" in w.value for w in at.warning)  # the link's value is refused, the default drawn
+    assert any("(top=)" in w.value for w in at.warning)  # the link's value is refused, the default drawn
     assert at.number_input(key="projection.top").max == cap
 
 
@@ -62,7 +62,7 @@ def test_training_slots_refuse_a_job_while_all_are_taken_and_come_back():
     slots = training.JobSlots(1)
     slots.take()
     job = training.TrainingJob("刘备 关羽 张飞 " * 50, "zh", training.TrainOptions(epochs=1, min_count=1), name="slot-test")
-    with pytest.raises(InvalidInputError, match="already runs 1 training at once"):
+    with pytest.raises(InvalidInputError, match=r"already runs 1 training\(s\) at once"):
         job.start(slots=slots)
     slots.give_back()
     # A job that fails still gives its slot back.

@@ -121,7 +121,7 @@ def test_delete_removes_the_file_and_its_caches_only_in_the_folder(folder, tmp_p
 
 
 def test_seed_downloads(folder, monkeypatch):
-    sgns, bert, _ = manager.SEEDS
+    sgns, bert, *_ = manager.SEEDS
     with pytest.raises(InvalidInputError, match="no direct download address"):
         manager.download_seed(sgns)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

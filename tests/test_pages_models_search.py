@@ -133,7 +133,7 @@ def test_search_page_bad_links_get_messages():
     at = app_test("pages/search.py", model="minilm", corpus="nope", n="abc", q="x" * 5000, lang="en")
     assert not at.exception
     problems = " ".join(w.value for w in at.warning)
-    assert "corpus" in problems and "'n'" in problems and "'q'" in problems
+    assert "(corpus=)" in problems and "(n=)" in problems and "(q=)" in problems
 
 
 @pytest.mark.browser

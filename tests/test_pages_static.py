@@ -26,7 +26,33 @@ def test_home_tour_links_every_written_page(tmp_path, monkeypatch):
     at = app_test()
     assert not at.exception
     assert at.title[0].value == "EmbedLab：看懂向量"
-    assert "英文" in at.info[0].value  # the Chinese presets need a Chinese model; the page says so
+    assert not at.info  # the shipped Chinese model runs the Chinese tour: nothing is missing
+    captions = " ".join(c.value for c in at.caption)
+    assert "sidamingzhu" in captions and "sgns.literature.word" in captions  # what it is, and what the article used
+    assert "水浒传" in captions and "MiniLM" in captions  # why the literal analogy needs more; no Chinese BERT offline
+
+
+def test_tour_uses_the_articles_own_model_when_present(tmp_path, monkeypatch):
+    """With sgns.literature.word in the models folder, the tour runs the article's literal examples on it."""
+    import numpy as np
+
+    from embedlab import presets, ui
+
+    words = ["诸葛亮", "刘备", "关羽", "曹操", "苹果", "水浒传", "三国演义", "吴用", "宋江", "西游记", "红楼梦", "香蕉", "长江"]
+    rng = np.random.default_rng(3)  # a file in the sgns format: only which model and presets the tour picks is tested
+    lines = [f"{len(words)} 8"] + [w + " " + " ".join(f"{x:.5f}" for x in rng.normal(size=8)) + " " for w in words]
+    (tmp_path / "sgns.literature.word").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(tmp_path))
+    at = app_test()
+    assert not at.exception and not at.info
+    assert any("sgns.literature.word" in c.value.replace("\\", "") and "原文" in c.value for c in at.caption)
+    assert presets.family_of("sgns.literature.word") == presets.ARTICLE
+    article = presets.tour_preset("analogy", "zh", presets.ARTICLE)
+    assert article.params["pos"] == ["诸葛亮", "水浒传"] and article.params["neg"] == ["三国演义"]
+    page = app_test("pages/analogy.py", model="sgns.literature.word")  # the article's preset is the page's default
+    assert not page.exception and not page.error
+    assert "诸葛亮 + 水浒传 − 三国演义" in page.subheader[0].value.replace("\\", "")
+    assert ui.presets.first_preset("projection", "zh", "sgns.literature.word").params["groups"].startswith("西游记")
 
 
 def test_explorer_share_link_shows_neighbours():
@@ -46,7 +72,7 @@ def test_explorer_compare_words_shows_odd_one_out():
 @pytest.mark.parametrize("params, expected", [
     ({"topn": "abc"}, "topn"),
     ({"model": "no-such-model"}, "no-such-model"),
-    ({"word": "x" * 10_000}, "characters"),
+    ({"word": "x" * 10_000}, "10,000"),
     ({"method": "div"}, "method"),
 ])
 def test_bad_share_links_get_a_message_not_a_traceback(params, expected):

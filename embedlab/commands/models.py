@@ -2,8 +2,10 @@
 
 ``python -m embedlab convert sgns.literature.word.bz2 [--float16] [--ann]`` builds the
 memory-mapped cache (and the HNSW index); ``download URL|HUB_ID [--sha256 H]`` fetches into the
-models folder; ``semantic --model minilm --corpus alice "a rabbit in a hurry"`` searches a corpus's
-sentences through Milvus (indexing them first when needed).
+models folder (``download cc.zh.300.vec [--words N]`` streams fastText's Chinese vectors, keeping the
+first N words, and caches them; ``download URL.vec.gz --words N`` does the same for any address);
+``semantic --model minilm --corpus alice "a rabbit in a hurry"`` searches a corpus's sentences through
+Milvus (indexing them first when needed).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from embedlab import ann, downloads, fastload, milvus_store, registry
+from embedlab import ann, downloads, fastload, manager, milvus_store, registry
 from embedlab.corpus import SAMPLES
 from embedlab.errors import InvalidInputError
 
@@ -47,11 +49,33 @@ def _convert(args: argparse.Namespace) -> dict:
 
 
 def _download(args: argparse.Namespace) -> dict:
+    seed = manager.seed_by_id(args.source)
+    if seed is not None and (seed.url or seed.hub_id):
+        if seed.url is None and args.words is not None:
+            raise InvalidInputError(f"--words applies to vector files; {seed.id} is a hub model and downloads whole.")
+        path = manager.download_seed(seed, words=args.words, progress=_progress("downloading"),
+                                     cache_progress=_progress("caching"))
+        return {"path": str(path)}
+    if args.words is not None:
+        if not args.source.startswith(("http://", "https://")):
+            raise InvalidInputError(
+                f"--words applies to a vector file's web address or a seed id ({_seed_ids()}), not {args.source!r}."
+            )
+        if args.sha256:
+            raise InvalidInputError("--sha256 cannot check a file cut after --words words: give one or the other.")
+        done = downloads.download_vectors(args.source, words=args.words, filename=args.name, progress=_progress("downloading"))
+        manager.add_local(done.path.name, progress=_progress("caching"))
+        return {"path": str(done.path), "words": done.words, "dims": done.dims, "fetched_bytes": done.fetched_bytes,
+                "resumed_from": done.resumed_from}
     if args.source.startswith(("http://", "https://")):
         done = downloads.download_url(args.source, sha256=args.sha256, filename=args.name, progress=_progress("downloading"))
         return {"path": str(done.path), "bytes": done.size, "sha256": done.sha256, "resumed_from": done.resumed_from}
     folder = downloads.download_hub(args.source, progress=_progress("downloading"))
     return {"path": str(folder)}
+
+
+def _seed_ids() -> str:
+    return ", ".join(seed.id for seed in manager.SEEDS if seed.url or seed.hub_id)
 
 
 def _semantic(args: argparse.Namespace) -> dict:
@@ -83,8 +107,11 @@ def register(subparsers) -> None:
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=_convert, formatter=_format)
 
-    parser = subparsers.add_parser("download", help="download a model into the models folder (URL or hub id)")
-    parser.add_argument("source", help="an http(s) address or a hub id such as BAAI/bge-m3")
+    parser = subparsers.add_parser("download", help="download a model into the models folder (URL, hub id or seed id)")
+    parser.add_argument("source", help=f"an http(s) address, a hub id such as BAAI/bge-m3, or a seed id ({_seed_ids()})")
+    parser.add_argument("--words", type=int, default=None,
+                        help="for a vector file (.vec/.txt, optionally .gz): keep the first N words, streaming "
+                             "(the rest is never downloaded); cc.zh.300.vec keeps 200,000 unless told")
     parser.add_argument("--sha256", default=None, help="expected checksum (the file is removed on a mismatch)")
     parser.add_argument("--name", default=None, help="file name to save under")
     parser.add_argument("--json", action="store_true")

@@ -38,7 +38,13 @@ def _analogy(args: argparse.Namespace) -> dict:
         _model(args.model), positive=share.parse_words(args.pos, "pos"),
         negative=share.parse_words(args.neg or "", "neg"), method=args.method, topn=args.topn,
     )
-    return {"expression": result.label, "method": result.method, "results": _scored(result.results)}
+    answer = {"expression": result.label, "method": result.method, "results": _scored(result.results)}
+    if args.expect:
+        found = static.expected_answer(
+            _model(args.model), positive=result.positive, negative=result.negative, expected=args.expect, method=args.method,
+        )
+        answer["expected"] = {"word": found.word, "rank": found.rank, "score": found.score}
+    return answer
 
 
 def _odd(args: argparse.Namespace) -> dict:
@@ -82,6 +88,7 @@ def register(subparsers) -> None:
     parser.add_argument("--neg", default="", help="comma-separated negative words")
     parser.add_argument("--method", choices=["add", "mul"], default="add")
     parser.add_argument("--topn", type=int, default=10)
+    parser.add_argument("--expect", metavar="WORD", help="also report this word's rank and score among all answers")
 
     parser = add("odd", _odd, "the word that does not belong")
     parser.add_argument("--model", default="minilm-static")

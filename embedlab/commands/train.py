@@ -2,6 +2,9 @@
 
     python -m embedlab train --corpus novel.txt --lang zh --sg 0 --size 100 --window 5 \\
         --epochs 5 --min-count 5 --seed 1 --out models/novel.kv --json
+    python -m embedlab train --sample hongloumeng --sg 1 --epochs 10     # a bundled book, names kept whole
+
+``build-shipped``: rebuild the models that ship with EmbedLab (see :mod:`embedlab.shipped`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from embedlab import corpus, training
 from embedlab.config import load_settings
+from embedlab.errors import InvalidInputError
 
 
 def _train(args: argparse.Namespace) -> dict:
@@ -19,8 +23,14 @@ def _train(args: argparse.Namespace) -> dict:
         sg=args.sg, vector_size=args.size, window=args.window, min_count=args.min_count, epochs=args.epochs,
         negative=args.negative, seed=args.seed, workers=args.workers,
     ).checked()
-    text = corpus.read_corpus_files(args.corpus)
+    if not args.corpus and not args.sample:
+        raise InvalidInputError("Give --corpus FILE ... or --sample ID (one of: " + ", ".join(s.id for s in corpus.SAMPLES) + ").")
+    parts = [corpus.read_corpus_files(args.corpus)] if args.corpus else []
+    parts += [corpus.strip_boilerplate(corpus.fetch_sample(sample_id)) for sample_id in args.sample or []]
+    text = "\n\n".join(parts)
     user_dict = Path(args.user_dict).read_text(encoding="utf-8") if args.user_dict else None
+    if user_dict is None and args.sample and args.lang != "en":
+        user_dict = corpus.names_dictionary("zh")  # the sample novels' character names stay whole
     segmented = corpus.segment(text, args.lang, user_dict=user_dict, hmm=args.hmm)
     print(f"{segmented.stats.tokens:,} tokens, {segmented.stats.vocabulary:,} distinct"
           f"{' (segmentation from cache)' if segmented.from_cache else ''}", file=sys.stderr)
@@ -51,11 +61,14 @@ def _format(result: dict) -> str:
 
 
 def register(subparsers) -> None:
+    register_build(subparsers)
     defaults = training.TrainOptions()
     parser = subparsers.add_parser("train", help="train word2vec (CBOW or skip-gram) on text files")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=_train, formatter=_format)
-    parser.add_argument("--corpus", nargs="+", required=True, metavar="F", help="text files (UTF-8, GB18030/GBK or UTF-16)")
+    parser.add_argument("--corpus", nargs="+", metavar="F", help="text files (UTF-8, GB18030/GBK or UTF-16)")
+    parser.add_argument("--sample", nargs="+", metavar="ID", choices=[s.id for s in corpus.SAMPLES],
+                        help="bundled books: " + ", ".join(s.id for s in corpus.SAMPLES))
     parser.add_argument("--lang", choices=["auto", *corpus.LANGUAGES], default="auto", help="zh: jieba; en: simple tokeniser")
     parser.add_argument("--sg", type=int, choices=[0, 1], default=defaults.sg, help="0 = CBOW, 1 = skip-gram")
     parser.add_argument("--size", type=int, default=defaults.vector_size, help="vector dimensions")
@@ -69,3 +82,32 @@ def register(subparsers) -> None:
     parser.add_argument("--hmm", action="store_true", help="let jieba guess unknown words with its HMM")
     parser.add_argument("--out", metavar="PATH", help="where to save (NAME.kv); default: the models directory")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing model of that name")
+
+
+def _build_shipped(args: argparse.Namespace) -> dict:
+    from embedlab import shipped
+
+    built = {}
+    for model_id in args.models or [model.id for model in shipped.SHIPPED]:
+        shipped.get(model_id)  # an unknown id fails before any work
+        last = [""]
+
+        def report(stage: str, fraction: float, model_id=model_id) -> None:
+            line = f"{model_id}: {stage} {fraction:4.0%}"
+            if line != last[0]:
+                print(line, file=sys.stderr, end="\r" if fraction < 1 else "\n")
+                last[0] = line
+
+        path = shipped.build(model_id, folder=args.folder, progress=report)
+        built[model_id] = {"path": str(path), **((shipped.metadata(model_id) or {}) if args.folder is None else {})}
+    return built
+
+
+def register_build(subparsers) -> None:
+    from embedlab import shipped
+
+    parser = subparsers.add_parser("build-shipped", help="rebuild the word2vec models that ship with EmbedLab")
+    parser.add_argument("models", nargs="*", metavar="ID", help="model ids (default: all): " + ", ".join(m.id for m in shipped.SHIPPED))
+    parser.add_argument("--folder", metavar="DIR", help="write here instead of embedlab/data/models")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=_build_shipped)
