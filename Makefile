@@ -42,5 +42,11 @@ shipped-models: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Build the Dockerfile with podman (a local Debian 12 stand-in for its base image), run it, and check
+# /_stcore/health and two share links in Chromium from outside the container. Minutes; not in `make test`.
+.PHONY: container-check
+container-check: $(VENV)/.installed-test browser-deps
+	PY=$(abspath $(PY)) deploy/build-local-image.sh
+
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

@@ -147,10 +147,8 @@ class Comparison:
     topn: int
     reduced_to: int | None = None
     explained: tuple[float, float] | None = None
-    _unit_a: np.ndarray = field(default=None, repr=False)  # raw unit vectors of the shared words (for neighbours)
+    _unit_a: np.ndarray = field(default=None, repr=False)  # raw unit vectors of the shared words, float32 (neighbour pools)
     _unit_b: np.ndarray = field(default=None, repr=False)
-    _space_a: np.ndarray = field(default=None, repr=False)  # rows in the aligned space (after PCA if any)
-    _space_b: np.ndarray = field(default=None, repr=False)  # B's rows, rotated
     _pca_a: tuple | None = field(default=None, repr=False)  # (mean, components) when reduced
     _pca_b: tuple | None = field(default=None, repr=False)
 
@@ -325,11 +323,11 @@ def compare(
     own = np.arange(len(words))
     unit_a, unit_b = unit_a.astype(np.float32), unit_b.astype(np.float32)  # neighbour search: float32 is enough
     overlaps = _overlap(_top_neighbours(unit_a, unit_a, topn, own), _top_neighbours(unit_b, unit_b, topn, own))
-    for array in (rotation, cosines, overlaps, unit_a, unit_b, space_a, aligned_b):
+    for array in (rotation, cosines, overlaps, unit_a, unit_b):
         array.flags.writeable = False
     return Comparison(
         model_a, model_b, tuple(words), rotation, float(np.mean(cosines)), before, cosines, overlaps, topn,
-        reduced_to, explained, unit_a, unit_b, space_a, aligned_b, pca_a, pca_b,
+        reduced_to, explained, unit_a, unit_b, pca_a, pca_b,
     )
 
 

@@ -56,12 +56,13 @@ class Limits:
     training_chars: int = 50_000_000  # characters of one training corpus
     batch_sentences: int = 20_000  # sentences encoded for one request (semantic-search index)
     training_jobs: int = 2  # trainings running at once on the whole server
+    jobs: int = 4  # heavy jobs at once on the whole server: trainings, projections, index builds, semantic-search indexing
     download_hosts: tuple[str, ...] = ()  # empty: any host (local use); hosted mode allows only these
 
     @classmethod
     def for_mode(cls, hosted: bool, overrides: dict | None = None) -> "Limits":
         base = cls(
-            upload_mb=20, projection_points=5_000, training_chars=2_000_000, batch_sentences=2_000, training_jobs=1,
+            upload_mb=20, projection_points=5_000, training_chars=2_000_000, batch_sentences=2_000, training_jobs=1, jobs=2,
             download_hosts=("huggingface.co", "github.com", "objects.githubusercontent.com", "dl.fbaipublicfiles.com"),
         ) if hosted else cls()
         overrides = dict(overrides or {})

@@ -48,7 +48,8 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from embedlab.config import load_settings
-from embedlab.errors import EmbedLabError, InvalidInputError
+from embedlab import files
+from embedlab.errors import DiskFullError, EmbedLabError, InvalidInputError
 from embedlab.fastload import Progress
 
 CHUNK_BYTES = 1 << 20
@@ -174,6 +175,11 @@ def download_url(
     DownloadError
         When the server refuses, the connection keeps breaking (the ``.part`` file is kept, so a
         later call resumes), or the checksum does not match (the file is removed).
+    DiskFullError
+        When the disk fills up (the ``.part`` file is kept, so a call after freeing space resumes).
+
+    Two calls for the same file at once (two sessions, two server processes) take turns on a lock
+    file: the second waits and returns the finished file (after checking ``sha256`` when given).
     """
     settings = load_settings()
     url = check_url(url, allowed_hosts=settings.limits.download_hosts)
@@ -183,24 +189,46 @@ def download_url(
     folder = models_dir or settings.models_dir
     folder.mkdir(parents=True, exist_ok=True)
     target = inside(folder, filename or _name_from_url(url))
-    if target.exists() and not overwrite:
-        if expected is not None and sha256_of(target) == expected:
-            return Downloaded(target, target.stat().st_size, expected, target.stat().st_size)
-        raise InvalidInputError(f"{target.name} already exists in the models folder; delete it first or choose another name.")
-    part = target.with_name(target.name + ".part")
-    total, resumed_from, _ = _fetch_resuming(url, part, target.name, progress=progress, retries=retries, timeout=timeout)
-    size = part.stat().st_size
-    if total and size != total:
-        raise DownloadError(f"Download of {target.name} ended at {size:,} of {total:,} bytes. Run it again to resume.")
-    digest = sha256_of(part)
-    if expected is not None and digest != expected:
-        part.unlink()
-        raise DownloadError(
-            f"Checksum mismatch for {target.name}: expected {expected}, got {digest}. "
-            "The downloaded file was removed; check the address and the checksum, then try again."
-        )
-    os.replace(part, target)
+    there_before = target.exists()
+    # One download of a file at a time, across sessions and server processes: a second caller waits,
+    # then finds the finished file instead of writing into the same .part.
+    with _download_lock(folder, target.name):
+        if target.exists() and not overwrite:
+            if expected is not None and sha256_of(target) == expected:
+                return Downloaded(target, target.stat().st_size, expected, target.stat().st_size)
+            if not there_before and expected is None:  # finished by another session while this one waited
+                return Downloaded(target, target.stat().st_size, sha256_of(target), target.stat().st_size)
+            raise InvalidInputError(f"{target.name} already exists in the models folder; delete it first or choose another name.")
+        part = target.with_name(target.name + ".part")
+        try:
+            total, resumed_from, _ = _fetch_resuming(url, part, target.name, progress=progress, retries=retries, timeout=timeout)
+        except OSError as exc:
+            if files.no_space(exc):
+                raise _disk_full(target.name, folder, part) from exc
+            raise
+        size = part.stat().st_size
+        if total and size != total:
+            raise DownloadError(f"Download of {target.name} ended at {size:,} of {total:,} bytes. Run it again to resume.")
+        digest = sha256_of(part)
+        if expected is not None and digest != expected:
+            part.unlink()
+            raise DownloadError(
+                f"Checksum mismatch for {target.name}: expected {expected}, got {digest}. "
+                "The downloaded file was removed; check the address and the checksum, then try again."
+            )
+        os.replace(part, target)
     return Downloaded(target, size, digest, resumed_from)
+
+
+def _download_lock(folder: Path, name: str):
+    """The lock held while ``name`` is downloaded into ``folder`` (see :func:`embedlab.files.locked`)."""
+    return files.locked(files.lock_path(folder, name))
+
+
+def _disk_full(name: str, folder: Path, part: Path) -> DiskFullError:
+    """The disk filled up while ``name`` was downloaded: say so, and what was kept in ``part`` for resuming."""
+    kept = part.stat().st_size if part.exists() else 0
+    return DiskFullError.coded("disk_full_download", name=name, folder=str(folder), part=part.name, mb=round(kept / 2**20, 1))
 
 
 class _Sink(Protocol):
@@ -564,6 +592,10 @@ def download_vectors(
     DownloadError
         When the server refuses, the connection keeps breaking (run again to resume), or the data
         is not what its name says (the partial download is then removed).
+    DiskFullError
+        When the disk fills up (the compressed ``.part`` is kept for resuming; the kept words are not).
+
+    Two calls for the same file at once take turns on a lock file; the second returns the first's file.
     """
     settings = load_settings()
     url = check_url(url, allowed_hosts=settings.limits.download_hosts)
@@ -575,11 +607,23 @@ def download_vectors(
     compression = _compression(source_name)
     kept_name = filename or (source_name.rsplit(".", 1)[0] if compression else source_name)
     target = inside(folder, kept_name)
-    if target.exists():
+    there_before = target.exists()
+    if there_before:
         raise InvalidInputError(f"{target.name} already exists in the models folder; delete it first to download it again.")
     part = inside(folder, source_name + ".part")
     if part.resolve() == target:
         raise InvalidInputError(f"Choose a file name other than {part.name}.")
+    # One download of a file at a time, across sessions and server processes (see download_url).
+    with _download_lock(folder, target.name):
+        if target.exists():  # finished by another session while this one waited
+            return _streamed_already(target)
+        return _stream_vectors(url, target, part, source_name, words=words, compression=compression,
+                               progress=progress, retries=retries, timeout=timeout)
+
+
+def _stream_vectors(url: str, target: Path, part: Path, source_name: str, *, words: int | None, compression: str | None,
+                    progress: Progress | None, retries: int, timeout: float) -> StreamedVectors:
+    """The body of :func:`download_vectors`, run under the download lock."""
     staging = target.with_name(target.name + ".kept.part")
     sink = _FirstWords(staging, words=words, compression=compression, progress=progress)
     try:
@@ -593,13 +637,18 @@ def download_vectors(
             ended = not stopped
         sink.finish(source_ended=ended)
     except BaseException as exc:
-        sink.handle.close()
+        try:
+            sink.handle.close()
+        except OSError:  # a full disk fails the close's flush too; the file goes anyway
+            pass
         staging.unlink(missing_ok=True)  # rebuilt from the kept compressed bytes on the next attempt
         if isinstance(exc, _BadStream):
             part.unlink(missing_ok=True)
             raise DownloadError(
                 f"{source_name} is unusable: {exc}. The partial download was removed; check the address."
             ) from exc
+        if files.no_space(exc):
+            raise _disk_full(target.name, target.parent, part) from exc
         raise
     if sink.count == 0:
         staging.unlink(missing_ok=True)
@@ -608,6 +657,20 @@ def download_vectors(
     os.replace(staging, target)
     part.unlink(missing_ok=True)  # only a prefix of the source (or all of it, now decompressed)
     return StreamedVectors(target, sink.count, sink.dims, sink.fed, resumed_from, ended)
+
+
+def _streamed_already(target: Path) -> StreamedVectors:
+    """What another session's finished :func:`download_vectors` left in ``target`` (nothing fetched here)."""
+    words = dims = 0
+    with target.open("rb") as handle:
+        first = handle.readline(VECTORS_HEADER_MAX + 1)
+        fields = first.split()
+        if len(fields) == 2 and all(f.isdigit() for f in fields):
+            words, dims = int(fields[0]), int(fields[1])
+        else:  # headerless: count the lines
+            dims = max(len(fields) - 1, 0)
+            words = 1 + sum(block.count(b"\n") for block in iter(lambda: handle.read(CHUNK_BYTES), b""))
+    return StreamedVectors(target, words, dims, 0, 0, False)
 
 
 def _feed_existing(part: Path, sink: _Sink) -> bool:

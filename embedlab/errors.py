@@ -92,3 +92,19 @@ class OutOfVocabularyError(EmbedLabError, KeyError):
 
 class MissingDependencyError(EmbedLabError, ImportError):
     """An optional backend is not installed; the message names the pip package to install."""
+
+
+class ServerBusyError(EmbedLabError):
+    """Every server-wide job slot is taken (see :class:`embedlab.jobs.JobSlots`); nothing was started.
+
+    ``params`` hold ``count`` (the limit that is full) and ``place``: the visitor's place in line
+    (1 = next). The visitor keeps that place by asking again within a few seconds (the page does).
+    """
+
+    @property
+    def place(self) -> int:
+        return int(self.params.get("place", 1))
+
+
+class DiskFullError(EmbedLabError):
+    """The disk filled up while a file was written; the message says what was kept (a resumable part, or nothing)."""

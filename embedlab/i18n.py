@@ -46,6 +46,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.static": {"zh": "静态词向量", "en": "Static vectors"},
     "nav.contextual": {"zh": "上下文与句向量", "en": "Contextual and sentence vectors"},
     "nav.models": {"zh": "训练与模型", "en": "Training and models"},
+    "model.trained_here": {
+        "zh": "在 EmbedLab 里训练的 word2vec（{architecture}，{dims} 维，{vocabulary:,} 词）",
+        "en": "word2vec {architecture}, {dims}-d, {vocabulary:,} words, trained in EmbedLab",
+    },
+    "model.folder_file": {"zh": "模型目录里的向量文件：{name}", "en": "Vector file in the models folder: {name}"},
     # --- home ---
     "page.home": {"zh": "首页", "en": "Home"},
     "home.title": {"zh": "EmbedLab：看懂向量", "en": "EmbedLab: understand embeddings"},
@@ -311,13 +316,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "sentences.token": {"zh": "词元", "en": "Token"},
     "sentences.weight": {"zh": "权重", "en": "Weight"},
     "sentences.no_bge": {
-        "zh": "没有找到 BAAI/bge-m3。下载后（huggingface-cli download BAAI/bge-m3）加入 embedlab.toml 或模型目录，即可在此并排比较。",
-        "en": "BAAI/bge-m3 is not installed. Download it (huggingface-cli download BAAI/bge-m3) and add it to embedlab.toml or the models folder to compare it here.",
+        "zh": "没有找到 BAAI/bge-m3。联网时在“模型管理”页一键下载（约 2 GB），或用 huggingface-cli download BAAI/bge-m3 下载后加入 embedlab.toml，即可在此并排比较。",
+        "en": "BAAI/bge-m3 is not installed. Download it in one click on the models page when online (about 2 GB), or with huggingface-cli download BAAI/bge-m3 and add it to embedlab.toml, to compare it here.",
     },
     # --- models & search (issue 5) ---
     "page.models": {"zh": "模型管理", "en": "Models"},
     "page.search": {"zh": "语义搜索", "en": "Semantic search"},
     "models.title": {"zh": "模型管理", "en": "Model manager"},
+    "models.folder_hidden": {"zh": "服务器上的模型目录", "en": "the server's models folder"},
     "models.intro": {
         "zh": "所有模型及其大小与内存占用。模型文件放在模型目录 `{folder}` 中；大的文本词向量第一次加载时会转换成内存映射缓存，之后不到一秒即可加载，多个服务进程共享同一份内存。",
         "en": "Every model with its size and memory. Model files live in the models folder `{folder}`; a big text vector file is converted once into a memory-mapped cache, then loads in under a second and is shared by every server process.",
@@ -789,6 +795,53 @@ STRINGS: dict[str, dict[str, str]] = {
     "bias.error.empty": {"zh": "词组 {name} 是空的：每组至少写一个词。", "en": "Word set {name} is empty: give it at least one word."},
     "bias.error.too_many": {"zh": "词组 {name} 有 {count} 个词，最多 {most} 个。", "en": "Word set {name} has {count} words; at most {most} are accepted."},
     "bias.error.few_targets": {"zh": "两组目标词里模型认识的词合起来至少要有 2 个。", "en": "The two target sets need at least two known words in all."},
+    # --- faults (issue 15) ---
+    "error.server_busy": {
+        "zh": "服务器正忙：已有 {count} 个繁重任务（训练、投影、建索引）在同时运行，这是本服务器的上限。你排在第 {place} 位。请稍候再试：页面开着时会自动重试。",
+        "en": "The server is busy: it already runs {count} heavy job(s) at once (training, projections, index building), its limit. You are number {place} in line. Try again in a moment: this page retries by itself while it stays open.",
+    },
+    "error.disk_full_download": {
+        "zh": "磁盘已满：{name} 无法下载到 {folder}。已下载的 {mb} MB 保存在 {part} 中，腾出空间后再次下载会从那里继续（不想继续的话可删除 {part}）。",
+        "en": "The disk is full: {name} could not be downloaded into {folder}. The {mb} MB already fetched are kept in {part}, so downloading again resumes from there once you free some space (delete {part} to give up instead).",
+    },
+    "error.disk_full_cache": {
+        "zh": "磁盘已满：{name} 的快速缓存无法写入 {folder}。没有留下写了一半的文件；腾出空间后再试。模型本身不受影响（没有缓存时加载会慢一些）。",
+        "en": "The disk is full: the fast cache of {name} could not be written in {folder}. Nothing half-written was kept; free some space and try again. The model itself is unharmed (it loads more slowly without its cache).",
+    },
+    "error.disk_full_save": {
+        "zh": "磁盘已满：{name} 无法保存到 {folder}。没有留下写了一半的模型；腾出空间（或把 EMBEDLAB_MODELS_DIR 指向更大的磁盘）后再试。",
+        "en": "The disk is full: {name} could not be saved in {folder}. No half-written model was kept; free some space (or point EMBEDLAB_MODELS_DIR at a bigger disk) and try again.",
+    },
+    "error.milvus_unavailable": {
+        "zh": "{where} 没有响应（可能已停止或网络中断）。没有留下建了一半的索引；它恢复后，这个页面再运行一次即可继续，无需重启。",
+        "en": "{where} is not answering (stopped, or the network is down). No half-built index was kept; once it is back, running this page again works, with no restart.",
+    },
+    "error.model_file_gone": {
+        "zh": "模型 {model} 的文件（{path}）在加载后被删除或移走了，所以已卸载这个模型。请把文件放回去，或选择其他模型；其他模型不受影响。",
+        "en": "The file of model {model} ({path}) was deleted or moved after it was loaded, so the model was unloaded. Put the file back or pick another model; other models are unaffected.",
+    },
+    "faults.model_replaced": {
+        "zh": "模型 {model} 的文件在加载后被替换了，已重新加载，下面显示的是新文件的结果。",
+        "en": "The file of model {model} was replaced after it was loaded; it was loaded again, and what follows comes from the new file.",
+    },
+    "faults.cache_rebuilt": {
+        "zh": "模型 {model} 的快速缓存已损坏（{file}：{problem}），已从原始文件重新生成；结果不受影响。",
+        "en": "The fast cache of model {model} was damaged ({file}: {problem}) and has been rebuilt from the source file; results are unaffected.",
+    },
+    "faults.cache_problem.missing": {"zh": "文件丢失", "en": "missing"},
+    "faults.cache_problem.truncated": {"zh": "文件被截断", "en": "cut short"},
+    "faults.cache_problem.corrupted": {"zh": "内容被改动（头部或数据的校验和不符）", "en": "altered: its header or data no longer matches its checksum"},
+    "faults.cache_problem.unreadable": {"zh": "无法读取", "en": "unreadable"},
+    "faults.busy_place": {
+        "zh": "排队中：你现在排在第 {place} 位，轮到你时页面会自动继续。",
+        "en": "Waiting: you are number {place} in line; the page carries on by itself when it is your turn.",
+    },
+    "faults.busy_ready": {"zh": "轮到你了，正在继续…", "en": "Your turn: carrying on…"},
+    "faults.lost_training": {
+        "zh": "一次训练（{names}，开始于 {started}）没有完成：训练进行中时服务器停止了。没有保存任何不完整的模型，请重新开始训练。",
+        "en": "A training ({names}, started {started}) was lost: the server stopped while it ran. No partial model was kept; start it again.",
+    },
+    "faults.lost_dismiss": {"zh": "知道了", "en": "OK"},
 }
 
 
@@ -909,8 +962,8 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
     },
     "error.model_exists": {"zh": "模型目录里已经有名为 {model} 的模型，请换一个名字。", "en": "A model named {model} already exists in the models folder. Choose another name."},
     "error.training_busy": {
-        "zh": "本服务器同时最多运行 {count} 个训练，现在已满。请等其中一个结束后再试。",
-        "en": "This server already runs {count} training(s) at once, its limit. Try again when one has finished.",
+        "zh": "本服务器同时最多运行 {count} 个训练，现在已满。你排在第 {place} 位。请等其中一个结束后再试：页面开着时会自动重试。",
+        "en": "This server already runs {count} training(s) at once, its limit. You are number {place} in line. Try again when one has finished: this page retries by itself while it stays open.",
     },
     # uploaded text and test sets
     "error.empty_file": {"zh": "{name} 是空的：请给出一些文本。", "en": "{name} is empty: give some text."},
@@ -982,12 +1035,12 @@ CATALOG_STRINGS: dict[str, dict[str, str]] = {
         "en": "BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
     },
     "model.bert-base-chinese.how_to_get": {
-        "zh": "运行 huggingface-cli download bert-base-chinese，再写入 embedlab.toml；联网时也可直接用模型 ID。",
-        "en": "huggingface-cli download bert-base-chinese, then set it in embedlab.toml or use the hub id online.",
+        "zh": "联网时在“模型管理”页一键下载（约 400 MB）；或运行 huggingface-cli download bert-base-chinese，再写入 embedlab.toml。",
+        "en": "Download it in one click on the models page when online (about 400 MB), or run huggingface-cli download bert-base-chinese and set it in embedlab.toml.",
     },
     "model.BAAI/bge-m3.how_to_get": {
-        "zh": "运行 huggingface-cli download BAAI/bge-m3，再把它加入 embedlab.toml。",
-        "en": "huggingface-cli download BAAI/bge-m3, then add it to embedlab.toml.",
+        "zh": "联网时在“模型管理”页一键下载（约 2 GB）；或运行 huggingface-cli download BAAI/bge-m3，再把它加入 embedlab.toml。",
+        "en": "Download it in one click on the models page when online (about 2 GB), or run huggingface-cli download BAAI/bge-m3 and add it to embedlab.toml.",
     },
     "model.sgns.literature.word.how_to_get": {
         "zh": "Chinese-Word-Vectors（github.com/Embedding/Chinese-Word-Vectors）表格中“Literature 文学作品”一行、“Word”一列：只有百度网盘和 Google Drive 链接（没有直接下载地址）。把 sgns.literature.word.bz2（187,961 × 300）放进模型目录，再点“添加”。",

@@ -24,9 +24,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from embedlab import downloads, fastload, registry
+from embedlab import downloads, fastload, files, registry
 from embedlab.config import Settings, load_settings
-from embedlab.errors import InvalidInputError, UnknownModelError
+from embedlab.errors import DiskFullError, InvalidInputError, UnknownModelError
 from embedlab.fastload import Progress
 
 UPLOAD_SUFFIXES = (".word", ".vec", ".txt", ".bin", ".w2v", ".char", ".bigram")
@@ -221,6 +221,8 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
     ------
     InvalidInputError
         When the path is outside the models directory, missing, or not a usable model.
+    DiskFullError
+        When the disk fills up while the cache is written (the file stays and loads without it).
     """
     from embedlab.vectors_io import fasttext_header, is_vector_file, load_vectors, sniff_format
 
@@ -290,6 +292,8 @@ def save_upload(name: str, data: BinaryIO, *, size: int, settings: Settings | No
         Over the size cap (``[embedlab.limits] upload_mb``), a name that is not a vector file,
         a file that already exists, or content that is not a readable vector file (then nothing
         is kept).
+    DiskFullError
+        When the disk fills up while the file or its cache is written (then nothing is kept).
     """
     settings = settings or load_settings()
     check_upload_size(name, size, settings=settings)
@@ -306,8 +310,13 @@ def save_upload(name: str, data: BinaryIO, *, size: int, settings: Settings | No
         raise InvalidInputError(f"{target.name} already exists in the models folder; delete it first or rename the file.")
     staging = target.with_name(target.name + ".part")
     try:
-        with staging.open("wb") as out:
-            shutil.copyfileobj(data, out, length=1 << 20)
+        try:
+            with staging.open("wb") as out:
+                shutil.copyfileobj(data, out, length=1 << 20)
+        except OSError as exc:
+            if files.no_space(exc):
+                raise DiskFullError.coded("disk_full_save", name=target.name, folder=str(settings.models_dir)) from exc
+            raise
         if staging.stat().st_size > cap:
             raise InvalidInputError(f"The file is larger than the {cap // 2**20:,} MB upload limit.")
         staging.replace(target)

@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,42 @@ class Store:
     target: Target
 
 
+class MilvusUnavailableError(EmbedLabError):
+    """Milvus did not answer (a server that stopped, a network fault, a call that timed out).
+
+    Nothing half-done is left visible: an index being built appears only once it is complete.
+    A later call works again as soon as Milvus is back; there is nothing to restart here.
+    """
+
+
+CALL_TIMEOUT_S = 60.0
+"""No call to Milvus waits longer than this: a server that hangs gives a message, not a stalled page."""
+CONNECT_TIMEOUT_S = 10.0
+
+
+@contextmanager
+def _answering(where: Target) -> Iterator[None]:
+    """Turn the client's connection failures into :class:`MilvusUnavailableError` naming ``where``."""
+    try:
+        yield
+    except EmbedLabError:
+        raise
+    except Exception as exc:
+        from pymilvus.exceptions import MilvusException
+
+        if isinstance(exc, MilvusException) and not _connection_failure(exc):
+            raise EmbedLabError(f"{where.label} refused the request: {exc.message}") from exc
+        if isinstance(exc, (MilvusException, ConnectionError, TimeoutError)) or type(exc).__module__.startswith("grpc"):
+            raise MilvusUnavailableError.coded("milvus_unavailable", where=where.label) from exc
+        raise
+
+
+def _connection_failure(exc: Exception) -> bool:
+    """Whether a Milvus error means the server could not be reached (rather than a refused request)."""
+    text = f"{getattr(exc, 'message', '')} {exc}".lower()
+    return any(sign in text for sign in ("connect", "unavailable", "deadline", "timeout", "timed out", "closed", "not ready"))
+
+
 def target(settings: Settings | None = None) -> Target:
     """The configured Milvus: env overrides config ``[milvus]``; default a Lite file in the models cache."""
     settings = settings or load_settings()
@@ -96,8 +133,10 @@ def connect(where: Target | str | None = None) -> Store:
     ------
     MissingDependencyError
         Without pymilvus (or milvus-lite for a local file).
-    EmbedLabError
+    MilvusUnavailableError
         When the server cannot be reached.
+    EmbedLabError
+        When it refuses the connection (e.g. a wrong token).
     """
     where = where if isinstance(where, Target) else target() if where is None else Target(str(where))
     try:
@@ -108,8 +147,11 @@ def connect(where: Target | str | None = None) -> Store:
     if where.lite:
         Path(where.uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
-        client = MilvusClient(uri=str(Path(where.uri).expanduser()) if where.lite else where.uri, token=where.token)
+        client = MilvusClient(uri=str(Path(where.uri).expanduser()) if where.lite else where.uri, token=where.token,
+                              timeout=CONNECT_TIMEOUT_S)
     except MilvusException as exc:
+        if not where.lite and _connection_failure(exc):
+            raise MilvusUnavailableError.coded("milvus_unavailable", where=where.label) from exc
         raise EmbedLabError(f"Cannot connect to {where.label}: {exc.message}. Check [milvus] uri and token in the config.") from exc
     except ImportError as exc:
         raise MissingDependencyError("Milvus Lite needs milvus-lite: pip install milvus-lite==3.2.2") from exc
@@ -169,15 +211,35 @@ def corpus_sentences(sample_id: str, *, limit: int, settings: Settings | None = 
 
 
 def count(store: Store, name: str) -> int | None:
-    """Rows in collection ``name``, or None when it does not exist."""
-    if not store.client.has_collection(name):
-        return None
-    return int(store.client.get_collection_stats(name)["row_count"])
+    """Rows in collection ``name``, or None when it does not exist (or is still being built).
+
+    Raises
+    ------
+    MilvusUnavailableError
+        When Milvus does not answer.
+    """
+    with _answering(store.target):
+        if not store.client.has_collection(name, timeout=CALL_TIMEOUT_S):
+            return None
+        return int(store.client.get_collection_stats(name, timeout=CALL_TIMEOUT_S)["row_count"])
 
 
 def drop(store: Store, name: str) -> None:
-    if store.client.has_collection(name):
-        store.client.drop_collection(name)
+    """Remove collection ``name`` when it exists.
+
+    Raises
+    ------
+    MilvusUnavailableError
+        When Milvus does not answer.
+    """
+    with _answering(store.target):
+        if store.client.has_collection(name, timeout=CALL_TIMEOUT_S):
+            store.client.drop_collection(name, timeout=CALL_TIMEOUT_S)
+
+
+def building_name(name: str) -> str:
+    """Where collection ``name`` is built before it is renamed into place (see :func:`index_vectors`)."""
+    return f"{name}__building"
 
 
 def _create(store: Store, name: str, dims: int, *, index_type: str) -> None:
@@ -189,30 +251,45 @@ def _create(store: Store, name: str, dims: int, *, index_type: str) -> None:
     schema.add_field("text", DataType.VARCHAR, max_length=4 * MAX_SENTENCE_CHARS)
     params = store.client.prepare_index_params()
     params.add_index(field_name="vector", index_type=index_type, metric_type="COSINE")
-    store.client.create_collection(name, schema=schema, index_params=params)
+    store.client.create_collection(name, schema=schema, index_params=params, timeout=CALL_TIMEOUT_S)
 
 
 def index_vectors(store: Store, name: str, texts: Sequence[str], vectors: np.ndarray, *, index_type: str = "AUTOINDEX",
                   progress: Progress | None = None) -> int:
     """(Re)create collection ``name`` holding ``vectors`` with their ``texts``; return the row count.
 
-    Row ``i`` gets id ``i``. ``index_type="FLAT"`` makes every search exact.
+    Row ``i`` gets id ``i``. ``index_type="FLAT"`` makes every search exact. The collection is
+    built as :func:`building_name` and renamed to ``name`` only once complete, so a build cut short
+    (Milvus stopping half-way) never shows up as a smaller index; the old index, if any, answers
+    until then.
+
+    Raises
+    ------
+    InvalidInputError
+        For no texts, or a count that differs from the vectors'.
+    MilvusUnavailableError
+        When Milvus stops answering (run it again once Milvus is back).
     """
     vectors = np.asarray(vectors, dtype=np.float32)
     if vectors.ndim != 2 or len(texts) != vectors.shape[0] or not len(texts):
         raise InvalidInputError("Give one vector per text, and at least one text.")
+    building = building_name(name)
+    drop(store, building)  # what an interrupted build left
+    with _answering(store.target):
+        _create(store, building, vectors.shape[1], index_type=index_type)
+        for start in range(0, len(texts), INSERT_BATCH):
+            rows = [
+                {"id": i, "vector": vectors[i].tolist(), "text": texts[i][:MAX_SENTENCE_CHARS]}
+                for i in range(start, min(start + INSERT_BATCH, len(texts)))
+            ]
+            store.client.insert(building, rows, timeout=CALL_TIMEOUT_S)
+            if progress is not None:
+                progress(start + len(rows), len(texts))
+        store.client.flush(building, timeout=CALL_TIMEOUT_S)
     drop(store, name)
-    _create(store, name, vectors.shape[1], index_type=index_type)
-    for start in range(0, len(texts), INSERT_BATCH):
-        rows = [
-            {"id": i, "vector": vectors[i].tolist(), "text": texts[i][:MAX_SENTENCE_CHARS]}
-            for i in range(start, min(start + INSERT_BATCH, len(texts)))
-        ]
-        store.client.insert(name, rows)
-        if progress is not None:
-            progress(start + len(rows), len(texts))
-    store.client.flush(name)
-    store.client.load_collection(name)
+    with _answering(store.target):
+        store.client.rename_collection(building, name, timeout=CALL_TIMEOUT_S)
+        store.client.load_collection(name, timeout=CALL_TIMEOUT_S)  # Milvus Lite releases a renamed collection
     return len(texts)
 
 
@@ -224,6 +301,8 @@ def index_sentences(store: Store, name: str, sentences: Sequence[str], encode: E
     ------
     InvalidInputError
         For no sentences.
+    MilvusUnavailableError
+        When Milvus stops answering (nothing half-built is left visible; run it again once it is back).
     """
     texts = [s.strip()[:MAX_SENTENCE_CHARS] for s in sentences if s and s.strip()]
     if not texts:
@@ -243,15 +322,19 @@ def search_vectors(store: Store, name: str, vectors: np.ndarray, *, topn: int = 
     ------
     InvalidInputError
         When ``name`` was never indexed, or ``topn`` is out of range.
+    MilvusUnavailableError
+        When Milvus does not answer.
     """
     if not isinstance(topn, int) or isinstance(topn, bool) or not 1 <= topn <= MAX_TOPN:
         raise InvalidInputError(f"topn must be a whole number from 1 to {MAX_TOPN}, not {topn!r}.")
-    if not store.client.has_collection(name):
-        raise InvalidInputError(f"Nothing is indexed under {name!r} in {store.target.label}: index the corpus first.")
     queries = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-    answers = store.client.search(
-        name, data=queries.tolist(), limit=topn, output_fields=["text"], search_params={"metric_type": "COSINE"},
-    )
+    with _answering(store.target):
+        if not store.client.has_collection(name, timeout=CALL_TIMEOUT_S):
+            raise InvalidInputError(f"Nothing is indexed under {name!r} in {store.target.label}: index the corpus first.")
+        answers = store.client.search(
+            name, data=queries.tolist(), limit=topn, output_fields=["text"], search_params={"metric_type": "COSINE"},
+            timeout=CALL_TIMEOUT_S,
+        )
     return [[Hit(int(hit["id"]), hit["entity"]["text"], float(hit["distance"])) for hit in answer] for answer in answers]
 
 
@@ -262,6 +345,8 @@ def search_text(store: Store, name: str, query: str, encode: Encoder, *, topn: i
     ------
     InvalidInputError
         For an empty or over-long query, or a collection that was never indexed.
+    MilvusUnavailableError
+        When Milvus does not answer.
     """
     query = (query or "").strip()
     if not query:

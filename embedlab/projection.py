@@ -52,6 +52,7 @@ MAX_POINTS = 50_000
 MAX_EXPAND = 50  # nearest neighbours added per typed word
 MAX_SEED = 2**32 - 1
 HOVER_NEIGHBORS = 5
+KEPT_NEIGHBORS = 30  # original-space neighbours kept per point for per-point honesty (embedlab.distortion)
 QUALITY_NEIGHBORS = 5  # sklearn.manifold.trustworthiness's default
 QUALITY_ROWS = 2_000  # larger sets are scored on a seeded sample of this many points
 
@@ -297,8 +298,8 @@ class Projection:
         PCA: the share of the variance each component keeps. None for UMAP and t-SNE.
     quality : Quality
     neighbors, neighbor_similarities : arrays of shape (n, m)
-        Each point's nearest other points in the original space (cosine), for hover text:
-        they show what the picture may hide.
+        Each point's ``m`` (up to :data:`KEPT_NEIGHBORS`) nearest other points in the original space
+        (cosine), most similar first: hover text and :mod:`embedlab.distortion` show what the picture hides.
     notes : tuple of Note
     seconds : float
         Time the projection took (nothing cached).
@@ -417,9 +418,9 @@ def project(
     if k < QUALITY_NEIGHBORS:
         notes.append(Note.of("quality_k_clipped", k=k, asked=QUALITY_NEIGHBORS, n=n))
 
-    # One exact neighbour search serves UMAP's graph and the hover text. UMAP counts a point
+    # One exact neighbour search serves UMAP's graph, hover text and per-point honesty. UMAP counts a point
     # as its own first neighbour, so its graph takes ``n_neighbors`` columns, self included.
-    want = min(n - 1, max(HOVER_NEIGHBORS, parameters.get("n_neighbors", 0) - 1))
+    want = min(n - 1, max(KEPT_NEIGHBORS, parameters.get("n_neighbors", 0) - 1))
     knn_share = 0.3 if method == "umap" else 0.1
     indices, similarities = nearest_points(matrix, want, progress=lambda f: report(knn_share * f, "neighbors"))
     report(knn_share, method)
@@ -455,7 +456,7 @@ def project(
     return Projection(
         coordinates=coordinates, method=method, dims=dims, seed=seed, parameters=parameters,
         explained_variance=explained, quality=scored,
-        neighbors=indices[:, 1:HOVER_NEIGHBORS + 1], neighbor_similarities=similarities[:, 1:HOVER_NEIGHBORS + 1],
+        neighbors=indices[:, 1:KEPT_NEIGHBORS + 1], neighbor_similarities=similarities[:, 1:KEPT_NEIGHBORS + 1],
         notes=tuple(notes), seconds=time.perf_counter() - start,
     )
 

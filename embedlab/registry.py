@@ -59,6 +59,9 @@ class ModelSpec:
     loader: Callable[[], Any] = field(repr=False, compare=False)
     available: bool = True
     how_to_get: str = ""
+    # For a model trained in EmbedLab and saved in the models folder: its training record's
+    # architecture, dims and vocabulary (so the UI can describe it in any language).
+    trained: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def kind(self) -> Kind:
@@ -165,12 +168,12 @@ SEED_MODELS = {
     "bert-base-chinese": dict(
         kinds=("contextual",), language="zh",
         description="Google's Chinese BERT (12 layers, 768-d, character vocabulary).",
-        how_to_get="huggingface-cli download bert-base-chinese, then set it in embedlab.toml or use the hub id online.",
+        how_to_get="Download it in one click on the models page when online (about 400 MB), or run huggingface-cli download bert-base-chinese and set it in embedlab.toml.",
     ),
     "BAAI/bge-m3": dict(
         kinds=("sentence", "contextual"), language="multi",
         description="BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
-        how_to_get="huggingface-cli download BAAI/bge-m3, then add it to embedlab.toml.",
+        how_to_get="Download it in one click on the models page when online (about 2 GB), or run huggingface-cli download BAAI/bge-m3 and add it to embedlab.toml.",
     ),
     # A static seed with a web address: streamed, cut after `words` words, saved as <id> in the models folder.
     "cc.zh.300.vec": dict(
@@ -208,6 +211,21 @@ def _config_specs(settings: Settings) -> list[ModelSpec]:
     return specs
 
 
+def _training_record(path: Path) -> dict | None:
+    """``architecture``, ``dims`` and ``vocabulary`` of a model EmbedLab trained (``exports/<stem>.json``), else None."""
+    import json
+
+    record = path.parent / "exports" / f"{path.name.removesuffix('.kv')}.json"
+    if path.suffix != ".kv" or not record.is_file():
+        return None
+    try:
+        meta = json.loads(record.read_text(encoding="utf-8"))
+        return {"architecture": str(meta["architecture"]), "dims": int(meta["options"]["vector_size"]),
+                "vocabulary": int(meta["vocabulary"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a damaged record only costs the description
+
+
 def _folder_specs(settings: Settings) -> list[ModelSpec]:
     from embedlab.vectors_io import is_vector_file
 
@@ -218,9 +236,12 @@ def _folder_specs(settings: Settings) -> list[ModelSpec]:
     for path in sorted(folder.iterdir()):
         if is_vector_file(path):
             language = "zh" if "zh" in path.name.lower() or path.name.startswith("sgns") else "multi"
+            trained = _training_record(path)
+            description = (f"word2vec {trained['architecture']}, {trained['dims']}-d, {trained['vocabulary']:,} words, trained in EmbedLab"
+                           if trained else f"Vector file in the models folder: {path.name}")
             specs.append(ModelSpec(
-                path.name, ("static",), language, str(path), f"Vector file in the models folder: {path.name}",
-                _static_loader(path.name, path, language, ""),
+                path.name, ("static",), language, str(path), description,
+                _static_loader(path.name, path, language, description), trained=trained,
             ))
         elif path.is_dir() and (path / "config.json").is_file():
             kinds = _checkpoint_kinds(path)

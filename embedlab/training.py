@@ -31,20 +31,26 @@ curve as a trend, not an exact value.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
+from embedlab import files, jobs
 from embedlab.config import load_settings
 from embedlab.corpus import Cancelled, CorpusStats, Language, Segmented, segment
-from embedlab.errors import EmbedLabError, InvalidInputError
+from embedlab.errors import DiskFullError, EmbedLabError, InvalidInputError
+from embedlab.jobs import JobSlots  # noqa: F401  (the server-wide slots; kept here for callers of training.JobSlots)
 from embedlab.static import StaticModel, freeze
+
+log = logging.getLogger(__name__)
 
 ARCHITECTURES = {0: "CBOW", 1: "skip-gram"}
 MODEL_NAME = re.compile(r"^[\w][\w.-]{0,79}$")
@@ -319,24 +325,30 @@ def default_name(options: TrainOptions, language: Language, corpus_key: str, *, 
 
 
 def save_trained(trained: Trained, *, name: str, folder: str | Path | None = None, overwrite: bool = False,
-                 exact_name: bool = False) -> Saved:
+                 exact_name: bool = False, tag: str | None = None) -> Saved:
     """Write a trained model into ``folder`` (default: the models directory).
 
     Files: ``<id>`` (gensim ``KeyedVectors.save``, one file), ``exports/<stem>.txt`` (word2vec
-    text format) and ``exports/<stem>.json`` (options, losses, corpus statistics). The ``.kv``
-    file is written under a temporary name and renamed, so a concurrent model listing never
-    sees a half-written model.
+    text format) and ``exports/<stem>.json`` (options, losses, corpus statistics). Each is written
+    under a temporary name (``.<name>.<tag>.tmp``) and renamed into place only when all three are
+    complete, the model last, so a model listing never sees a half-written model, and a full disk
+    or a killed server leaves no model behind (:func:`embedlab.jobs.lost_jobs` removes a killed
+    job's temporary files by its tag).
 
     Parameters
     ----------
     exact_name : bool
         Keep ``name`` as given instead of adding ``-zh`` to Chinese models (see :func:`model_file_name`).
+    tag : str, optional
+        Marks the temporary files (a :class:`TrainingJob` passes its id); default: a fresh one.
 
     Raises
     ------
     InvalidInputError
         For a bad name, or an existing model of that name when ``overwrite`` is false (loaded
         models are cached by id, so a silently replaced file would keep showing the old vectors).
+    DiskFullError
+        When the disk fills up while writing (nothing is kept).
     """
     folder = Path(folder).expanduser() if folder is not None else load_settings().models_dir
     model_id = model_file_name(name, "en" if exact_name else trained.language)
@@ -345,17 +357,10 @@ def save_trained(trained: Trained, *, name: str, folder: str | Path | None = Non
     if path.exists() and not overwrite:
         raise InvalidInputError.coded("model_exists", model=model_id)
     exports = folder / "exports"
-    exports.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{model_id}.{os.getpid()}.{threading.get_ident()}.tmp"
-    try:
-        # One file: arrays inside the pickle rather than beside it, so deleting the model is deleting a file.
-        trained.model.kv.save(str(partial), sep_limit=2**62)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
     text_path = exports / f"{stem}.txt"
-    trained.model.kv.save_word2vec_format(str(text_path), binary=False)
     meta_path = exports / f"{stem}.json"
+    tag = tag or uuid.uuid4().hex
+    staged = {final: final.with_name(f".{final.name}.{tag}.tmp") for final in (text_path, meta_path, path)}
     meta = {
         "model_id": model_id,
         "architecture": trained.options.architecture,
@@ -367,7 +372,24 @@ def save_trained(trained: Trained, *, name: str, folder: str | Path | None = Non
         "corpus": {k: v for k, v in asdict(trained.corpus).items() if k != "top_words"},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        exports.mkdir(parents=True, exist_ok=True)
+        trained.model.kv.save_word2vec_format(str(staged[text_path]), binary=False)
+        staged[meta_path].write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        # One file: arrays inside the pickle rather than beside it, so deleting the model is deleting a file.
+        trained.model.kv.save(str(staged[path]), sep_limit=2**62)
+        for temporary in staged.values():
+            with temporary.open("rb") as handle:
+                os.fsync(handle.fileno())  # on some file systems a full disk surfaces only here
+        for final, temporary in staged.items():  # the model last: once it is listed, its exports are there
+            os.replace(temporary, final)
+    except OSError as exc:
+        if files.no_space(exc):
+            raise DiskFullError.coded("disk_full_save", name=model_id, folder=str(folder)) from exc
+        raise
+    finally:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
     return Saved(model_id, path, text_path, meta_path)
 
 
@@ -400,28 +422,6 @@ class JobState:
     @property
     def finished(self) -> bool:
         return self.phase in ("done", "cancelled", "failed")
-
-
-class JobSlots:
-    """A server-wide cap on trainings running at once (``limits.training_jobs``).
-
-    Training holds the CPU for minutes; on a shared server one visitor must not start ten. A
-    job takes a slot when it starts and gives it back when it ends, however it ends.
-    """
-
-    def __init__(self, count: int):
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise InvalidInputError(f"The number of training slots must be a whole number of at least 1, not {count!r}.")
-        self.count = count
-        self._free = threading.BoundedSemaphore(count)
-
-    def take(self) -> None:
-        """Take a slot now or raise :class:`~embedlab.errors.InvalidInputError` (never waits)."""
-        if not self._free.acquire(blocking=False):
-            raise InvalidInputError.coded("training_busy", count=self.count)
-
-    def give_back(self) -> None:
-        self._free.release()
 
 
 class TrainingJob:
@@ -474,20 +474,40 @@ class TrainingJob:
         self._state = JobState(epochs=sum(run.epochs for run, _ in self._runs))
         self._thread = threading.Thread(target=self._work, name="embedlab-training", daemon=True)
         self._slots: JobSlots | None = None
+        self._marker: Path | None = None
+        self.id = uuid.uuid4().hex
 
-    def start(self, *, slots: JobSlots | None = None) -> TrainingJob:
-        """Start on a background thread, holding one of ``slots`` (when given) until the job ends.
+    def start(self, *, slots: JobSlots | None = None, owner: str | None = None) -> TrainingJob:
+        """Start on a background thread, holding a ``"training"`` slot of ``slots`` (when given) until the job ends.
+
+        A marker file (:func:`embedlab.jobs.write_marker`) records the running job until it ends, so
+        a server restarted after a crash can tell that the job was lost.
+
+        Parameters
+        ----------
+        slots : JobSlots, optional
+            The server's job slots.
+        owner : str, optional
+            Who starts it (a session id): keeps their place in line while the server is busy.
 
         Raises
         ------
-        InvalidInputError
-            When every slot is taken (nothing is started).
+        ServerBusyError
+            When the server runs as many jobs (or trainings) as it allows; nothing is started.
         """
         if slots is not None:
-            slots.take()
+            slots.take("training", owner=owner)
         self._slots = slots
+        try:
+            self._marker = jobs.write_marker(self._save_folder(), [self._name + suffix for _, suffix in self._runs],
+                                             job_id=self.id)
+        except OSError as exc:  # the job still runs; only a crash would go unreported
+            log.warning("No job marker for training %s: %s", self._name, exc)
         self._thread.start()
         return self
+
+    def _save_folder(self) -> Path:
+        return Path(self._folder).expanduser() if self._folder is not None else load_settings().models_dir
 
     @property
     def state(self) -> JobState:
@@ -513,7 +533,7 @@ class TrainingJob:
                 progress=lambda done, total: self._update(fraction=done / max(total, 1)), cancel=self._cancel,
             )
             self._text = ""  # the segmented corpus is all that is needed from here on
-            folder = Path(self._folder).expanduser() if self._folder is not None else load_settings().models_dir
+            folder = self._save_folder()
             for _, suffix in self._runs:
                 model_id = model_file_name(self._name + suffix, corpus.language)
                 if (folder / model_id).exists():
@@ -542,7 +562,7 @@ class TrainingJob:
             saved = []
             final = []
             for result, suffix in trained:
-                record = save_trained(result, name=self._name + suffix, folder=folder)
+                record = save_trained(result, name=self._name + suffix, folder=folder, tag=self.id)
                 # Give the in-memory model its registry id, so the app can show it without reloading.
                 final.append(replace(result, model=replace(result.model, id=record.model_id)))
                 saved.append(record)
@@ -554,5 +574,6 @@ class TrainingJob:
         except Exception as exc:  # a background thread has no one else to report to
             self._update(phase="failed", error=f"{type(exc).__name__}: {exc}")
         finally:
+            jobs.remove_marker(self._marker)
             if self._slots is not None:
-                self._slots.give_back()
+                self._slots.give_back("training")

@@ -26,7 +26,8 @@ import streamlit as st
 from embedlab import ann, contextual, corpus, downloads, eval_sets, evaluation, i18n, manager, milvus_store, polysemy, presets, projection, registry, result_cache, sentences, share, static, textio, training, word_projection
 from embedlab.config import load_settings
 from embedlab.pool import ModelPool
-from embedlab.errors import EmbedLabError, OutOfVocabularyError, UnknownModelError
+from embedlab.errors import EmbedLabError, OutOfVocabularyError, ServerBusyError, UnknownModelError
+from embedlab import jobs  # noqa: E402  (faults, issue 15: server-wide job slots, lost-job markers)
 
 log = logging.getLogger("embedlab.ui")
 
@@ -295,11 +296,26 @@ def load(model_id: str) -> Any:
     """The model, loaded once per server process; says so when it was evicted and loads again."""
     pool = model_pool()
     if pool.is_loaded(model_id):
-        return pool.get(model_id)
+        model = pool.get(model_id)  # loads it again when its file changed on disk (raises when it is gone)
+        if pool.was_replaced(model_id):
+            _report_load_faults(model_id, model, replaced=True)
+        return model
     if pool.was_evicted(model_id):
         st.info(t("app.model_evicted", model=model_id, limit=pool.max_models), icon=":material/memory:")
     with st.spinner(t("app.loading_model", model=model_id)):
-        return pool.get(model_id)
+        model = pool.get(model_id)
+    _report_load_faults(model_id, model, replaced=pool.was_replaced(model_id))
+    return model
+
+
+def _report_load_faults(model_id: str, model: Any, *, replaced: bool) -> None:
+    """Say (on the run that loaded it) that a model was loaded again because its file changed, or that its damaged cache was rebuilt."""
+    if replaced:
+        st.info(t("faults.model_replaced", model=md(model_id)), icon=":material/published_with_changes:")
+    repair = getattr(getattr(model, "kv", None), "cache_repair", None)
+    if repair is not None:
+        st.info(t("faults.cache_rebuilt", model=md(model_id), file=repair.file, problem=t(f"faults.cache_problem.{repair.reason}")),
+                icon=":material/build:")
 
 
 def model_param(kind: registry.Kind) -> Param:
@@ -363,8 +379,20 @@ def _catalog(entry: str, fallback: str) -> str:
 
 
 def describe(model_id: str, fallback: str = "") -> str:
-    """A model's description in the UI language (``model.<id>.description``), else its own."""
-    return _catalog(f"model.{model_id}.description", fallback)
+    """A model's description in the UI language (``model.<id>.description``), else its own.
+
+    Files in the models folder get a translated line too: what EmbedLab trained (from its training
+    record), or just "a vector file".
+    """
+    entry = f"model.{model_id}.description"
+    if entry in i18n.STRINGS:
+        return t(entry)
+    spec = registry.all_specs().get(model_id)
+    if spec is not None and spec.trained:
+        return t("model.trained_here", **spec.trained)
+    if spec is not None and spec.source.startswith(str(load_settings().models_dir)):
+        return t("model.folder_file", name=model_id)
+    return fallback
 
 
 def how_to_get(model_id: str, fallback: str = "") -> str:
@@ -484,8 +512,9 @@ def ann_index(model: static.StaticModel) -> ann.HnswIndex | None:
 
 
 def build_ann_index(model: static.StaticModel, progress: Callable[[int, int], None]) -> ann.HnswIndex:
-    """Build (or load) and save the model's HNSW index; searches use it from now on."""
-    index = ann.load_or_build(model.kv, progress=progress)
+    """Build (or load) and save the model's HNSW index; searches use it from now on (holds an ``"index"`` job slot)."""
+    with heavy_job("index"):
+        index = ann.load_or_build(model.kv, progress=progress)
     _ann_index.clear()
     return index
 
@@ -593,7 +622,7 @@ def project_words(model: static.StaticModel, selection: word_projection.Selectio
         with working():
             return word_projection.project_words(
                 model, selection, progress=report, cache=projection_cache(),
-                max_points=load_settings().limits.projection_points, **options,
+                max_points=load_settings().limits.projection_points, slots=job_slots(), owner=visitor(), **options,
             )
     finally:
         if bar is not None:
@@ -614,9 +643,68 @@ def option_labels(prefix: str) -> Callable[[str], str]:
 
 
 @st.cache_resource(show_spinner=False)
-def training_slots() -> training.JobSlots:
-    """The server's training slots, shared by every session (``limits.training_jobs``)."""
-    return training.JobSlots(load_settings().limits.training_jobs)
+def job_slots() -> jobs.JobSlots:
+    """The server's job slots, shared by every session: ``limits.jobs`` heavy jobs at once, at most
+    ``limits.training_jobs`` of them trainings (see :mod:`embedlab.jobs`)."""
+    limits = load_settings().limits
+    return jobs.JobSlots(limits.jobs, per_kind={"training": min(limits.training_jobs, limits.jobs)})
+
+
+training_slots = job_slots  # the train page's name for them
+
+
+def visitor() -> str:
+    """This session's id: it keeps the visitor's place in line while the server is busy."""
+    import uuid
+
+    return st.session_state.setdefault("_embedlab_visitor", uuid.uuid4().hex)
+
+
+def heavy_job(kind: str):
+    """Hold one of the server's job slots for a ``with`` block (raises ServerBusyError, with the place in line)."""
+    return job_slots().hold(kind, owner=visitor())
+
+
+BUSY_POLL_SECONDS = 3.0
+
+
+def show_busy(exc: ServerBusyError) -> None:
+    """The busy message with the visitor's place; while the page stays open it keeps the place, and reruns at their turn."""
+    st.warning(md(error_text(exc)), icon=":material/hourglass_top:")
+
+    @st.fragment(run_every=BUSY_POLL_SECONDS)
+    def wait_for_turn() -> None:
+        place = job_slots().place(visitor())
+        if place is None:  # the ticket lapsed or was used: try the page again
+            return
+        if place == 0:
+            st.caption(t("faults.busy_ready"))
+            if _fragment_rerun():
+                st.rerun()
+            return
+        st.caption(t("faults.busy_place", place=place))
+
+    wait_for_turn()
+
+
+def _fragment_rerun() -> bool:
+    """Whether this script run is a fragment's own timed rerun (not the page's full run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def lost_trainings() -> None:
+    """On the train page: say which trainings were lost when the server stopped, with a button to dismiss them."""
+    folder = load_settings().models_dir
+    for job in jobs.lost_jobs(folder):
+        with st.container(border=True):
+            st.warning(t("faults.lost_training", names=", ".join(md(name) for name in job.names), started=job.started),
+                       icon=":material/report:")
+            if st.button(t("faults.lost_dismiss"), key=f"faults.lost.{job.id}"):
+                jobs.forget(folder, job.id)
+                st.rerun()
 
 
 @st.cache_resource(show_spinner=False)
@@ -652,6 +740,8 @@ def show_error(exc: BaseException) -> None:
     """A plain-language message for a backend error, in the UI language (never a traceback)."""
     if isinstance(exc, OutOfVocabularyError):
         st.error(missing_words_text(exc.missing), icon=":material/search_off:")
+    elif isinstance(exc, ServerBusyError):
+        show_busy(exc)
     elif isinstance(exc, EmbedLabError):
         st.error(md(error_text(exc)), icon=":material/warning:")
     else:
@@ -660,11 +750,19 @@ def show_error(exc: BaseException) -> None:
 
 
 @contextmanager
-def guard() -> Iterator[None]:
-    """Run page work, turning any error into a message so the page stays alive."""
+def guard(*, on_busy: Callable[[], None] | None = None) -> Iterator[None]:
+    """Run page work, turning any error into a message so the page stays alive.
+
+    ``on_busy`` runs when the server was too busy to start the work (e.g. to ask again at the
+    visitor's turn). After Milvus stopped answering, the next run connects afresh.
+    """
     try:
         yield
     except Exception as exc:  # a page must never show a traceback
+        if isinstance(exc, milvus_store.MilvusUnavailableError):
+            milvus.clear()
+        if isinstance(exc, ServerBusyError) and on_busy is not None:
+            on_busy()
         show_error(exc)
 
 

@@ -40,8 +40,8 @@ from typing import Literal
 
 import numpy as np
 
-from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.static import StaticModel, _check_word, suggest
+from embedlab.errors import InvalidInputError
+from embedlab.static import StaticModel, _check_word
 
 Std = Literal["population", "sample"]
 STDS: tuple[Std, ...] = ("population", "sample")
@@ -348,12 +348,6 @@ def usable(model: StaticModel, test: WeatTest, *, max_lost: float = DEFAULT_MAX_
         if not found or len(missing) / len(dict.fromkeys(word_set.words)) > max_lost + 1e-12:
             return False
     return True
-
-
-def missing_with_suggestions(model: StaticModel, result: WeatResult) -> OutOfVocabularyError | None:
-    """The dropped words as an :class:`OutOfVocabularyError` (for display), or None."""
-    words = [w for dropped in result.missing.values() for w in dropped]
-    return OutOfVocabularyError({w: suggest(model, w) for w in words}, model_id=model.id) if words else None
 
 
 # ---------------------------------------------------------------- shipped tests

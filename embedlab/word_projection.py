@@ -10,8 +10,8 @@
     >>> result.neighbors_of(0)[0]                         # doctest: +SKIP
     Scored(word='banana', score=0.62)
     >>> print(word_projection.to_csv(result))            # doctest: +SKIP
-    word,group,x,y
-    apple,apple,10.61,3.02
+    word,group,x,y,kept
+    apple,apple,10.61,3.02,1
     ...
 
 The steps, each usable on its own:
@@ -21,24 +21,30 @@ The steps, each usable on its own:
 * :func:`project_words` → :class:`WordProjection` (the selection and its
   :class:`~embedlab.projection.Projection`, row for row), optionally through a
   :class:`~embedlab.result_cache.ResultCache`;
-* :func:`to_csv`, :func:`projector_vectors` and :func:`projector_metadata` (the TensorFlow
-  Embedding Projector's ``vectors.tsv`` and ``metadata.tsv``).
+* :attr:`WordProjection.distortion`: per-word honesty, which of each word's true neighbours the
+  picture keeps near it (:mod:`embedlab.distortion`);
+* :func:`to_csv` (with each word's ``kept`` share), :func:`projector_vectors` and
+  :func:`projector_metadata` (the TensorFlow Embedding Projector's ``vectors.tsv`` and ``metadata.tsv``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from embedlab import static
+from embedlab.distortion import DEFAULT_K, Distortion, largest_k, measure
 from embedlab.errors import InvalidInputError
+from embedlab.jobs import JobSlots
 from embedlab.projection import (
-    DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, DEFAULT_PERPLEXITY, MAX_EXPAND, MAX_POINTS, Method, Note, Progress,
+    DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, DEFAULT_PERPLEXITY, HOVER_NEIGHBORS, MAX_EXPAND, MAX_POINTS, Method, Note, Progress,
     Projection, check_number, project,
 )
 from embedlab.result_cache import ResultCache
@@ -167,6 +173,15 @@ class WordProjection:
     selection: Selection
     projection: Projection
 
+    @cached_property
+    def distortion(self) -> Distortion:
+        """Each word's nearest drawn words in the original space and in the picture (:mod:`embedlab.distortion`).
+
+        Found once, on first use, from the neighbours the projection already searched.
+        """
+        found = self.projection
+        return measure(None, found.coordinates, original=found.neighbors, similarities=found.neighbor_similarities)
+
     @property
     def notes(self) -> tuple[Note, ...]:
         return self.selection.notes + self.projection.notes
@@ -176,7 +191,7 @@ class WordProjection:
         words = self.selection.words
         return [
             static.Scored(words[j], float(s))
-            for j, s in zip(self.projection.neighbors[row], self.projection.neighbor_similarities[row])
+            for j, s in zip(self.projection.neighbors[row, :HOVER_NEIGHBORS], self.projection.neighbor_similarities[row, :HOVER_NEIGHBORS])
         ]
 
     def records(self) -> list[dict]:
@@ -211,17 +226,23 @@ def project_words(
     progress: Progress | None = None,
     cache: ResultCache | None = None,
     max_points: int = MAX_POINTS,
+    slots: JobSlots | None = None,
+    owner: str | None = None,
 ) -> WordProjection:
     """Project the words of ``selection`` with :func:`project` (see there for the parameters).
 
     ``cache``, when given, returns the earlier result for the same model, words, groups, method
     and parameters instead of computing it again. ``max_points`` is a server's cap
-    (``limits.projection_points``), below :data:`MAX_POINTS` on a shared server.
+    (``limits.projection_points``), below :data:`MAX_POINTS` on a shared server. ``slots``, when
+    given, are the server's job slots: computing (not a cached answer) holds a ``"projection"``
+    slot, taken for ``owner`` (a session id).
 
     Raises
     ------
     InvalidInputError
         As :func:`project`, for words with a zero vector, and for more than ``max_points`` words.
+    ServerBusyError
+        When every job slot is taken (with ``owner``'s place in line).
     """
     if len(selection) > max_points:
         raise InvalidInputError.coded("too_many_points", count=len(selection), limit=max_points)
@@ -229,7 +250,8 @@ def project_words(
 
     def compute() -> WordProjection:
         vectors = _selection_vectors(model, selection)
-        return WordProjection(model.id, selection, project(vectors, progress=progress, **options))
+        with slots.hold("projection", owner=owner) if slots is not None else contextlib.nullcontext():
+            return WordProjection(model.id, selection, project(vectors, progress=progress, **options))
 
     if cache is None:
         return compute()
@@ -240,14 +262,20 @@ def project_words(
 # ---------------------------------------------------------------- exports
 
 
-def to_csv(result: WordProjection) -> str:
-    """The coordinates as CSV: columns ``word, group, x, y`` (and ``z`` in 3-D)."""
+def to_csv(result: WordProjection, *, k: int = DEFAULT_K) -> str:
+    """The coordinates as CSV: columns ``word, group, x, y`` (and ``z`` in 3-D), then ``kept``.
+
+    ``kept`` is each word's share of its ``k`` nearest drawn words in the original space (cosine)
+    that are also among its ``k`` nearest in the picture (Euclidean): :meth:`Distortion.kept`,
+    with ``k`` lowered to ``n − 1`` for fewer than ``k + 1`` words.
+    """
     buffer = io.StringIO()
     axes = list("xyz"[: result.projection.dims])
+    kept = result.distortion.kept(largest_k(len(result.selection), k))
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["word", "group", *axes])
-    for word, group, point in zip(result.selection.words, result.selection.groups, result.projection.coordinates):
-        writer.writerow([word, group, *(f"{v:.6g}" for v in point)])
+    writer.writerow(["word", "group", *axes, "kept"])
+    for word, group, point, share in zip(result.selection.words, result.selection.groups, result.projection.coordinates, kept):
+        writer.writerow([word, group, *(f"{v:.6g}" for v in point), f"{share:.4g}"])
     return buffer.getvalue()
 
 

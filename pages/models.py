@@ -13,7 +13,8 @@ FLASH = "models.flash"
 
 ui.start_page("models.title")
 settings = ui.load_settings()
-folder_text = str(settings.models_dir).replace("`", "'")  # shown in a code span, where escapes would show
+# shown in a code span, where escapes would show; a hosted server never shows its own paths
+folder_text = ui.t("models.folder_hidden") if settings.hosted else str(settings.models_dir).replace("`", "'")
 st.caption(ui.t("models.intro", folder=folder_text))
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")

@@ -70,7 +70,7 @@ with ui.guard():
         sentences = ui.milvus_store.corpus_sentences(sample_id, limit=limit)
         started = time.perf_counter()
         slot = st.empty()
-        with slot.container():
+        with slot.container(), ui.heavy_job("indexing"):
             indexed = ui.milvus_store.index_sentences(
                 store, name, sentences, encode, progress=ui.progress_bar(ui.t("search.encoding"))
             )

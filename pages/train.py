@@ -22,6 +22,7 @@ settings = ui.load_settings()
 
 ui.start_page("train.title")
 st.caption(ui.t("train.intro"))
+ui.lost_trainings()  # trainings a stopped server never finished
 
 
 def int_param(name: str, default: int) -> ui.Param:
@@ -163,7 +164,7 @@ running = job is not None and not job.state.finished
 st.button(ui.t("train.start"), type="primary", icon=":material/model_training:", disabled=running or not text.strip(),
           on_click=request, args=("train",))
 if requested("train") and not running and text.strip():
-    with ui.guard():
+    with ui.guard(on_busy=lambda: request("train")):  # a busy server: asked again at the visitor's turn
         compare = value("mode") == "compare"
         options = ui.training.TrainOptions(
             sg=int(value("mode") == "sg"), vector_size=value("size"), window=value("window"), min_count=value("min_count"),
@@ -175,7 +176,7 @@ if requested("train") and not running and text.strip():
         job = ui.training.TrainingJob(
             text, language, options, compare=compare, name=chosen, user_dict=user_dict, hmm=value("hmm"),
             max_chars=settings.limits.training_chars,
-        ).start(slots=ui.training_slots())
+        ).start(slots=ui.training_slots(), owner=ui.visitor())
         st.session_state[JOB] = job
         running = True
 

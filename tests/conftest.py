@@ -75,6 +75,73 @@ def zh_w2v(data_dir):
     return StaticModel("sanguo-test", freeze(model.wv), "zh", "word2vec trained on 三国演义 in the test session")
 
 
+# ------------------------------------------------------------------ a live Milvus server
+
+
+class LiveMilvus:
+    """A Milvus standalone server (the ``milvus`` test package, v2.3.5) on a loopback port.
+
+    :meth:`stop` and :meth:`start` take it away and bring it back on the same address with the same
+    data, as a restarted server would be (the package probes its ports without SO_REUSEADDR, so a
+    restart would otherwise land on new ports while the old ones sit in TIME_WAIT).
+    """
+
+    def __init__(self, base_dir: Path):
+        import socket
+
+        from milvus import MilvusServer
+        from streamlit_server import free_port
+
+        def bind(port: int):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+                sock.listen()
+                return sock
+            except OSError:
+                sock.close()
+                return None
+
+        self.server = MilvusServer()
+        self.server.config.try_bind_port = bind
+        self.server.set_base_dir(str(base_dir))
+        self.server.listen_port = free_port()
+        self.uri = f"http://127.0.0.1:{self.server.listen_port}"
+
+    def start(self) -> None:
+        self.server.start()
+        assert self.server.listen_port == int(self.uri.rsplit(":", 1)[1]), "Milvus came back on another port"
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    @property
+    def running(self) -> bool:
+        return self.server.running
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory):
+    """A live Milvus standalone server for the session (about 20 s to start); tests may stop and restart it."""
+    try:
+        import milvus  # noqa: F401
+    except ImportError:
+        if os.environ.get("EMBEDLAB_REQUIRE_DATA") == "1":
+            raise
+        pytest.skip("the Milvus server test needs: pip install milvus==2.3.5 (requirements-test.txt)")
+    server = LiveMilvus(tmp_path_factory.mktemp("milvus-server"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def milvus_server_uri(milvus_server):
+    """The address of :func:`milvus_server`."""
+    return milvus_server.uri
+
+
 # ------------------------------------------------------------------ app + browser
 
 

@@ -22,6 +22,7 @@ import http.server
 import json
 import re
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -85,8 +86,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if cut is not None:
             part = part[:cut]
             self.close_connection = True
-        self.wfile.write(part)
-        self.wfile.flush()
+        pause = getattr(self.server, "pause", 0.0)
+        step = 64 * 1024 if pause else max(len(part), 1)
+        for start in range(0, len(part), step):  # a slow link: ``pause`` seconds after each 64 KB
+            self.wfile.write(part[start:start + step])
+            self.wfile.flush()
+            if pause:
+                time.sleep(pause)
 
     def _not_found(self, code: str, message: str) -> None:
         body = json.dumps({"error": message}).encode()
@@ -114,6 +120,8 @@ class FileServer(_Recording):
         Answer every request with the whole file (200), as servers without range support do.
     ranges : list
         The ``Range`` header of every GET (None when absent).
+    pause : float
+        Seconds to wait after each 64 KB sent (a slow link, so that downloads overlap).
     """
 
     def __init__(self, files: dict[str, bytes]):
@@ -122,6 +130,7 @@ class FileServer(_Recording):
         self.cuts: list[int] = []
         self.ignore_range = False
         self.ranges: list[str | None] = []
+        self.pause = 0.0
 
     def address(self, name: str) -> str:
         return f"{self.url}/files/{urllib.parse.quote(name)}"

@@ -1,22 +1,14 @@
-"""Tokenisation, corpus statistics, the segmentation cache and sample-corpus downloads.
-
-A loopback HTTP server (http.server on 127.0.0.1, in a thread) stands in for the public
-addresses of the sample corpora.
-"""
+"""Tokenisation, corpus statistics, the segmentation cache and the bundled sample corpora."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import http.server
-import socket
 import threading
 from collections import Counter
 
 import pytest
 
 from embedlab import corpus
-from embedlab.errors import EmbedLabError, InvalidInputError
+from embedlab.errors import InvalidInputError
 
 ZH = "诸葛亮字孔明。刘备三顾茅庐，请诸葛亮出山！他研究量子纠缠态和超导环流。"
 
@@ -128,88 +120,7 @@ def test_samples_name_public_addresses_and_checksums():
         corpus.get_sample("nope")
 
 
-def test_shared_data_copies_are_found_without_download(data_dir, monkeypatch):
-    monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(data_dir))
-    for sample in corpus.SAMPLES:  # SOURCES.md: byte-for-byte copies of the same public files
-        path = corpus.local_sample(sample)
-        assert path is not None and path.parent.parent == data_dir / "corpora", sample.id
-
-
-# ---------------------------------------------------------------- loopback downloads
-
-
-class _Files(http.server.BaseHTTPRequestHandler):
-    files: dict[str, bytes] = {}
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        body = self.files.get(self.path)
-        if body is None:
-            self.send_error(404, "Not Found")
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture()
-def loopback():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", _Files.files
-    server.shutdown()
-    server.server_close()
-    _Files.files.clear()
-
-
-def _sample_for(base: str, path: str, body: bytes, **changes) -> corpus.SampleCorpus:
-    sample = corpus.SampleCorpus("test-book", "测试书 Test book", "zh", base + path, hashlib.sha256(body).hexdigest(), len(body))
-    return dataclasses.replace(sample, **changes)
-
-
-def test_download_with_progress_then_from_cache(loopback, private_cache, monkeypatch, tmp_path):
-    monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(tmp_path / "no-data"))
-    base, files = loopback
-    body = ("话说天下大势，分久必合，合久必分。\n" * 20_000).encode("gb18030")
-    files["/book.txt"] = body
-    sample = _sample_for(base, "/book.txt", body)
-    seen = []
-    text = corpus.fetch_sample(sample, progress=lambda done, total: seen.append((done, total)))
-    assert text == body.decode("gb18030")
-    assert len(seen) > 3 and seen[-1] == (len(body), len(body))
-    assert corpus.sample_path(sample).read_bytes() == body
-    files.clear()  # the server forgets the file: the second fetch must come from the cache
-    assert corpus.fetch_sample(sample) == text
-
-
-def test_checksum_mismatch_is_refused_and_nothing_kept(loopback, private_cache, monkeypatch, tmp_path):
-    monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(tmp_path / "no-data"))
-    base, files = loopback
-    files["/book.txt"] = b"tampered text"
-    sample = _sample_for(base, "/book.txt", b"the real text")
-    with pytest.raises(EmbedLabError, match="not the expected file"):
-        corpus.fetch_sample(sample)
-    assert not corpus.sample_path(sample).exists()
-    assert not any((private_cache / "corpora").iterdir())
-
-
-def test_http_error_is_reported(loopback, monkeypatch, tmp_path):
-    monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(tmp_path / "no-data"))
-    base, _ = loopback
-    with pytest.raises(EmbedLabError, match="404"):
-        corpus.fetch_sample(_sample_for(base, "/missing.txt", b"x"))
-
-
-def test_offline_says_so_plainly(monkeypatch, tmp_path):
-    monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(tmp_path / "no-data"))
-    with socket.socket() as probe:  # a port nobody listens on: the connection is refused
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sample = _sample_for(f"http://127.0.0.1:{port}", "/book.txt", b"x")
-    with pytest.raises(EmbedLabError) as info:
-        corpus.fetch_sample(sample, timeout=5)
-    assert "offline" in str(info.value) and "Upload the text" in str(info.value)
+def test_samples_ship_with_the_product_and_read_offline():
+    for sample in corpus.SAMPLES:  # the bundled copies are checked against the public files in test_shipped.py
+        assert sample.path.is_file() and sample.path.is_relative_to(corpus.BUNDLED_DATA)
+    assert "宴桃园豪杰三结义" in corpus.fetch_sample("sanguo")[:200]

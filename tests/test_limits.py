@@ -10,7 +10,7 @@ import pytest
 from conftest import app_test
 from embedlab import manager, milvus_store, training, word_projection
 from embedlab.config import Limits, load_settings
-from embedlab.errors import InvalidInputError
+from embedlab.errors import InvalidInputError, ServerBusyError
 from embedlab.presets import PRESETS
 from embedlab.share import build_link
 
@@ -62,7 +62,7 @@ def test_training_slots_refuse_a_job_while_all_are_taken_and_come_back():
     slots = training.JobSlots(1)
     slots.take()
     job = training.TrainingJob("刘备 关羽 张飞 " * 50, "zh", training.TrainOptions(epochs=1, min_count=1), name="slot-test")
-    with pytest.raises(InvalidInputError, match=r"already runs 1 training\(s\) at once"):
+    with pytest.raises(ServerBusyError, match=r"already runs 1 heavy job\(s\) at once"):
         job.start(slots=slots)
     slots.give_back()
     # A job that fails still gives its slot back.
@@ -80,7 +80,7 @@ def test_training_slots_hold_across_threads():
         try:
             slots.take()
             taken.append(1)
-        except InvalidInputError:
+        except ServerBusyError:
             refused.append(1)
 
     threads = [threading.Thread(target=grab) for _ in range(6)]

@@ -12,7 +12,6 @@ from gensim.models import KeyedVectors
 
 from embedlab import axes, compare, weat
 from embedlab.registry import load_model
-from embedlab.static import StaticModel, freeze
 
 from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 

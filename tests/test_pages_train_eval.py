@@ -57,7 +57,8 @@ def test_train_sample_in_compare_mode_saves_models_every_picker_sees(private_dir
     # At once in another page's model picker, and usable there.
     explorer = app_test("pages/explorer.py", model=saved[1], word="alice", topn="5", words="alice,queen,king", lang="en")
     assert not explorer.exception and not explorer.error, [e.value for e in explorer.error]
-    assert saved[1] in explorer.selectbox(key="explorer.model").options
+    assert saved[1].removesuffix(".kv") in explorer.selectbox(key="explorer.model").options  # pickers show ids without .kv
+    assert explorer.selectbox(key="explorer.model").value == saved[1]
     assert len(explorer.dataframe[0].value) == 5
 
 
@@ -88,62 +89,13 @@ def test_train_pasted_text(text, message):
         assert {m.label: m.value for m in at.metric}["Tokens"] == "4"  # script, alert, 1, script
 
 
-@pytest.fixture()
-def alice_elsewhere(monkeypatch, tmp_path, data_dir):
-    """The alice sample served from a loopback server (or a dead port), with no local copy around."""
-    import dataclasses
-    import http.server
-    import threading
-
-    from embedlab import corpus
-
-    monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(tmp_path / "no-data"))
-    body = (data_dir / "corpora" / "en" / "alice_in_wonderland.txt").read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def point_at(url: str) -> None:
-        samples = tuple(dataclasses.replace(s, url=url) if s.id == "alice" else s for s in corpus.SAMPLES)
-        monkeypatch.setattr(corpus, "SAMPLES", samples)
-
-    yield f"http://127.0.0.1:{server.server_address[1]}/alice.txt", point_at
-    server.shutdown()
-    server.server_close()
-
-
-def test_train_sample_download_with_progress(alice_elsewhere):
-    url, point_at = alice_elsewhere
-    point_at(url)
+def test_train_samples_ship_with_the_app_and_keep_names_whole():
     at = app_test("pages/train.py", lang="en", sample="alice")
-    assert not at.exception and any("not on this machine" in i.value for i in at.info)
-    click(at, "Download this corpus")
     assert not at.exception and not at.error
-    assert any("On this machine: 144,600 characters" in c.value for c in at.caption)
-
-
-def test_train_sample_download_offline_says_so(alice_elsewhere):
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    _, point_at = alice_elsewhere
-    point_at(f"http://127.0.0.1:{port}/alice.txt")
-    at = app_test("pages/train.py", lang="en", sample="alice")
-    click(at, "Download this corpus")
-    assert not at.exception
-    assert any("offline" in e.value for e in at.error)
+    assert any("Ships with EmbedLab (public domain): 144,600 characters" in c.value for c in at.caption)
+    zh = app_test("pages/train.py", lang="zh", sample="hongloumeng")
+    assert not zh.exception and zh.checkbox(key="train.names").value  # the novels' names dictionary is on
+    assert zh.radio(key="train.mode").value == "sg" and zh.number_input(key="train.epochs").value == 10
 
 
 def test_train_bad_link_values_fall_back_with_a_message():
@@ -177,7 +129,7 @@ def test_train_waits_for_a_free_slot_on_a_busy_server(private_dirs):
         at = app_test("pages/train.py", lang="en", sample="alice", size="8", epochs="1")
         click(at, "Train")
         assert not at.exception and "train.job" not in at.session_state
-        assert any("already runs" in e.value and "Try again" in e.value for e in at.error)
+        assert any("already runs" in w.value and "Try again" in w.value for w in at.warning)  # the busy message, with the place
     finally:
         for _ in range(slots.count):
             slots.give_back()
