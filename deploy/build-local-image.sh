@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the project's Dockerfile and run the image on a machine with no Docker engine and no Docker Hub
-# (`make container-check`; 20-40 minutes the first time, most of it pip installing inside the build).
+# (`make container-check`; about 9 minutes the first time on 2 cores, mostly pip inside the build, under a
+# minute when nothing changed).
 #
 #  1. A Debian 12 (bookworm, Python 3.11) root filesystem made by mmdebstrap, imported as $BASE_IMAGE. It
 #     stands in for the Dockerfile's `FROM python:3.11-slim` only (podman build --from); the Dockerfile

@@ -601,8 +601,8 @@ def _write_cache(kv: KeyedVectors, source: Path, folder: Path, *, limit: int | N
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
     try:
-        np.save(staging / "vectors.npy", vectors)
-        np.save(staging / "norms.npy", norms)
+        _save_npy(staging / "vectors.npy", vectors)
+        _save_npy(staging / "norms.npy", norms)
         (staging / "vocab.txt").write_bytes("\n".join(kv.index_to_key).encode("utf-8"))
         records = {}
         for name in CACHE_FILES:  # read back: what is recorded is what reached the disk
@@ -622,6 +622,19 @@ def _write_cache(kv: KeyedVectors, source: Path, folder: Path, *, limit: int | N
             shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+class _PlainWriter:
+    """A file as numpy sees a stream: ``np.save`` then writes through Python, whose errors keep their errno
+    (on a real file numpy's own short-write error has none, so a full disk could not be told apart)."""
+
+    def __init__(self, handle):
+        self.write = handle.write
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    with path.open("wb") as handle:
+        np.lib.format.write_array(_PlainWriter(handle), np.ascontiguousarray(array), allow_pickle=False)
 
 
 def load_cache(folder: str | Path, *, verify: bool = True) -> KeyedVectors:

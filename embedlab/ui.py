@@ -131,11 +131,14 @@ def bind(page: str, params: Sequence[Param]) -> list[str]:
     """
     query = tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
     bound = st.session_state.setdefault(Keys.BOUND, {})
-    fresh = bound.get(page) != query
+    # (query, names bound from it): a page binds its model first and its other inputs later in
+    # the same run, and a new URL must win for all of them, not only for the first call.
+    last_query, names = bound.get(page, (None, frozenset()))
+    done = names if last_query == query else frozenset()
     problems = []
     for param in params:
         state_key = key(page, param.name)
-        if not fresh and state_key in st.session_state:
+        if param.name in done and state_key in st.session_state:
             continue
         raw = st.query_params.get_all(param.name)
         value = param.default
@@ -146,7 +149,7 @@ def bind(page: str, params: Sequence[Param]) -> list[str]:
                 text = error_text(exc, label=field_label(page, param.name))
                 problems.append(t("app.param_problem", param=md(param.name), problem=md(text)))
         st.session_state[state_key] = value
-    bound[page] = query
+    bound[page] = (query, done | {param.name for param in params})
     return problems
 
 
@@ -179,7 +182,9 @@ def sync_url(page: str, params: Sequence[Param], extra: dict[str, Any] | None = 
         isinstance(v, list) for v in values.values()
     ):
         st.query_params.from_dict(values)
-    st.session_state.setdefault(Keys.BOUND, {})[page] = tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
+    bound = st.session_state.setdefault(Keys.BOUND, {})
+    names = bound.get(page, (None, frozenset()))[1] | {param.name for param in params}
+    bound[page] = (tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys())), names)
 
 
 def word_param(name: str, default: str = "") -> Param:
@@ -938,7 +943,7 @@ def comparison(model_a: static.StaticModel, model_b: static.StaticModel, *, voca
 def url_is_new(page: str) -> bool:
     """Whether the URL changed since ``page`` last bound it (call before the page's first :func:`bind`)."""
     query = tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
-    return st.session_state.get(Keys.BOUND, {}).get(page) != query
+    return st.session_state.get(Keys.BOUND, {}).get(page, (None,))[0] != query
 
 
 def rebind(page: str, params: Sequence[Param], *, new: bool) -> list[str]:

@@ -11,26 +11,13 @@ Milvus (indexing them first when needed).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 from embedlab import ann, downloads, fastload, manager, milvus_store, registry
+from embedlab.cli import progress as _progress
 from embedlab.corpus import SAMPLES
 from embedlab.errors import InvalidInputError
-
-
-def _progress(label: str):
-    """``progress(done, total)`` printing a percentage on stderr (scripts keep stdout clean)."""
-    shown = [-1]
-
-    def update(done: int, total: int) -> None:
-        percent = int(100 * done / total) if total else 0
-        if percent != shown[0]:
-            shown[0] = percent
-            print(f"\r{label}: {percent}%", end="" if percent < 100 else "\n", file=sys.stderr, flush=True)
-
-    return update
 
 
 def _convert(args: argparse.Namespace) -> dict:

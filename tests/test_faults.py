@@ -1,0 +1,774 @@
+"""Faults a hosted link meets: each one gives one clear message, serves nothing wrong, and recovers.
+
+1. A Milvus server that stops during a search and during indexing (the live server of the session).
+2. A memory-mapped vector cache cut short, or with its header or data altered; a source that changed.
+3. A full disk during a download, a conversion and the saving of a trained model (a small tmpfs
+   mounted for the test as root, and a file-size limit, RLIMIT_FSIZE, which needs no privileges).
+4. Two sessions and two server processes converting or downloading the same model at once.
+5. A download whose connection drops half-way (a loopback server that closes the socket).
+6. A server killed during a training.
+7. A model file deleted or replaced while the model is loaded.
+8. Heavy work over the server-wide job limit: a busy message with the visitor's place, never a stall.
+
+The README's fault table points at the tests below.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gzip
+import hashlib
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import PROJECT_ROOT, app_test, write_vector_file
+from embedlab import downloads, fastload, files, i18n, jobs, manager, milvus_store, registry, training
+from embedlab.errors import DiskFullError, ServerBusyError
+from embedlab.pool import ModelFileGoneError, ModelPool
+from loopback_servers import FileServer
+
+MB = 2**20
+
+
+def cli(*args: str, env: dict | None = None, preexec=None, timeout: float = 180) -> subprocess.CompletedProcess:
+    """``python -m embedlab ARGS`` in a fresh process (as a user runs it)."""
+    return subprocess.run([sys.executable, "-m", "embedlab", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, preexec_fn=preexec, timeout=timeout)
+
+
+def one_clear_line(result: subprocess.CompletedProcess, *needles: str) -> None:
+    """A failed command said what happened on one line of stderr, with no traceback."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip() and "%" not in line]  # progress lines aside
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def vector_text(words: list[str], dims: int, *, seed: int = 0) -> str:
+    """A word2vec text file's content: fixed-width numbers, so two seeds give files of the same size."""
+    rng = np.random.default_rng(seed)
+    rows = [w + " " + " ".join(f"{x:+.5f}" for x in np.clip(rng.normal(size=dims), -9, 9)) for w in words]
+    return f"{len(words)} {dims}\n" + "\n".join(rows) + "\n"
+
+
+def models_dir() -> Path:
+    return Path(os.environ["EMBEDLAB_MODELS_DIR"])
+
+
+def texts(at, *kinds: str) -> str:
+    return " ".join(element.value.replace("\\", "") for kind in kinds for element in getattr(at, kind))
+
+
+# ---------------------------------------------------------------- 2 · damaged and stale caches
+
+
+def test_neighbors_on_a_cache_cut_in_half_rebuilds_it_from_the_source(tmp_path):
+    """The issue's first traceback: ``neighbors`` after the cache file was cut in half."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    words = [f"w{i}" for i in range(3000)]
+    (folder / "cut.vec").write_text(vector_text(words, 50), encoding="utf-8")
+    env = {"EMBEDLAB_MODELS_DIR": str(folder)}
+    assert cli("convert", str(folder / "cut.vec"), env=env).returncode == 0
+    cache = fastload.cache_folder(folder / "cut.vec", cache_root=folder / ".cache")
+    vectors = cache / "vectors.npy"
+    os.truncate(vectors, vectors.stat().st_size // 2)
+
+    result = cli("neighbors", "--model", "cut.vec", "w1", "--topn", "3", "--json", env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "was damaged (vectors.npy: truncated); rebuilt it from cut.vec" in result.stderr
+    from gensim.models import KeyedVectors
+
+    expected = KeyedVectors.load_word2vec_format(str(folder / "cut.vec")).most_similar("w1", topn=3)
+    found = json.loads(result.stdout)["results"]
+    assert [r["word"] for r in found] == [w for w, _ in expected]
+    np.testing.assert_allclose([r["score"] for r in found], [s for _, s in expected], atol=1e-5)
+    fastload.verify_cache(cache)  # whole again, and used from now on
+    again = cli("neighbors", "--model", "cut.vec", "w1", "--topn", "3", "--json", env=env)
+    assert again.returncode == 0 and "damaged" not in again.stderr and json.loads(again.stdout)["results"] == found
+
+
+def _flip(path: Path, offset: int) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(offset)
+        byte = handle.read(1)
+        handle.seek(offset)
+        handle.write(bytes([byte[0] ^ 0x5A]))
+
+
+DAMAGE = {  # how a cache is damaged -> (what load_text reports, file at fault)
+    "vectors cut short": (lambda f: os.truncate(f / "vectors.npy", (f / "vectors.npy").stat().st_size - 4000), "truncated", "vectors.npy"),
+    "vectors header altered": (lambda f: _flip(f / "vectors.npy", (f / "vectors.npy").read_bytes()[:128].index(b"shape") + 10),
+                               "corrupted", "vectors.npy"),  # a digit of the shape
+    "vectors data altered": (lambda f: _flip(f / "vectors.npy", 5000), "corrupted", "vectors.npy"),
+    "norms data altered": (lambda f: _flip(f / "norms.npy", 200), "corrupted", "norms.npy"),
+    "vocabulary altered": (lambda f: _flip(f / "vocab.txt", 10), "corrupted", "vocab.txt"),
+    "vocabulary gone": (lambda f: (f / "vocab.txt").unlink(), "missing", "vocab.txt"),
+    "meta.json garbled": (lambda f: (f / "meta.json").write_text("{not json", encoding="utf-8"), None, None),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_cache_is_detected_reported_and_rebuilt(tmp_path, damage):
+    from gensim.models import KeyedVectors
+
+    source = tmp_path / "sgns.damage.word"
+    source.write_text(vector_text([f"词{i}" for i in range(400)], 32), encoding="utf-8")
+    reference = KeyedVectors.load_word2vec_format(str(source))
+    root = tmp_path / "cache"
+    fastload.load_text(source, cache=True, cache_root=root)
+    folder = fastload.cache_folder(source, cache_root=root)
+    spoil, reason, file = DAMAGE[damage]
+    spoil(folder)
+    if damage == "vectors data altered":  # what an unchecked memory map would have served
+        assert not np.array_equal(np.load(folder / "vectors.npy", mmap_mode="r"), reference.vectors)
+
+    kv = fastload.load_text(source, cache=True, cache_root=root)
+    assert kv.index_to_key == reference.index_to_key and np.array_equal(kv.vectors, reference.vectors)
+    assert np.allclose(kv.norms, np.linalg.norm(reference.vectors, axis=1))
+    if reason is None:  # an unreadable meta.json just means "no cache": rebuilt without a report
+        assert getattr(kv, "cache_repair", None) is None
+    else:
+        assert (kv.cache_repair.reason, kv.cache_repair.file) == (reason, file)
+    fastload.verify_cache(folder)
+    assert isinstance(fastload.load_text(source, cache=True, cache_root=root).vectors, np.memmap)
+
+
+def test_a_source_changed_after_caching_invalidates_its_cache(tmp_path):
+    """Same size and same modification time, different numbers: the sampled checksum of the source tells."""
+    from gensim.models import KeyedVectors
+
+    source = tmp_path / "same-size.vec"
+    words = [f"w{i}" for i in range(200)]
+    source.write_text(vector_text(words, 16, seed=1), encoding="utf-8")
+    stat = source.stat()
+    root = tmp_path / "cache"
+    first = fastload.load_text(source, cache=True, cache_root=root)
+    source.write_text(vector_text(words, 16, seed=2), encoding="utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert source.stat().st_size == stat.st_size and source.stat().st_mtime_ns == stat.st_mtime_ns
+    changed = fastload.load_text(source, cache=True, cache_root=root)
+    assert np.array_equal(changed.vectors, KeyedVectors.load_word2vec_format(str(source)).vectors)
+    assert not np.array_equal(changed.vectors, first.vectors)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_explorer_page_says_a_damaged_cache_was_rebuilt(lang):
+    model_id = write_vector_file(f"faults-cache-{lang}.vec", [f"w{i}" for i in range(60)], dims=8)
+    manager.add_local(model_id)  # parsed once, cached memory-mapped
+    folder = fastload.cache_folder(models_dir() / model_id)
+    os.truncate(folder / "vectors.npy", 500)
+    at = app_test("pages/explorer.py", model=model_id, word="w1", topn="3", lang=lang)
+    assert not at.exception and not at.error, texts(at, "error")
+    shown = texts(at, "info")
+    assert ("rebuilt from the source file" if lang == "en" else "已从原始文件重新生成") in shown, shown
+    assert ("cut short" if lang == "en" else "文件被截断") in shown
+    assert len(at.dataframe[0].value) == 3  # the neighbours, from the rebuilt cache
+    again = app_test("pages/explorer.py", model=model_id, word="w1", topn="3", lang=lang)
+    assert "rebuilt" not in texts(again, "info") and "重新生成" not in texts(again, "info")  # said once, by the run that loaded it
+
+
+# ---------------------------------------------------------------- 3 · a full disk
+
+
+class SmallDisk:
+    """A folder where at most ``size`` bytes fit in one file.
+
+    ``tmpfs``: a RAM disk of ``size`` bytes mounted for the test (needs root): writes fail with
+    ENOSPC, as on a full disk. ``fsize``: this process (or a child) may not write a file past
+    ``size`` bytes (RLIMIT_FSIZE): writes fail with EFBIG. ``grow`` makes room again.
+    """
+
+    def __init__(self, folder: Path, mode: str, size: int = 1 * MB):
+        self.folder, self.mode, self.size = folder, mode, size
+        folder.mkdir(parents=True, exist_ok=True)
+        if mode == "tmpfs":
+            mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True)
+            if mounted.returncode != 0:
+                pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); the fsize variant covers this fault")
+
+    def grow(self, size: int) -> None:
+        self.size = size
+        if self.mode == "tmpfs":
+            subprocess.run(["mount", "-o", f"remount,size={size}", str(self.folder)], check=True)
+
+    def close(self) -> None:
+        if self.mode == "tmpfs":
+            subprocess.run(["umount", "-l", str(self.folder)], check=False)
+
+    @contextlib.contextmanager
+    def full(self):
+        """The disk is full inside the block (for this process; :meth:`preexec` does it for a child)."""
+        if self.mode != "fsize":
+            yield
+            return
+        old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+        old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.size, old_limit[1]))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+            signal.signal(signal.SIGXFSZ, old_handler)
+
+    def preexec(self):
+        if self.mode != "fsize":
+            return None
+        size = self.size
+
+        def limit() -> None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+        return limit
+
+
+@pytest.fixture(params=["tmpfs", "fsize"])
+def small_disk(request, tmp_path):
+    if request.param == "tmpfs" and os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; the fsize variant covers this fault")
+    disk = SmallDisk(tmp_path / "disk", request.param)
+    yield disk
+    disk.close()
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_no_space_knows_a_full_disk_from_other_errors():
+    assert files.no_space(OSError(errno.ENOSPC, "No space left on device"))
+    assert files.no_space(OSError(errno.EFBIG, "File too large"))
+    assert not files.no_space(OSError(errno.EACCES, "Permission denied"))
+    try:
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as outer:
+        assert files.no_space(outer)
+
+
+def test_download_onto_a_full_disk_says_so_and_resumes_once_there_is_room(small_disk):
+    payload = os.urandom(3 * MB)
+    digest = hashlib.sha256(payload).hexdigest()
+    with FileServer({"big.vec": payload}) as server:
+        with small_disk.full(), pytest.raises(DiskFullError) as caught:
+            downloads.download_url(server.address("big.vec"), sha256=digest, models_dir=small_disk.folder)
+        message = str(caught.value)
+        assert message.startswith("The disk is full: big.vec could not be downloaded") and "kept in big.vec.part" in message
+        assert "磁盘已满" in i18n.error_text(caught.value.code, "zh", caught.value.params)
+        assert not (small_disk.folder / "big.vec").exists()  # nothing half-written under the model's name
+        kept = (small_disk.folder / "big.vec.part").stat().st_size
+        assert 0 < kept <= small_disk.size and (small_disk.folder / "big.vec.part").read_bytes() == payload[:kept]
+        assert "big.vec" not in registry.all_specs(_settings_for(small_disk.folder))
+
+        small_disk.grow(16 * MB)
+        done = downloads.download_url(server.address("big.vec"), sha256=digest, models_dir=small_disk.folder)
+        assert done.resumed_from == kept and server.ranges[-1] == f"bytes={kept}-" and done.sha256 == digest
+        assert (small_disk.folder / "big.vec").read_bytes() == payload and files_in(small_disk.folder) == ["big.vec"]
+
+
+def _settings_for(folder: Path):
+    import dataclasses
+
+    from embedlab.config import load_settings
+
+    return dataclasses.replace(load_settings(), models_dir=folder)
+
+
+def test_cli_download_onto_a_full_disk_is_one_line_then_resumes(small_disk):
+    """The issue's second traceback: ``python -m embedlab download`` onto a full disk."""
+    payload = os.urandom(2 * MB + 12345)
+    digest = hashlib.sha256(payload).hexdigest()
+    env = {"EMBEDLAB_MODELS_DIR": str(small_disk.folder)}
+    with FileServer({"cc.test.vec": payload}) as server:
+        failed = cli("download", server.address("cc.test.vec"), "--sha256", digest, env=env, preexec=small_disk.preexec())
+        one_clear_line(failed, "The disk is full: cc.test.vec could not be downloaded", "kept in cc.test.vec.part")
+        small_disk.grow(16 * MB)
+        again = cli("download", server.address("cc.test.vec"), "--sha256", digest, "--json", env=env, preexec=small_disk.preexec())
+        assert again.returncode == 0, again.stderr
+        result = json.loads(again.stdout)
+        assert result["sha256"] == digest and result["resumed_from"] > 0
+        assert (small_disk.folder / "cc.test.vec").read_bytes() == payload
+
+
+def test_streamed_download_onto_a_full_disk_keeps_only_the_compressed_part(small_disk):
+    words = [f"w{i}" for i in range(12000)]
+    text = vector_text(words, 20).encode()
+    packed = gzip.compress(text, compresslevel=1)
+    assert len(text) > 2 * MB > len(packed)
+    with FileServer({"stream.vec.gz": packed}) as server:
+        with small_disk.full(), pytest.raises(DiskFullError, match="The disk is full: stream.vec could not be downloaded"):
+            downloads.download_vectors(server.address("stream.vec.gz"), models_dir=small_disk.folder)
+        assert files_in(small_disk.folder) == ["stream.vec.gz.part"]  # the kept words are gone; the fetched bytes stay
+        kept = (small_disk.folder / "stream.vec.gz.part").stat().st_size
+        small_disk.grow(16 * MB)
+        done = downloads.download_vectors(server.address("stream.vec.gz"), models_dir=small_disk.folder)
+        assert done.words == 12000 and done.resumed_from == kept > 0
+        assert (small_disk.folder / "stream.vec").read_bytes() == text and files_in(small_disk.folder) == ["stream.vec"]
+
+
+def test_conversion_onto_a_full_disk_keeps_nothing_half_written(small_disk, tmp_path):
+    source = tmp_path / "sgns.convert.word"
+    source.write_text(vector_text([f"词{i}" for i in range(5000)], 64), encoding="utf-8")  # a 1.3 MB float32 cache
+    root = small_disk.folder / "cache"
+    with small_disk.full(), pytest.raises(DiskFullError, match=r"The disk is full: the fast cache of sgns.convert.word"):
+        fastload.convert(source, cache_root=root)
+    assert files_in(small_disk.folder) == []  # no staging folder, no lock file, no half cache
+    assert not fastload.cache_is_valid(fastload.cache_folder(source, cache_root=root), source)
+    with small_disk.full():  # the model itself still loads, without the cache
+        assert len(fastload.load_text(source, cache_root=root)) == 5000
+
+    env = {"EMBEDLAB_MODELS_DIR": str(small_disk.folder)}
+    failed = cli("convert", str(source), env=env, preexec=small_disk.preexec())
+    one_clear_line(failed, "The disk is full: the fast cache of sgns.convert.word")
+    small_disk.grow(16 * MB)
+    done = cli("convert", str(source), "--json", env=env, preexec=small_disk.preexec())
+    assert done.returncode == 0 and json.loads(done.stdout)["count"] == 5000, done.stderr
+
+
+@pytest.fixture(scope="module")
+def alice_text():
+    """Alice in Wonderland, already segmented once (the cache lives outside the small disk)."""
+    from embedlab import corpus
+
+    text = corpus.strip_boilerplate(corpus.fetch_sample(corpus.get_sample("alice")))
+    corpus.segment(text, "en")
+    return text
+
+
+def test_saving_a_trained_model_onto_a_full_disk_keeps_no_model(small_disk, alice_text):
+    options = training.TrainOptions(vector_size=200, min_count=2, epochs=1, workers=1)
+    with small_disk.full():
+        job = training.TrainingJob(alice_text, "en", options, name="full-disk", folder=small_disk.folder).start()
+        state = job.wait(timeout=120)
+    assert state.phase == "failed" and isinstance(state.failure, DiskFullError), state.error
+    assert state.error.startswith("The disk is full: full-disk.kv could not be saved")
+    assert "磁盘已满" in i18n.error_text(state.failure.code, "zh", state.failure.params)
+    assert files_in(small_disk.folder) == []  # no model, no export, no temporary file, no job marker
+    assert "full-disk.kv" not in registry.all_specs(_settings_for(small_disk.folder))
+
+    small_disk.grow(64 * MB)
+    done = training.TrainingJob(alice_text, "en", options, name="full-disk", folder=small_disk.folder).start().wait(timeout=120)
+    assert done.phase == "done", done.error
+    assert files_in(small_disk.folder) == ["exports/full-disk.json", "exports/full-disk.txt", "full-disk.kv"]
+
+
+def test_train_page_says_the_disk_is_full_in_chinese(small_disk, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(small_disk.folder))
+    at = app_test("pages/train.py", lang="zh", sample="alice", size="200", epochs="1", min_count="2")
+    with small_disk.full():
+        next(button for button in at.button if button.label == i18n.t("train.start", "zh")).click().run()
+        state = at.session_state["train.job"].wait(120)
+    at.run()
+    assert state.phase == "failed" and not at.exception
+    shown = texts(at, "error")
+    assert "磁盘已满" in shown and "没有留下写了一半的模型" in shown, shown
+    assert not [name for name in files_in(small_disk.folder) if name.endswith(".kv")]
+
+
+# ---------------------------------------------------------------- 4 · two at once
+
+
+def test_two_sessions_and_two_processes_convert_the_same_model_at_once(tmp_path):
+    from gensim.models import KeyedVectors
+
+    source = tmp_path / "sgns.together.word"
+    source.write_text(vector_text([f"词{i}" for i in range(20000)], 50), encoding="utf-8")
+    reference = KeyedVectors.load_word2vec_format(str(source))
+    root = tmp_path / "cache"
+    script = (f"from embedlab import fastload; from pathlib import Path; "
+              f"kv = fastload.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r})); print(len(kv))")
+    start = threading.Barrier(3)  # the two sessions and this thread, which starts the two processes
+    results, errors = [], []
+
+    def session() -> None:
+        start.wait()
+        try:
+            results.append(fastload.load_text(source, cache=True, cache_root=root))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=session) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    processes = [subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    start.wait()
+    for thread in threads:
+        thread.join(timeout=120)
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert not errors, errors
+    assert all(process.returncode == 0 and out.strip() == "20000" for process, (out, _) in zip(processes, outputs)), outputs
+    for kv in results:
+        assert kv.index_to_key == reference.index_to_key and np.array_equal(kv.vectors, reference.vectors)
+    folder = fastload.cache_folder(source, cache_root=root)
+    fastload.verify_cache(folder)
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["all"]  # no staging or old folder, no lock left
+
+
+def test_two_sessions_and_a_second_process_download_the_same_file_once(tmp_path):
+    payload = os.urandom(2 * MB)
+    digest = hashlib.sha256(payload).hexdigest()
+    folder = tmp_path / "models"
+    with FileServer({"shared.vec": payload}) as server:
+        server.pause = 0.02  # about 0.6 s for the whole file: the three overlap
+        done, errors = [], []
+
+        def session() -> None:
+            try:
+                done.append(downloads.download_url(server.address("shared.vec"), sha256=digest, models_dir=folder))
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=session) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        other = cli("download", server.address("shared.vec"), "--sha256", digest, "--json", env={"EMBEDLAB_MODELS_DIR": str(folder)})
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors and other.returncode == 0, (errors, other.stderr)
+        assert [r for r in server.requests if r[0] == "GET"] == [("GET", "/files/shared.vec")]  # fetched once
+        assert {d.sha256 for d in done} == {digest} and json.loads(other.stdout)["sha256"] == digest
+        assert files_in(folder) == ["shared.vec"] and (folder / "shared.vec").read_bytes() == payload
+
+
+def test_two_sessions_stream_the_same_seed_once(tmp_path):
+    text = vector_text([f"w{i}" for i in range(3000)], 20).encode()
+    with FileServer({"seed.vec.gz": gzip.compress(text)}) as server:
+        server.pause = 0.05
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(
+            downloads.download_vectors(server.address("seed.vec.gz"), words=1000, models_dir=tmp_path))) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted((r.words, r.dims) for r in results) == [(1000, 20), (1000, 20)]
+        assert len([r for r in server.requests if r[0] == "GET"]) == 1
+        kept = (tmp_path / "seed.vec").read_bytes().splitlines()
+        assert kept[0] == b"1000 20" and kept[1:] == text.splitlines()[1:1001]
+
+
+# ---------------------------------------------------------------- 5 · a dropped connection
+
+
+def test_a_dropped_download_resumes_where_it_stopped_and_is_checked(tmp_path):
+    payload = os.urandom(MB + 777)
+    digest = hashlib.sha256(payload).hexdigest()
+    half = len(payload) // 2
+    with FileServer({"drop.vec": payload}) as server:
+        server.cuts = [half]
+        with pytest.raises(downloads.DownloadError, match=f"interrupted after {half:,} of {len(payload):,} bytes. Run it again to resume"):
+            downloads.download_url(server.address("drop.vec"), sha256=digest, models_dir=tmp_path, retries=0)
+        assert (tmp_path / "drop.vec.part").read_bytes() == payload[:half] and not (tmp_path / "drop.vec").exists()
+        done = downloads.download_url(server.address("drop.vec"), sha256=digest, models_dir=tmp_path)
+        assert done.resumed_from == half and server.ranges[-1] == f"bytes={half}-" and done.sha256 == digest
+        assert (tmp_path / "drop.vec").read_bytes() == payload
+
+        # The checksum is what makes a resume safe: a file that changed on the server between the two
+        # attempts gives a spliced result, which is refused and removed.
+        server.cuts = [half]
+        server.files["drop2.vec"] = payload
+        with pytest.raises(downloads.DownloadError):
+            downloads.download_url(server.address("drop2.vec"), sha256=digest, models_dir=tmp_path, retries=0)
+        server.files["drop2.vec"] = os.urandom(len(payload))
+        with pytest.raises(downloads.DownloadError, match="Checksum mismatch for drop2.vec.*removed"):
+            downloads.download_url(server.address("drop2.vec"), sha256=digest, models_dir=tmp_path)
+        assert not (tmp_path / "drop2.vec").exists() and not (tmp_path / "drop2.vec.part").exists()
+
+
+def test_cli_download_that_keeps_dropping_says_so_then_resumes(tmp_path):
+    payload = os.urandom(MB)
+    digest = hashlib.sha256(payload).hexdigest()
+    env = {"EMBEDLAB_MODELS_DIR": str(tmp_path)}
+    with FileServer({"flaky.vec": payload}) as server:
+        server.cuts = [100_000, 100_000, 100_000]  # the first attempt and both automatic resumes break
+        failed = cli("download", server.address("flaky.vec"), "--sha256", digest, env=env)
+        one_clear_line(failed, "Download of flaky.vec interrupted after 300,000 of", "Run it again to resume")
+        done = cli("download", server.address("flaky.vec"), "--sha256", digest, "--json", env=env)
+        assert done.returncode == 0 and json.loads(done.stdout)["resumed_from"] == 300_000, done.stderr
+        assert (tmp_path / "flaky.vec").read_bytes() == payload
+
+
+# ---------------------------------------------------------------- 6 · a server killed during training
+
+TRAIN_AND_WAIT = """
+import sys, time
+from embedlab import corpus, training
+text = corpus.strip_boilerplate(corpus.fetch_sample(corpus.get_sample("alice")))
+job = training.TrainingJob(text, "en", training.TrainOptions(vector_size=50, min_count=1, epochs=200), name="killed-run",
+                           folder=sys.argv[1]).start()
+while job.state.epoch < 1:
+    time.sleep(0.05)
+print("training", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_server_killed_during_training_lists_no_partial_model_and_the_page_says_the_job_was_lost(tmp_path, monkeypatch):
+    folder = tmp_path / "models"
+    server = subprocess.Popen([sys.executable, "-c", TRAIN_AND_WAIT, str(folder)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "training"
+        markers = list((folder / jobs.MARKERS).glob("*.json"))
+        assert len(markers) == 1 and jobs.lost_jobs(folder) == []  # still running: not lost
+        # What a kill during saving would leave: the job's temporary files (written under its id, renamed at the end).
+        job_id = markers[0].stem
+        (folder / f".killed-run.kv.{job_id}.tmp").write_bytes(b"half a model")
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(folder))  # the restarted server
+    assert not [spec.id for spec in registry.list_models() if "killed-run" in spec.id]
+    lost = jobs.lost_jobs(folder)
+    assert [(job.names, job.removed) for job in lost] == [(("killed-run",), (f".killed-run.kv.{job_id}.tmp",))]
+    assert files_in(folder) == [f"{jobs.MARKERS}/{job_id}.json"]  # the marker only, until someone has been told
+
+    for lang, said in (("en", "A training (killed-run, started"), ("zh", "一次训练（killed-run，开始于")):
+        at = app_test("pages/train.py", lang=lang)
+        assert not at.exception and said in texts(at, "warning"), texts(at, "warning")
+    at.button(key=f"faults.lost.{job_id}").click().run()
+    assert not at.exception and "killed-run" not in texts(at, "warning") and jobs.lost_jobs(folder) == []
+
+
+def test_a_running_job_of_this_process_is_not_lost(tmp_path, alice_text):
+    job = training.TrainingJob(alice_text, "en", training.TrainOptions(vector_size=20, epochs=30, min_count=1), name="alive",
+                               folder=tmp_path).start()
+    try:
+        assert (tmp_path / jobs.MARKERS / f"{job.id}.json").is_file() and jobs.lost_jobs(tmp_path) == []
+    finally:
+        job.cancel()
+        assert job.wait(60).phase == "cancelled"
+    assert not (tmp_path / jobs.MARKERS / f"{job.id}.json").exists()  # removed however the job ended
+
+
+# ---------------------------------------------------------------- 7 · a model file deleted or replaced while loaded
+
+
+def test_a_replaced_or_deleted_model_file_affects_that_model_only():
+    first = write_vector_file("faults-a.vec", ["alpha", "beta", "gamma"], seed=1)
+    other = write_vector_file("faults-b.vec", ["one", "two", "three"], seed=2)
+    pool = ModelPool(max_models=4)
+    a, b = pool.get(first), pool.get(other)
+    before = a.kv["alpha"].copy()
+
+    replacement = models_dir() / "faults-a.vec.new"
+    replacement.write_text("3 8\n" + "".join(f"{w} " + " ".join(["0.5"] * 8) + "\n" for w in ("alpha", "beta", "gamma")))
+    os.replace(replacement, models_dir() / first)  # as an editor or a copy would do
+    renewed = pool.get(first)
+    assert renewed is not a and np.allclose(renewed.kv["alpha"], 0.5) and not np.allclose(before, 0.5)
+    assert pool.was_replaced(first) and not pool.was_replaced(first)  # said once
+    assert pool.get(other) is b
+
+    (models_dir() / first).unlink()
+    with pytest.raises(ModelFileGoneError, match="The file of model faults-a.vec .* was deleted or moved"):
+        pool.get(first)
+    assert not pool.is_loaded(first) and pool.get(other) is b and b.kv["one"].shape == (8,)
+
+
+def test_explorer_page_after_its_model_file_is_replaced_then_deleted():
+    model_id = write_vector_file("faults-page.vec", ["alpha", "beta", "gamma", "delta"], seed=3)
+    at = app_test("pages/explorer.py", model=model_id, word="alpha", topn="2", lang="en")
+    assert not at.exception and not at.error
+    old = list(at.dataframe[0].value.iloc[:, 0])
+    write_vector_file(model_id, ["alpha", "beta", "gamma", "delta", "epsilon"], seed=4)  # replaced while loaded
+    at.run()
+    assert not at.exception and "was replaced after it was loaded" in texts(at, "info")
+    from embedlab import static
+
+    expected = [n.word for n in static.neighbors(registry.load_model(model_id), "alpha", topn=2)]
+    assert list(at.dataframe[0].value.iloc[:, 0]) == expected != old
+    (models_dir() / model_id).unlink()
+    at.run()
+    assert not at.exception, at.exception
+    said = texts(at, "error", "warning", "info")
+    assert "faults-page.vec" in said and ("deleted or moved" in said or "Unknown model" in said or "not installed" in said), said
+
+
+# ---------------------------------------------------------------- 8 · a server-wide limit on heavy work
+
+
+def test_job_slots_keep_places_in_line_and_never_wait():
+    clock = [0.0]
+    slots = jobs.JobSlots(2, per_kind={"training": 1}, ticket_seconds=10, clock=lambda: clock[0])
+    slots.take("training", owner="A")
+    with pytest.raises(ServerBusyError, match="already runs 1 training") as busy:
+        slots.take("training", owner="B")
+    assert busy.value.place == 1
+    slots.take("projection", owner="C")  # a training waiting for the training cap does not hold up short work
+    with pytest.raises(ServerBusyError, match="number 1 in line") as busy:
+        slots.take("projection", owner="D")
+    assert busy.value.code == "server_busy" and slots.place("D") == 1
+    with pytest.raises(ServerBusyError, match="number 2 in line"):
+        slots.take("projection", owner="E")
+    with pytest.raises(ServerBusyError, match="number 3 in line"):
+        slots.take("index")  # a script without an owner cannot jump the line
+    slots.give_back("projection")  # C is done: D's turn, not E's
+    assert slots.place("D") == 0 and slots.place("E") == 2
+    with pytest.raises(ServerBusyError):
+        slots.take("projection", owner="E")
+    slots.take("projection", owner="D")
+    slots.give_back("training")  # A is done: B's turn
+    assert slots.place("B") == 0
+    clock[0] += 11  # B and E left without asking again: their places lapse
+    assert slots.place("B") is None and slots.waiting() == 0
+    slots.take("training", owner="F")
+    assert slots.running() == {"projection": 1, "training": 1}
+    with pytest.raises(Exception, match="given back twice"):
+        slots.give_back("index")
+
+
+def test_job_slots_under_many_threads_cap_the_work_and_refuse_at_once():
+    slots = jobs.JobSlots(2)
+    running, most, refused, lock = [0], [0], [], threading.Lock()
+
+    def visitor(number: int) -> None:
+        started = time.perf_counter()
+        try:
+            with slots.hold("projection", owner=f"v{number}"):
+                with lock:
+                    running[0] += 1
+                    most[0] = max(most[0], running[0])
+                time.sleep(0.2)
+                with lock:
+                    running[0] -= 1
+        except ServerBusyError as exc:
+            refused.append((exc.place, time.perf_counter() - started))
+
+    threads = [threading.Thread(target=visitor, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 2 and len(refused) >= 4 and all(seconds < 0.1 for _, seconds in refused)
+    assert max(place for place, _ in refused) >= 2  # later visitors wait behind earlier ones
+
+
+@pytest.fixture
+def busy_server():
+    """Every job slot of this server process taken by other visitors' work."""
+    from embedlab import ui
+
+    ui.job_slots.clear()  # fresh slots: no places left in line by earlier tests
+    slots = ui.job_slots()
+    for _ in range(slots.count):
+        slots.take("job", owner=None)
+    yield slots
+    ui.job_slots.clear()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_projection_page_on_a_busy_server_shows_the_place_then_draws(busy_server, lang):
+    query = dict(model="minilm-static", groups="king,queen,man,woman|apple,pear,banana", method="pca", seed=str(4242 + len(lang)), lang=lang)
+    started = time.perf_counter()
+    at = app_test("pages/projection.py", **query)
+    assert time.perf_counter() - started < 60 and not at.exception
+    shown = texts(at, "warning")
+    assert ("number 1 in line" if lang == "en" else "你排在第 1 位") in shown, shown
+    assert not at.get("plotly_chart")
+    for _ in range(busy_server.count):
+        busy_server.give_back("job")
+    at.run()  # what the page does by itself at the visitor's turn
+    assert not at.exception and not texts(at, "warning") and at.get("plotly_chart")
+
+
+def test_search_indexing_and_index_building_wait_their_turn(busy_server, tmp_path):
+    from conftest import own_milvus_lite
+    from embedlab import ui
+
+    with own_milvus_lite(tmp_path / "busy.db"):
+        at = app_test("pages/search.py", model="minilm", corpus="alice", n="40", q="a rabbit", topn="3", lang="en")
+        assert not at.exception and "is busy" in texts(at, "warning") and "number 1 in line" in texts(at, "warning")
+        assert not at.dataframe
+        assert milvus_store.count(ui.milvus(), milvus_store.collection_name("minilm", "alice:40")) is None
+
+    model_id = write_vector_file("faults-ann.vec", [f"w{i}" for i in range(50)], dims=8)
+    ui.model_pool().get(model_id)
+    at = app_test("pages/models.py", model=model_id, lang="en")
+    at = at.button(key="models.ann_build").click().run()
+    assert not at.exception and "is busy" in texts(at, "warning")
+    from embedlab import ann
+
+    assert not ann.index_path(ui.model_pool().get(model_id).kv).exists()
+
+
+# ---------------------------------------------------------------- 1 · Milvus going away
+
+
+def _vectors(count: int, dims: int = 8) -> np.ndarray:
+    found = np.random.default_rng(5).normal(size=(count, dims)).astype(np.float32)
+    return found / np.linalg.norm(found, axis=1, keepdims=True)
+
+
+def test_milvus_server_stopping_during_indexing_and_search_gives_a_message_then_recovers(milvus_server):
+    store = milvus_store.connect(milvus_server.uri)
+    name = milvus_store.collection_name("faults", "stops")
+    vectors = _vectors(700)
+    texts_ = [f"t{i}" for i in range(700)]
+    assert milvus_store.index_vectors(store, name, texts_, vectors, index_type="FLAT") == 700
+
+    def stop_after_first_batch(done: int, total: int) -> None:
+        if done == milvus_store.INSERT_BATCH:
+            milvus_server.stop()
+
+    started = time.perf_counter()
+    try:
+        with pytest.raises(milvus_store.MilvusUnavailableError, match=r"Milvus server \(http://127.0.0.1:\d+\) is not answering"):
+            milvus_store.index_vectors(store, name, texts_[:600], vectors[:600], index_type="FLAT", progress=stop_after_first_batch)
+        with pytest.raises(milvus_store.MilvusUnavailableError):
+            milvus_store.search_vectors(store, name, vectors[:1], topn=3)
+        with pytest.raises(milvus_store.MilvusUnavailableError):
+            milvus_store.connect(milvus_server.uri)
+        assert time.perf_counter() - started < 60  # failures, not stalls
+    finally:
+        milvus_server.start()
+
+    # Back: the complete old index answers (the cut-short rebuild never replaced it), and a new client works.
+    again = milvus_store.connect(milvus_server.uri)
+    assert milvus_store.count(again, name) == 700
+    hits = milvus_store.search_vectors(again, name, vectors[:1], topn=3)[0]
+    assert hits[0].id == 0 and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert milvus_store.index_vectors(again, name, texts_[:600], vectors[:600], index_type="FLAT") == 600
+    assert milvus_store.count(again, name) == 600 and not again.client.has_collection(milvus_store.building_name(name))
+    milvus_store.drop(again, name)
+
+
+def test_search_page_when_the_milvus_server_stops_and_comes_back(milvus_server, monkeypatch):
+    from embedlab import ui
+
+    monkeypatch.setenv("EMBEDLAB_MILVUS_URI", milvus_server.uri)
+    ui.milvus.clear()
+    query = dict(model="minilm", corpus="alice", n="60", q="a rabbit with a pocket watch", topn="3")
+    try:
+        at = app_test("pages/search.py", lang="en", **query)
+        assert not at.exception and not at.error and len(at.dataframe[0].value) == 3
+        milvus_server.stop()
+        try:
+            for lang, said in (("en", "is not answering"), ("zh", "没有响应")):
+                started = time.perf_counter()
+                down = app_test("pages/search.py", lang=lang, **query)
+                assert time.perf_counter() - started < 60 and not down.exception
+                assert said in texts(down, "error") and not down.dataframe, texts(down, "error")
+            failed = cli("semantic", "--corpus", "alice", "--n", "60", "a rabbit", env={"EMBEDLAB_MILVUS_URI": milvus_server.uri})
+            one_clear_line(failed, f"Milvus server ({milvus_server.uri}) is not answering")
+        finally:
+            milvus_server.start()
+        at.run()  # the same session, with no restart of the app
+        assert not at.exception and not at.error and len(at.dataframe[0].value) == 3
+    finally:
+        ui.milvus.clear()
