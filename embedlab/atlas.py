@@ -50,6 +50,7 @@ METHODS = ("pca", "umap")  # t-SNE of tens of thousands of words takes too long 
 MAX_CLUSTERS = 60
 LABEL_WORDS = 3  # central words in a cluster's label
 CENTRAL_WORDS = 8  # central words kept per cluster
+CLUSTER_SAMPLE = 10_000  # k-means is fitted on at most this many words (seeded), then every word is assigned
 FORMAT = 1  # bump when the cached file's layout changes
 
 
@@ -144,8 +145,13 @@ def _words_and_vectors(model: static.StaticModel, top: int) -> tuple[list[str], 
     return [kv.index_to_key[i] for i in rows], np.array(kv.vectors[rows], dtype=np.float32)
 
 
-def cluster(vectors: np.ndarray, count: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """k-means on the unit vectors (cosine geometry): each row's cluster and each cluster's unit mean direction.
+def cluster(vectors: np.ndarray, count: int, *, seed: int = 0, sample: int = CLUSTER_SAMPLE) -> tuple[np.ndarray, np.ndarray]:
+    """Spherical k-means (cosine geometry): each row's cluster and each cluster's unit mean direction.
+
+    scikit-learn's ``KMeans`` runs on the unit vectors of at most ``sample`` rows (a seeded
+    sample: tens of thousands of rows take far longer and place the centres about the same);
+    then every row joins the cluster whose mean direction is most cosine-similar to it, and the
+    directions are recomputed from all members. Clusters left empty are dropped.
 
     Parameters
     ----------
@@ -153,22 +159,30 @@ def cluster(vectors: np.ndarray, count: int, *, seed: int = 0) -> tuple[np.ndarr
     count : int
         Clusters wanted; lowered to ``n`` for tiny sets.
     seed : int
+    sample : int
+        Rows k-means is fitted on.
 
     Returns
     -------
-    assignment : int32 array of shape (n,)
-    directions : float32 array of shape (count, d), unit rows
+    assignment : int32 array of shape (n,), values 0 to c - 1
+    directions : float32 array of shape (c, d), unit rows (``c ≤ count``)
     """
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
 
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     count = max(1, min(count, len(unit)))
+    fitted = unit
+    if len(unit) > sample:
+        fitted = unit[np.sort(np.random.default_rng(seed).choice(len(unit), sample, replace=False))]
     with threadpool_limits(limits=1, user_api="openmp"):  # as t-SNE: spin-waiting threads slow a busy server
-        means = KMeans(n_clusters=count, n_init=1, max_iter=100, random_state=seed).fit(unit)
-    assignment = means.labels_.astype(np.int32)
-    directions = np.zeros((count, unit.shape[1]), dtype=np.float32)
-    for c in range(count):
+        centres = KMeans(n_clusters=count, n_init=1, max_iter=100, random_state=seed).fit(fitted).cluster_centers_
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    assignment = np.argmax(unit @ centres.T.astype(np.float32), axis=1)
+    kept = np.unique(assignment)  # clusters that got members, renumbered 0..c-1 in order
+    assignment = np.searchsorted(kept, assignment).astype(np.int32)
+    directions = np.zeros((len(kept), unit.shape[1]), dtype=np.float32)
+    for c in range(len(kept)):
         mean = unit[assignment == c].mean(axis=0)
         directions[c] = mean / (np.linalg.norm(mean) or 1.0)
     return assignment, directions

@@ -9,7 +9,8 @@ nanoseconds on each of the 2.5 billion similarities. This module
   transposed, for the rows of ``J`` (half the arithmetic), and
 * keeps each row's best ``k`` in a small running list in compiled code (numba): a similarity
   below the row's current ``k``-th best, which is nearly all of them after the first block,
-  costs one comparison.
+  costs one comparison. The two uses of a block update different rows, so they run in two
+  threads at once.
 
 The answer is the same as the obvious way's (up to the order of exactly equal similarities),
 which ``tests/test_projection.py`` checks against scikit-learn's brute-force search. The first
@@ -20,22 +21,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 _BLOCK = 2048  # rows per block: a 2048 × 2048 float32 block is 16 MB
 _kernel_lock = threading.Lock()
-_kernels = None
+_kernel = None
 
 
-def _merge_kernels():
-    """The compiled ``(merge_rows, merge_columns)`` loops (compiled once per process, then cached on disk)."""
-    global _kernels
+def _merge_kernel():
+    """The compiled ``merge(sims, row_start, col_start, best_values, best_rows)`` (compiled once, then cached on disk)."""
+    global _kernel
     with _kernel_lock:
-        if _kernels is None:
+        if _kernel is None:
             from embedlab.projection import configure_numba_cache
 
-            configure_numba_cache()  # before numba is imported, so that the compiled loops are cached
+            configure_numba_cache()  # before numba is imported, so that the compiled loop is cached
             import numba
 
             @numba.njit(nogil=True, cache=True)
@@ -53,40 +55,19 @@ def _merge_kernels():
                         low = j
                 return values[low]
 
-            @numba.njit(nogil=True, cache=True, fastmath=True)
-            def merge_rows(sims, row_start, col_start, best_values, best_rows):  # pragma: no cover - compiled
-                """Offer row ``r`` of ``sims`` to the best list of row ``row_start + r`` (columns are rows from ``col_start``)."""
+            @numba.njit(nogil=True, cache=True)
+            def merge(sims, row_start, col_start, best_values, best_rows):  # pragma: no cover - compiled
+                """Offer row ``r`` of ``sims`` to the best list of row ``row_start + r``; column ``c`` is row ``col_start + c``."""
                 rows, columns = sims.shape
                 for r in range(rows):
                     row = row_start + r
                     floor = best_values[row].min()
-                    for c0 in range(0, columns, 64):  # a vectorised maximum first: most chunks hold nothing better
-                        c1 = min(c0 + 64, columns)
-                        if sims[r, c0:c1].max() <= floor:
-                            continue
-                        for c in range(c0, c1):
-                            if sims[r, c] > floor and col_start + c != row:
-                                floor = offer(best_values[row], best_rows[row], sims[r, c], col_start + c)
-
-            @numba.njit(nogil=True, cache=True, fastmath=True)
-            def merge_columns(sims, row_start, col_start, best_values, best_rows):  # pragma: no cover - compiled
-                """Offer column ``c`` of ``sims`` to the best list of row ``col_start + c`` (the transposed use of a block)."""
-                rows, columns = sims.shape
-                top = sims[0].copy()
-                for r in range(1, rows):  # column maxima, reading rows in order
                     for c in range(columns):
-                        top[c] = max(top[c], sims[r, c])
-                for c in range(columns):
-                    row = col_start + c
-                    floor = best_values[row].min()
-                    if top[c] <= floor:
-                        continue
-                    for r in range(rows):
-                        if sims[r, c] > floor and row_start + r != row:
-                            floor = offer(best_values[row], best_rows[row], sims[r, c], row_start + r)
+                        if sims[r, c] > floor and col_start + c != row:
+                            floor = offer(best_values[row], best_rows[row], sims[r, c], col_start + c)
 
-            _kernels = (merge_rows, merge_columns)
-    return _kernels
+            _kernel = merge
+    return _kernel
 
 
 def nearest(vectors: np.ndarray, k: int, *, progress: Callable[[float], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -120,17 +101,20 @@ def nearest(vectors: np.ndarray, k: int, *, progress: Callable[[float], None] | 
     n = unit.shape[0]
     if not 1 <= k < n:
         raise ValueError(f"k must be from 1 to n - 1 = {n - 1}, not {k}.")
-    merge_rows, merge_columns = _merge_kernels()
+    merge = _merge_kernel()
     best_values = np.full((n, k), -np.inf, dtype=np.float32)
     best_rows = np.full((n, k), -1, dtype=np.int32)
     starts = list(range(0, n, _BLOCK))
     pairs = [(a, b) for i, a in enumerate(starts) for b in starts[i:]]
-    with torch.inference_mode():
+    # The two uses of a block touch different rows' lists, so they run side by side (the loop releases the GIL).
+    with torch.inference_mode(), ThreadPoolExecutor(2, thread_name_prefix="embedlab-knn") as pool:
         for done, (a, b) in enumerate(pairs, 1):
-            block = (unit[a:a + _BLOCK] @ unit[b:b + _BLOCK].T).numpy()
-            merge_rows(block, a, b, best_values, best_rows)
+            block = unit[a:a + _BLOCK] @ unit[b:b + _BLOCK].T
+            uses = [pool.submit(merge, block.numpy(), a, b, best_values, best_rows)]
             if b != a:
-                merge_columns(block, a, b, best_values, best_rows)
+                uses.append(pool.submit(merge, block.T.contiguous().numpy(), b, a, best_values, best_rows))
+            for use in uses:
+                use.result()
             if progress is not None:
                 progress(done / len(pairs))
     order = np.argsort(-best_values, axis=1, kind="stable")

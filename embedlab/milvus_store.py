@@ -4,9 +4,10 @@ Sentences are encoded by a sentence model, stored with their text in a collectio
 by free text (the query is encoded by the same model; the score is cosine similarity)::
 
     >>> from embedlab import milvus_store
-    >>> store = milvus_store.connect()                      # Lite file, or the server in the config
-    >>> encode = milvus_store.sentence_encoder(model)       # model: a loaded sentence model
-    >>> name = milvus_store.collection_name("minilm", "alice_in_wonderland.txt")
+    >>> store = milvus_store.connect()  # a Lite file, or the server in the config   # doctest: +SKIP
+    >>> encode = milvus_store.sentence_encoder(model)  # model: a loaded sentence model  # doctest: +SKIP
+    >>> milvus_store.collection_name("minilm", "alice_in_wonderland.txt")
+    'el_minilm_alice_in_wonderland_txt_749e712a'
     >>> milvus_store.index_sentences(store, name, sentences, encode, progress=print)   # doctest: +SKIP
     >>> milvus_store.search_text(store, name, "a rabbit with a watch", encode, topn=5)  # doctest: +SKIP
 

@@ -171,10 +171,6 @@ def _unit_rows(vectors: np.ndarray):
     return matrix / matrix.norm(dim=1, keepdim=True)
 
 
-def _block_rows(n: int) -> int:
-    return max(64, 2**25 // max(n, 1))  # about 128 MB of similarities per block
-
-
 def nearest_points(vectors: np.ndarray, k: int, *, progress: Callable[[float], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine nearest neighbours of every row among the rows, each row itself first.
 
@@ -191,27 +187,13 @@ def nearest_points(vectors: np.ndarray, k: int, *, progress: Callable[[float], N
         ``indices[i, 0] == i``, then the neighbours from the most similar.
     similarities : float32 array of shape (n, k + 1)
         Their cosine similarities (1 for the row itself).
-    """
-    import torch
 
-    unit = _unit_rows(vectors)
-    n = unit.shape[0]
-    indices = np.empty((n, k + 1), dtype=np.int32)
-    similarities = np.empty((n, k + 1), dtype=np.float32)
-    step = _block_rows(n)
-    with torch.inference_mode():
-        for start in range(0, n, step):
-            stop = min(start + step, n)
-            sims = unit[start:stop] @ unit.T
-            rows = torch.arange(stop - start)
-            sims[rows, rows + start] = float("inf")  # itself first, even beside an identical vector
-            values, found = torch.topk(sims, k + 1, dim=1)
-            values[:, 0] = 1.0
-            indices[start:stop] = found.numpy()
-            similarities[start:stop] = values.clamp(-1.0, 1.0).numpy()
-            if progress is not None:
-                progress(stop / n)
-    return indices, similarities
+    The search is :func:`embedlab.knn.nearest` (each pair of rows compared once, best lists kept
+    in compiled code).
+    """
+    from embedlab import knn
+
+    return knn.nearest(vectors, k, progress=progress)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ class StreamlitClient:
         self.page_script_hash = ""
         self.query_string = ""
         self.session_id = ""
+        self._previous: dict[str, Widget] = {}
         self._socket = None
 
     async def __aenter__(self) -> "StreamlitClient":
@@ -99,7 +100,8 @@ class StreamlitClient:
 
     async def open(self, page: str, query: str = "") -> Run:
         """Open ``/<page>?<query>`` as a link followed in a fresh tab of this session would."""
-        self.widgets.clear()
+        self._previous = {**self._previous, **self.widgets}  # what the browser still remembers of them
+        self.widgets = {}
         self.query_string = query
         return await self._rerun(page_name=page, page_script_hash="")
 
@@ -184,10 +186,11 @@ class StreamlitClient:
         if kind not in WIDGET_VALUE_FIELDS:
             return
         proto = getattr(element, kind)
-        known = self.widgets.get(proto.id)
-        value = known.value if known is not None else _initial_value(kind, proto)
+        known = self.widgets.get(proto.id) or self._previous.get(proto.id)
         if getattr(proto, "set_value", False):
             value = _initial_value(kind, proto, set_value=True)
+        else:
+            value = known.value if known is not None else _initial_value(kind, proto)
         self.widgets[proto.id] = Widget(
             proto.id, kind, proto.label, value, delta.fragment_id,
             int_data=kind == "number_input" and proto.data_type == proto.INT,

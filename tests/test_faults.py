@@ -383,6 +383,46 @@ def test_train_page_says_the_disk_is_full_in_chinese(small_disk, monkeypatch):
 # ---------------------------------------------------------------- 4 · two at once
 
 
+class AtOnce:
+    """Runs ``work`` in two threads of this process (two sessions) and in two other processes (two
+    server processes running ``script``), started at the same moment once every process is ready."""
+
+    def __init__(self, work, script: str):
+        self.work, self.results, self.errors = work, [], []
+        self.processes = [
+            subprocess.Popen([sys.executable, "-c", "import sys\n" + script.replace("GO", "print('ready', flush=True); sys.stdin.readline()")],
+                             cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+
+    def run(self, timeout: float = 120) -> list[tuple[int, str, str]]:
+        for process in self.processes:
+            assert process.stdout.readline().strip() == "ready", process.stderr.read()
+        go = threading.Barrier(3)
+
+        def session() -> None:
+            go.wait()
+            try:
+                self.results.append(self.work())
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                self.errors.append(exc)
+
+        threads = [threading.Thread(target=session) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for process in self.processes:
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        go.wait()
+        for thread in threads:
+            thread.join(timeout=timeout)
+        outputs = []
+        for process in self.processes:
+            out, err = process.communicate(timeout=timeout)
+            outputs.append((process.returncode, out, err))
+        return outputs
+
+
 def test_two_sessions_and_two_processes_convert_the_same_model_at_once(tmp_path):
     from gensim.models import KeyedVectors
 
@@ -390,66 +430,39 @@ def test_two_sessions_and_two_processes_convert_the_same_model_at_once(tmp_path)
     source.write_text(vector_text([f"词{i}" for i in range(20000)], 50), encoding="utf-8")
     reference = KeyedVectors.load_word2vec_format(str(source))
     root = tmp_path / "cache"
-    script = (f"from embedlab import fastload; from pathlib import Path; "
-              f"kv = fastload.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r})); print(len(kv))")
-    start = threading.Barrier(3)  # the two sessions and this thread, which starts the two processes
-    results, errors = [], []
-
-    def session() -> None:
-        start.wait()
-        try:
-            results.append(fastload.load_text(source, cache=True, cache_root=root))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=session) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    processes = [subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(2)]
-    start.wait()
-    for thread in threads:
-        thread.join(timeout=120)
-    outputs = [process.communicate(timeout=120) for process in processes]
-    assert not errors, errors
-    assert all(process.returncode == 0 and out.strip() == "20000" for process, (out, _) in zip(processes, outputs)), outputs
-    for kv in results:
+    together = AtOnce(lambda: fastload.load_text(source, cache=True, cache_root=root), (
+        "from pathlib import Path; from embedlab import fastload\nGO\n"
+        f"print(len(fastload.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r}))))"))
+    outputs = together.run()
+    assert not together.errors and [(code, out.strip()) for code, out, _ in outputs] == [(0, "20000")] * 2, outputs
+    for kv in together.results:
         assert kv.index_to_key == reference.index_to_key and np.array_equal(kv.vectors, reference.vectors)
     folder = fastload.cache_folder(source, cache_root=root)
     fastload.verify_cache(folder)
     assert sorted(p.name for p in folder.parent.iterdir()) == ["all"]  # no staging or old folder, no lock left
 
 
-def test_two_sessions_and_a_second_process_download_the_same_file_once(tmp_path):
+def test_two_sessions_and_two_processes_download_the_same_file_once(tmp_path):
     payload = os.urandom(2 * MB)
     digest = hashlib.sha256(payload).hexdigest()
     folder = tmp_path / "models"
     with FileServer({"shared.vec": payload}) as server:
-        server.pause = 0.02  # about 0.6 s for the whole file: the three overlap
-        done, errors = [], []
-
-        def session() -> None:
-            try:
-                done.append(downloads.download_url(server.address("shared.vec"), sha256=digest, models_dir=folder))
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=session) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        other = cli("download", server.address("shared.vec"), "--sha256", digest, "--json", env={"EMBEDLAB_MODELS_DIR": str(folder)})
-        for thread in threads:
-            thread.join(timeout=60)
-        assert not errors and other.returncode == 0, (errors, other.stderr)
-        assert [r for r in server.requests if r[0] == "GET"] == [("GET", "/files/shared.vec")]  # fetched once
-        assert {d.sha256 for d in done} == {digest} and json.loads(other.stdout)["sha256"] == digest
-        assert files_in(folder) == ["shared.vec"] and (folder / "shared.vec").read_bytes() == payload
+        server.pause = 0.05  # about 1.6 s for the whole file: the four overlap
+        address = server.address("shared.vec")
+        together = AtOnce(lambda: downloads.download_url(address, sha256=digest, models_dir=folder), (
+            "from pathlib import Path; from embedlab import downloads\nGO\n"
+            f"print(downloads.download_url({address!r}, sha256={digest!r}, models_dir=Path({str(folder)!r})).sha256)"))
+        outputs = together.run()
+    assert not together.errors and [(code, out.strip()) for code, out, _ in outputs] == [(0, digest)] * 2, outputs
+    assert [r for r in server.requests if r[0] == "GET"] == [("GET", "/files/shared.vec")]  # fetched once
+    assert {d.sha256 for d in together.results} == {digest}
+    assert files_in(folder) == ["shared.vec"] and (folder / "shared.vec").read_bytes() == payload
 
 
 def test_two_sessions_stream_the_same_seed_once(tmp_path):
     text = vector_text([f"w{i}" for i in range(3000)], 20).encode()
     with FileServer({"seed.vec.gz": gzip.compress(text)}) as server:
-        server.pause = 0.05
+        server.pause = 0.2
         results = []
         threads = [threading.Thread(target=lambda: results.append(
             downloads.download_vectors(server.address("seed.vec.gz"), words=1000, models_dir=tmp_path))) for _ in range(2)]
