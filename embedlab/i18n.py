@@ -51,6 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "word2vec {architecture}, {dims}-d, {vocabulary:,} words, trained in EmbedLab",
     },
     "model.folder_file": {"zh": "模型目录里的向量文件：{name}", "en": "Vector file in the models folder: {name}"},
+    "app.upload_button": {"zh": "上传", "en": "Upload"},
+    "app.upload_note": {"zh": "每个文件最多 {mb} MB", "en": "At most {mb} MB per file"},
     # --- home ---
     "page.home": {"zh": "首页", "en": "Home"},
     "home.title": {"zh": "EmbedLab：看懂向量", "en": "EmbedLab: understand embeddings"},
@@ -819,6 +821,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.model_file_gone": {
         "zh": "模型 {model} 的文件（{path}）在加载后被删除或移走了，所以已卸载这个模型。请把文件放回去，或选择其他模型；其他模型不受影响。",
         "en": "The file of model {model} ({path}) was deleted or moved after it was loaded, so the model was unloaded. Put the file back or pick another model; other models are unaffected.",
+    },
+    "faults.model_gone": {
+        "zh": "模型 {model} 已不存在：它的文件被删除或移走了。现在显示的是 {other}；可以在侧栏里另选模型。",
+        "en": "Model {model} is gone: its file was deleted or moved. Showing {other} instead; pick another model in the sidebar.",
     },
     "faults.model_replaced": {
         "zh": "模型 {model} 的文件在加载后被替换了，已重新加载，下面显示的是新文件的结果。",

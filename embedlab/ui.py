@@ -63,7 +63,27 @@ def start_page(title_key: str) -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    _translate_streamlit_chrome()
     st.title(t(title_key))
+
+
+def _translate_streamlit_chrome() -> None:
+    """Streamlit writes its file uploader's button and size note in English only; say them in the UI's language.
+
+    A stylesheet swaps the two texts (hidden with ``font-size: 0``) for ours; nothing else changes.
+    """
+    if lang() == "en":
+        return
+    size_mb = st.get_option("server.maxUploadSize")
+    upload, note = t("app.upload_button"), t("app.upload_note", mb=size_mb)
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p{font-size:0}'
+        f'[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after{{content:"{upload}";font-size:0.875rem}}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}'
+        f'[data-testid="stFileUploaderDropzoneInstructions"] span::after{{content:"{note}";font-size:0.875rem}}'
+        "</style>"
+    )
 
 
 # ---------------------------------------------------------------- user text in markup
@@ -366,6 +386,11 @@ def model_picker(page: str, kind: registry.Kind) -> registry.ModelSpec | None:
         st.error(t("app.no_models", kind=t(f"kind.{kind}")))
         return None
     by_id = {spec.id: spec for spec in specs}
+    chosen = st.session_state.get(key(page, "model"))
+    if chosen is not None and chosen not in by_id:  # its file was deleted or moved since it was picked
+        fallback = default_model(kind) if default_model(kind) in by_id else next(iter(by_id))
+        st.warning(t("faults.model_gone", model=md(chosen), other=md(fallback)), icon=":material/hide_source:")
+        st.session_state[key(page, "model")] = fallback
     st.sidebar.selectbox(
         t("app.model"), list(by_id), key=key(page, "model"),
         format_func=lambda model_id: model_label(by_id[model_id]),

@@ -157,7 +157,11 @@ for column, name in zip(columns, ("size", "window", "min_count", "epochs", "nega
 col_workers, col_name = st.columns([1, 3])
 col_workers.number_input(ui.t("train.workers"), min_value=1, max_value=max(1, os.cpu_count() or 1), value=1, step=1,
                          key="train.workers", help=ui.t("train.workers_help"))
-name = col_name.text_input(ui.t("train.name"), key="train.name", max_chars=80, placeholder=f"w2v-{language}-…")
+preview = ui.training.default_name(  # the name an empty box saves under, shown as its placeholder
+    ui.training.TrainOptions(sg=int(value("mode") == "sg"), vector_size=value("size")), language, corpus_key or "text",
+    compare=value("mode") == "compare", stem=value("sample") if value("source") == "sample" else None,
+)
+name = col_name.text_input(ui.t("train.name"), key="train.name", max_chars=80, placeholder=preview)
 
 job = st.session_state.get(JOB)
 running = job is not None and not job.state.finished

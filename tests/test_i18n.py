@@ -246,3 +246,16 @@ def test_browser_gets_the_icon_without_any_outside_server(app_url, browser_page)
         "document.querySelector(\"link[rel='shortcut icon']\").href.startsWith('data:image/svg+xml')", timeout=30_000)
     outside = [url for url in requested if not url.startswith((app_url, "data:", "blob:"))]
     assert not outside, outside[:5]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, button", [("zh", "上传"), ("en", "")])
+def test_file_uploader_speaks_the_ui_language(app_url, browser_page, lang, button):
+    """Streamlit's uploader says "Upload" and "200MB per file" in English only; the zh UI shows ours instead."""
+    open_app(browser_page, f"{app_url}/evaluate?lang={lang}&model=minilm-static")
+    text = browser_page.locator('[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p').first
+    shown = text.evaluate("p => [getComputedStyle(p).fontSize, getComputedStyle(p, '::after').content]")
+    if button:
+        assert shown == ["0px", f'"{button}"']
+    else:
+        assert shown[0] != "0px" and shown[1] in ("none", "normal")
