@@ -33,9 +33,11 @@ from pathlib import Path
 import numpy as np
 from gensim.models import KeyedVectors
 
+from embedlab import vectormath
 from embedlab.errors import InvalidInputError, MissingDependencyError
 from embedlab.fastload import Progress, default_cache_root
-from embedlab.static import MAX_TOPN, Scored, StaticModel, neighbors as exact_neighbors, require
+from embedlab.static import MAX_TOPN, Scored, StaticModel, require
+from embedlab.static import neighbors as exact_neighbors
 
 AUTO_THRESHOLD = 500_000
 """Vocabularies at least this big use a built index automatically (smaller ones: exact, always)."""
@@ -108,10 +110,7 @@ class SearchResult:
 
 def unit_rows(kv: KeyedVectors, start: int, stop: int) -> np.ndarray:
     """Rows ``start:stop`` scaled to unit length (zero rows stay zero)."""
-    kv.fill_norms()
-    norms = np.asarray(kv.norms[start:stop], dtype=np.float32)
-    rows = np.asarray(kv.vectors[start:stop], dtype=np.float32)
-    return rows / np.where(norms > 0, norms, 1.0)[:, None]
+    return vectormath.unit_rows(kv.vectors[start:stop], dtype=np.float32)
 
 
 def build(

@@ -30,6 +30,7 @@ import numpy as np
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.share import MAX_PARAM_CHARS, WORD_SEPARATORS
 from embedlab.static import StaticModel, _check_word, require, suggest
+from embedlab.vectormath import unit_rows
 
 Formula = Literal["cosine", "projection"]
 FORMULAS: tuple[Formula, ...] = ("cosine", "projection")
@@ -142,9 +143,7 @@ class AxesResult:
 
 
 def _unit_rows(model: StaticModel, words: Sequence[str]) -> np.ndarray:
-    rows = np.stack([np.asarray(model.kv[w], dtype=np.float64) for w in words])
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms == 0, 1.0, norms)
+    return unit_rows(np.stack([model.kv[w] for w in words]))
 
 
 def direction(model: StaticModel, axis: Axis) -> np.ndarray:

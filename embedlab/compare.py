@@ -30,6 +30,7 @@ import numpy as np
 
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.static import Scored, StaticModel, require, suggest
+from embedlab.vectormath import unit_rows
 
 DEFAULT_VOCAB = 5_000
 MIN_VOCAB = 10
@@ -176,12 +177,6 @@ class Comparison:
 # ---------------------------------------------------------------- helpers
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    rows = np.asarray(rows, dtype=np.float64)
-    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
-    return rows / np.where(norms == 0, 1.0, norms)
-
-
 def _check_int(value: int, name: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise InvalidInputError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}.")
@@ -221,14 +216,14 @@ def _pca(rows: np.ndarray, width: int) -> tuple[np.ndarray, tuple[np.ndarray, np
     from sklearn.decomposition import PCA
 
     pca = PCA(n_components=width, svd_solver="full").fit(rows)
-    return _unit(pca.transform(rows)), (pca.mean_, pca.components_), float(np.sum(pca.explained_variance_ratio_))
+    return unit_rows(pca.transform(rows)), (pca.mean_, pca.components_), float(np.sum(pca.explained_variance_ratio_))
 
 
 def _to_space(unit_rows: np.ndarray, pca: tuple | None) -> np.ndarray:
     if pca is None:
         return unit_rows
     mean, components = pca
-    return _unit((unit_rows - mean) @ components.T)
+    return unit_rows((unit_rows - mean) @ components.T)
 
 
 def _top_neighbours(queries: np.ndarray, pool: np.ndarray, topn: int, exclude: Sequence[int] | None = None) -> np.ndarray:
@@ -298,8 +293,8 @@ def compare(
             f"The neighbour count ({topn}) must be smaller than the {len(words)} shared words; lower it.",
             reason="topn", topn=topn, shared=len(words),
         )
-    unit_a = _unit(np.stack([model_a.kv[w] for w in words]))
-    unit_b = _unit(np.stack([model_b.kv[w] for w in words]))
+    unit_a = unit_rows(np.stack([model_a.kv[w] for w in words]))
+    unit_b = unit_rows(np.stack([model_b.kv[w] for w in words]))
 
     reduced_to, explained, pca_a, pca_b = None, None, None, None
     space_a, space_b = unit_a, unit_b
@@ -318,7 +313,7 @@ def compare(
     before = float(np.mean(np.sum(space_a * space_b, axis=1))) if reduced_to is None else None
     rotation, _ = orthogonal_procrustes(space_b, space_a)
     aligned_b = space_b @ rotation
-    cosines = np.clip(np.sum(space_a * _unit(aligned_b), axis=1), -1.0, 1.0)
+    cosines = np.clip(np.sum(space_a * unit_rows(aligned_b), axis=1), -1.0, 1.0)
 
     own = np.arange(len(words))
     unit_a, unit_b = unit_a.astype(np.float32), unit_b.astype(np.float32)  # neighbour search: float32 is enough
@@ -357,10 +352,10 @@ def _require_both(comparison: Comparison, words: Iterable[str]) -> list[str]:
 
 def _rows(comparison: Comparison, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Raw unit rows in A and B, and rows in the aligned space (A, rotated B), for any words both know."""
-    unit_a = _unit(np.stack([comparison.model_a.kv[w] for w in words]))
-    unit_b = _unit(np.stack([comparison.model_b.kv[w] for w in words]))
+    unit_a = unit_rows(np.stack([comparison.model_a.kv[w] for w in words]))
+    unit_b = unit_rows(np.stack([comparison.model_b.kv[w] for w in words]))
     space_a = _to_space(unit_a, comparison._pca_a)
-    space_b = _unit(_to_space(unit_b, comparison._pca_b) @ comparison.rotation)
+    space_b = unit_rows(_to_space(unit_b, comparison._pca_b) @ comparison.rotation)
     return unit_a, unit_b, space_a, space_b
 
 

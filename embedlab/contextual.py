@@ -44,7 +44,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from embedlab.errors import InvalidInputError, MissingDependencyError
+from embedlab.errors import InvalidInputError, MissingDependencyError, check_choice
+from embedlab.vectormath import unit_rows  # noqa: F401  (re-exported for polysemy)
 
 Layer = Literal["last", "last4"]
 Pooling = Literal["mean", "cls"]
@@ -301,11 +302,6 @@ def check_sentences(sentences: str | Sequence[str], *, least: int = 1, most: int
     return checked
 
 
-def _check_choice(value: str, name: str, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise InvalidInputError(f"Unknown {name}: {value!r}. Must be one of: {list(choices)}.")
-
-
 def _tokenize(model: ContextualModel, sentences: list[str]) -> tuple[Any, list[bool]]:
     with model.lock:
         encoded = model.tokenizer(
@@ -369,7 +365,7 @@ def token_states(
     InvalidInputError
         For empty or over-long input, or an unknown ``layer``.
     """
-    _check_choice(layer, "layer", LAYERS)
+    check_choice(layer, "layer", LAYERS)
     texts = check_sentences(sentences)
     encoded, truncated = _tokenize(model, texts)
 
@@ -414,8 +410,8 @@ def sentence_vectors(
     """
     import torch
 
-    _check_choice(pooling, "pooling", POOLINGS)
-    _check_choice(layer, "layer", LAYERS)
+    check_choice(pooling, "pooling", POOLINGS)
+    check_choice(layer, "layer", LAYERS)
     texts = check_sentences(sentences)
     encoded, truncated = _tokenize(model, texts)
 
@@ -569,7 +565,3 @@ def cosine_matrix(vectors: np.ndarray) -> np.ndarray:
     return np.clip(unit @ unit.T, -1.0, 1.0)
 
 
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1.0, norms)

@@ -108,3 +108,16 @@ class ServerBusyError(EmbedLabError):
 
 class DiskFullError(EmbedLabError):
     """The disk filled up while a file was written; the message says what was kept (a resumable part, or nothing)."""
+
+
+def check_choice(value: object, name: str, choices: Sequence) -> None:
+    """The one "must be one of" check: raise :class:`InvalidInputError` unless ``value`` is among ``choices``.
+
+    >>> check_choice("umap", "method", ["pca", "umap"])
+    >>> check_choice("div", "method", ["add", "mul"])
+    Traceback (most recent call last):
+    ...
+    embedlab.errors.InvalidInputError: Unknown method: 'div'. Must be one of: ['add', 'mul'].
+    """
+    if value not in choices:
+        raise InvalidInputError(f"Unknown {name}: {value!r}. Must be one of: {list(choices)}.")

@@ -33,7 +33,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 from gensim.models.fasttext import FastTextKeyedVectors, ft_ngram_hashes
 
-from embedlab.errors import InvalidInputError, OutOfVocabularyError
+from embedlab.errors import InvalidInputError, OutOfVocabularyError, check_choice
 
 MAX_WORD_CHARS = 100
 MAX_TOPN = 500
@@ -224,10 +224,9 @@ def neighbors(model: StaticModel, word: str, *, topn: int = 10, metric: Metric =
     """
     (word,) = require(model, [word], subword=True)
     topn = _check_topn(topn)
+    check_choice(metric, "metric", ("cosine", "euclidean"))
     if metric == "cosine":
         return [Scored(w, float(s)) for w, s in model.kv.most_similar(word, topn=topn)]
-    if metric != "euclidean":
-        raise InvalidInputError(f"Unknown metric: {metric!r}. Must be one of: ['cosine', 'euclidean'].")
     vectors = model.kv.vectors
     query = model.kv.get_vector(word)
     # ||x - q||^2 = ||x||^2 - 2 x.q + ||q||^2 without materialising x - q for every row
@@ -287,6 +286,26 @@ def rank(model: StaticModel, word: str, other: str) -> int:
     return int(np.count_nonzero(closer)) + 1
 
 
+def ranks(model: StaticModel, word: str, others: Sequence[str]) -> list[int]:
+    """:func:`rank` of each of ``others`` among ``word``'s neighbours, scoring the vocabulary once.
+
+    Equal to gensim's ``rank`` for vocabulary words (the same distances, computed one time instead
+    of once per other word); words a subword model builds from n-grams go through :func:`rank`.
+    """
+    word, *others = require(model, [word, *others], subword=True)
+    if any(other == word for other in others):
+        raise InvalidInputError.coded("rank_needs_two")
+    if word not in model or any(other not in model for other in others):
+        return [rank(model, word, other) for other in others]
+    distances = model.kv.distances(word)  # gensim's closer_than: every word's distance to ``word``
+    own = model.kv.key_to_index[word]
+    found = []
+    for other in others:
+        closer = distances < distances[model.kv.key_to_index[other]]
+        found.append(int(np.count_nonzero(closer)) - int(closer[own]) + 1)
+    return found
+
+
 def analogy(
     model: StaticModel,
     *,
@@ -322,11 +341,10 @@ def analogy(
 
 def _gensim_analogy(model: StaticModel, positive: list[str], negative: list[str], method: str, topn: int | None):
     """gensim's 3CosAdd or 3CosMul: the ``topn`` best ``(word, score)`` pairs, or every word's score when ``topn`` is None."""
+    check_choice(method, "analogy method", ("add", "mul"))
     if method == "add":
         return model.kv.most_similar(positive=positive, negative=negative, topn=topn)
-    if method == "mul":
-        return model.kv.most_similar_cosmul(positive=positive, negative=negative, topn=topn)
-    raise InvalidInputError(f"Unknown analogy method: {method!r}. Must be one of: ['add', 'mul'].")
+    return model.kv.most_similar_cosmul(positive=positive, negative=negative, topn=topn)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ import numpy as np
 
 from embedlab.errors import InvalidInputError
 from embedlab.static import StaticModel, _check_word
+from embedlab.vectormath import unit_rows
 
 Std = Literal["population", "sample"]
 STDS: tuple[Std, ...] = ("population", "sample")
@@ -199,9 +200,7 @@ def _resolve(model: StaticModel, words: Sequence[str], *, case_fallback: bool) -
 
 
 def _unit(model: StaticModel, words: Sequence[str]) -> np.ndarray:
-    rows = np.stack([np.asarray(model.kv[w], dtype=np.float64) for w in words])
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms == 0, 1.0, norms)
+    return unit_rows(np.stack([model.kv[w] for w in words]))
 
 
 # ---------------------------------------------------------------- the permutation test
