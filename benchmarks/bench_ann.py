@@ -33,8 +33,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CORPORA = [
-    ("en", "en/pride_and_prejudice.txt"), ("en", "en/sherlock_holmes.txt"), ("en", "en/alice_in_wonderland.txt"),
-    ("zh", "zh/sanguo_yanyi.txt"), ("zh", "zh/hongloumeng.txt"), ("zh", "zh/xiyouji.txt"), ("zh", "zh/shuihu_quanzhuan.txt"),
+    ("en", "en/pride_and_prejudice.txt"),
+    ("en", "en/sherlock_holmes.txt"),
+    ("en", "en/alice_in_wonderland.txt"),
+    ("zh", "zh/sanguo_yanyi.txt"),
+    ("zh", "zh/hongloumeng.txt"),
+    ("zh", "zh/xiyouji.txt"),
+    ("zh", "zh/shuihu_quanzhuan.txt"),
 ]
 SKIPPED = {"[UNK]"}  # characters MiniLM cannot read (much of the Chinese): one blob, not an embedding of text
 
@@ -67,7 +72,7 @@ def token_vectors(size: int, store: Path, data_dir: Path) -> tuple[np.ndarray, l
             first = progress["sentence"] if corpus == progress["corpus"] else 0
             for start in range(first, len(sentences), 512):
                 rows, labels = [], []
-                for state in token_states(model, sentences[start:start + 512], batch_size=64):
+                for state in token_states(model, sentences[start : start + 512], batch_size=64):
                     keep = [i for i, special in enumerate(state.special) if not special and state.tokens[i] not in SKIPPED]
                     rows.append(state.vectors[keep])
                     labels.extend(state.tokens[i] for i in keep)
@@ -107,7 +112,9 @@ def main() -> None:
     parser.add_argument("--ef-construction", type=int, default=200)
     parser.add_argument("--ef", type=int, nargs="+", default=[128, 256, 512])
     parser.add_argument("--store", type=Path, default=ROOT / "artifacts" / "bench_ann")
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("EMBEDLAB_DATA_DIR") or ROOT.parent / "shared" / "data"))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("EMBEDLAB_DATA_DIR") or ROOT.parent / "shared" / "data")
+    )
     args = parser.parse_args()
 
     from gensim.models import KeyedVectors
@@ -140,12 +147,16 @@ def main() -> None:
     def progress(done: int, total: int) -> None:
         if time.perf_counter() - last[0] > 2 or done == total:
             last[0] = time.perf_counter()
-            print(f"\r  building HNSW (M={args.m}, efConstruction={args.ef_construction}): {done:,}/{total:,}", end="", flush=True)
+            print(
+                f"\r  building HNSW (M={args.m}, efConstruction={args.ef_construction}): {done:,}/{total:,}", end="", flush=True
+            )
 
     # Kept under the store (by the vectors' fingerprint), so a rerun with other ef values skips the build.
     index = ann.load_or_build(kv, m=args.m, ef_construction=args.ef_construction, progress=progress, cache_root=args.store)
-    print(f"\n  index ready in {time.perf_counter() - started:.1f} s (M={index.m}, efConstruction={index.ef_construction}; "
-          f"re-scoring the best {args.topn + 1 + ann.RERANK_EXTRA} candidates exactly)")
+    print(
+        f"\n  index ready in {time.perf_counter() - started:.1f} s (M={index.m}, efConstruction={index.ef_construction}; "
+        f"re-scoring the best {args.topn + 1 + ann.RERANK_EXTRA} candidates exactly)"
+    )
 
     # recall: share of gensim's words found. tie-aware: a found word counts when its cosine is at least
     # gensim's 10th (equal-scoring words are equally right; token vectors repeat exactly at times).
@@ -156,9 +167,7 @@ def main() -> None:
         found = [ann.approximate_neighbors(model, q, index, topn=args.topn, ef=ef) for q in queries]
         seconds = time.perf_counter() - started
         recall = np.mean([len({s.word for s in f.results} & set(e)) / args.topn for f, e in zip(found, exact)])
-        tie_aware = np.mean([
-            sum(s.score >= e[-1][1] - 1e-6 for s in f.results) / args.topn for f, e in zip(found, exact_scored)
-        ])
+        tie_aware = np.mean([sum(s.score >= e[-1][1] - 1e-6 for s in f.results) / args.topn for f, e in zip(found, exact_scored)])
         qps = len(queries) / seconds
         print(f"{ef:>5} {recall:>10.4f} {tie_aware:>10.4f} {qps:>11,.1f} {1000 / qps:>9.3f} {qps / gensim_qps:>8.1f}x")
 

@@ -68,8 +68,10 @@ def main() -> None:
     theirs = SentenceTransformer(folder, device="cpu")
     assert theirs.max_seq_length == ours.max_length, (theirs.max_seq_length, ours.max_length)
     lengths = [len(ids) for ids in ours.tokenizer(sentences, truncation=True, max_length=ours.max_length)["input_ids"]]
-    print(f"model {folder}\n{len(sentences)} sentences, {np.mean(lengths):.1f} tokens on average (max {max(lengths)}), "
-          f"batch size {args.batch_size}, torch threads {torch.get_num_threads()}")
+    print(
+        f"model {folder}\n{len(sentences)} sentences, {np.mean(lengths):.1f} tokens on average (max {max(lengths)}), "
+        f"batch size {args.batch_size}, torch threads {torch.get_num_threads()}"
+    )
 
     def run_ours():
         return sentence_vectors(ours, sentences, batch_size=args.batch_size).vectors

@@ -31,9 +31,10 @@ from gensim.models import KeyedVectors
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
+from make_sgns_like import SGNS_DIMS, SGNS_WORDS, jieba_vocabulary  # noqa: E402
+
 from embedlab.eval_sets import read_analogies  # noqa: E402
 from embedlab.evaluation import evaluate_analogies  # noqa: E402
-from make_sgns_like import SGNS_DIMS, SGNS_WORDS, jieba_vocabulary  # noqa: E402
 
 DATA = Path(os.environ.get("EMBEDLAB_DATA_DIR") or ROOT.parent / "shared" / "data")
 
@@ -85,12 +86,16 @@ def compare(label: str, kv: KeyedVectors, path: Path, *, repeat_ours: int = 2) -
     gensim_seconds = time.perf_counter() - started
     total = sections.pop()
     same_counts = [(s.correct, s.total) for s in ours.sections] == [
-        (len(s["correct"]), len(s["correct"]) + len(s["incorrect"])) for s in sections]
+        (len(s["correct"]), len(s["correct"]) + len(s["incorrect"])) for s in sections
+    ]
     ours_wrong = Counter((m.a.upper(), m.b.upper(), m.c.upper(), m.expected.upper()) for m in ours.misses)
     identical = same_counts and ours.accuracy == score and ours_wrong == Counter(map(tuple, total["incorrect"]))
     ours_best = min(ours_seconds)
-    print(f"{label:<58} {ours.total:>6} {ours.accuracy:>9.4f} {score:>9.4f} {'yes' if identical else 'NO':>9} "
-          f"{ours_best:>8.2f} {gensim_seconds:>8.2f} {gensim_seconds / ours_best:>7.1f}x", flush=True)
+    print(
+        f"{label:<58} {ours.total:>6} {ours.accuracy:>9.4f} {score:>9.4f} {'yes' if identical else 'NO':>9} "
+        f"{ours_best:>8.2f} {gensim_seconds:>8.2f} {gensim_seconds / ours_best:>7.1f}x",
+        flush=True,
+    )
     if not identical:
         raise SystemExit(f"{label}: results differ from gensim")
     return ours_best, gensim_seconds
@@ -114,7 +119,10 @@ def main() -> None:
     args = parser.parse_args()
     if not (DATA / "SOURCES.md").is_file():
         raise SystemExit(f"Shared data not found at {DATA}; set EMBEDLAB_DATA_DIR.")
-    print(f"{'vectors / file':<58} {'scored':>6} {'ours acc':>9} {'gensim':>9} {'identical':>9} {'ours s':>8} {'gensim s':>8} {'speed':>8}")
+    print(
+        f"{'vectors / file':<58} {'scored':>6} {'ours acc':>9} {'gensim':>9} {'identical':>9} "
+        f"{'ours s':>8} {'gensim s':>8} {'speed':>8}"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-evaluate-") as tmp:
         tmp = Path(tmp)
         vocab = jieba_vocabulary(args.words)
@@ -138,7 +146,10 @@ def main() -> None:
         sanguo = trained_sanguo(tmp / "cache")
         for name in ("ca8_morphological.txt", "ca8_semantic.txt"):
             compare(f"word2vec 三国演义 {len(sanguo):,} x 100, {name}", sanguo, DATA / "eval" / "zh" / name)
-    print(f"\nOn {args.words:,} x {args.dims}: ours {ours:.2f} s, gensim {theirs:.2f} s -> {theirs / ours:.1f}x faster, identical results.")
+    print(
+        f"\nOn {args.words:,} x {args.dims}: ours {ours:.2f} s, gensim {theirs:.2f} s -> "
+        f"{theirs / ours:.1f}x faster, identical results."
+    )
 
 
 if __name__ == "__main__":

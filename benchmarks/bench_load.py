@@ -49,9 +49,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from gensim.models import KeyedVectors
+    from make_sgns_like import write_sgns_like
 
     from embedlab import fastload
-    from make_sgns_like import write_sgns_like
 
     path = args.file
     if path is None:

@@ -34,12 +34,21 @@ sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench_ann import token_vectors  # noqa: E402  (after sys.path)
-from embedlab import milvus_store  # noqa: E402
 from streamlit_server import free_port  # noqa: E402
 
+from embedlab import milvus_store  # noqa: E402
 
-def measure(label: str, store, vectors: np.ndarray, labels: list[str], queries: np.ndarray, exact: list[set[int]],
-            gensim_qps: float, topn: int) -> None:
+
+def measure(
+    label: str,
+    store,
+    vectors: np.ndarray,
+    labels: list[str],
+    queries: np.ndarray,
+    exact: list[set[int]],
+    gensim_qps: float,
+    topn: int,
+) -> None:
     name = milvus_store.collection_name("bench", f"tokens {len(vectors)}")
     started = time.perf_counter()
     milvus_store.index_vectors(store, name, labels, vectors)
@@ -48,11 +57,15 @@ def measure(label: str, store, vectors: np.ndarray, labels: list[str], queries: 
     started = time.perf_counter()
     answers = [milvus_store.search_vectors(store, name, vectors[[q]], topn=topn + 1)[0] for q in queries]
     seconds = time.perf_counter() - started
-    recall = np.mean([len({h.id for h in hits if h.id != q}.intersection(truth)) / topn
-                      for q, hits, truth in zip(queries, answers, exact)])
+    recall = np.mean(
+        [len({h.id for h in hits if h.id != q}.intersection(truth)) / topn for q, hits, truth in zip(queries, answers, exact)]
+    )
     qps = len(queries) / seconds
-    print(f"  {label:<28} indexed in {indexed:7.1f} s   {qps:8.1f} queries/s ({1000 / qps:7.2f} ms)   "
-          f"{qps / gensim_qps:6.2f}× gensim   recall@{topn} {recall:.4f}", flush=True)
+    print(
+        f"  {label:<28} indexed in {indexed:7.1f} s   {qps:8.1f} queries/s ({1000 / qps:7.2f} ms)   "
+        f"{qps / gensim_qps:6.2f}× gensim   recall@{topn} {recall:.4f}",
+        flush=True,
+    )
     milvus_store.drop(store, name)
 
 
@@ -64,14 +77,18 @@ def main() -> None:
     parser.add_argument("--uri", help="an existing Milvus server (default: start one from the milvus package)")
     parser.add_argument("--no-lite", action="store_true", help="skip Milvus Lite (seconds per query at 1M)")
     parser.add_argument("--store", type=Path, default=ROOT / "artifacts" / "bench_ann")
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("EMBEDLAB_DATA_DIR") or ROOT.parent / "shared" / "data"))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("EMBEDLAB_DATA_DIR") or ROOT.parent / "shared" / "data")
+    )
     args = parser.parse_args()
     from gensim.models import KeyedVectors
 
     vectors, labels = token_vectors(args.size, args.store, args.data_dir)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    print(f"{len(vectors):,} × {vectors.shape[1]} contextual token vectors; {args.queries} single queries, top {args.topn}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"{len(vectors):,} × {vectors.shape[1]} contextual token vectors; {args.queries} single queries, top {args.topn}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     kv = KeyedVectors(vectors.shape[1], count=0)
     kv.add_vectors(labels, vectors)
     queries = np.random.default_rng(0).choice(len(labels), size=args.queries, replace=False)

@@ -101,7 +101,9 @@ def umap_learn(vectors: np.ndarray) -> np.ndarray:
 def startup() -> None:
     print("start-up (what a fresh server pays; the app does it in a background thread)")
     code = "import time; t = time.perf_counter(); import umap; print(time.perf_counter() - t)"
-    seconds = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ).stdout)
+    seconds = float(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ).stdout
+    )
     row("import umap (numba disk cache warm)", seconds, float("nan"))
     _, wall, cpu = timed(projection.warm_up)
     row("projection.warm_up()", wall, cpu)
@@ -115,12 +117,22 @@ def compare_umap(vectors: np.ndarray, label: str) -> None:
     print(f"UMAP 2-D, {n:,} points ({label})")
     progress = []
     ours, wall, cpu = timed(lambda: projection.project(vectors, method="umap", seed=0, progress=lambda f, s: progress.append(s)))
-    row("embedlab.projection.project", wall, cpu, f"trustworthiness {ours.trustworthiness:.3f}  kNN kept {ours.knn_preservation:.1%}")
+    row(
+        "embedlab.projection.project",
+        wall,
+        cpu,
+        f"trustworthiness {ours.trustworthiness:.3f}  kNN kept {ours.knn_preservation:.1%}",
+    )
     stages = " → ".join(dict.fromkeys(progress))
     print(f"  {'':<44} progress stages: {stages}")
     theirs, their_wall, their_cpu = timed(lambda: umap_learn(vectors))
     scored = projection.quality(vectors, theirs, seed=0)
-    row("umap-learn UMAP(metric='cosine') (warm)", their_wall, their_cpu, f"trustworthiness {scored.trustworthiness:.3f}  kNN kept {scored.knn_preservation:.1%}")
+    row(
+        "umap-learn UMAP(metric='cosine') (warm)",
+        their_wall,
+        their_cpu,
+        f"trustworthiness {scored.trustworthiness:.3f}  kNN kept {scored.knn_preservation:.1%}",
+    )
     print(f"  ratio (umap-learn / ours): {their_wall / wall:.2f}× wall, {their_cpu / cpu:.2f}× cpu", flush=True)
 
 

@@ -30,7 +30,11 @@ INTERACTIONS = [
     ("pages/explorer.py", "explorer?model=minilm-static&word={w}&topn=5", None),
     ("pages/analogy.py", "analogy?model=minilm-static&pos=king,woman&neg=man&topn=5&method={m}", "queen"),
     ("pages/explorer.py", "explorer?model=minilm-static&word={w}&words=apple,banana,orange,car", "car"),
-    ("pages/projection.py", "projection?model=minilm-static&groups=king,queen,prince|apple,banana,pear&method=pca&dims=2", "banana"),
+    (
+        "pages/projection.py",
+        "projection?model=minilm-static&groups=king,queen,prince|apple,banana,pear&method=pca&dims=2",
+        "banana",
+    ),
     ("pages/polysemy.py", "polysemy?model=minilm&word=apple&s=He+ate+an+apple.&s=Apple+makes+phones.", None),
     ("pages/sentences.py", "sentences?model=minilm&s=I+like+this+book.&s=I+do+not+like+this+book.", None),
 ]
@@ -113,8 +117,10 @@ def main() -> int:
     for line in errors[:10]:
         print("  ", line)
     print(f"latency p50={p50:.2f}s p95={p95:.2f}s (one session alone: p50={solo_p50:.2f}s; ratio {p50 / solo_p50:.1f}x)")
-    print(f"server memory: {rss_warm / 2**20:.0f} MiB after warm-up, {rss_after / 2**20:.0f} MiB after the load "
-          f"({(rss_after - rss_warm) / 2**20:+.0f} MiB)")
+    print(
+        f"server memory: {rss_warm / 2**20:.0f} MiB after warm-up, {rss_after / 2**20:.0f} MiB after the load "
+        f"({(rss_after - rss_warm) / 2**20:+.0f} MiB)"
+    )
     return 1 if errors else 0
 
 

@@ -64,7 +64,7 @@ def write_sgns_like(path: Path, *, words: int = SGNS_WORDS, dims: int = SGNS_DIM
     with opener(path, "wb") as out:
         out.write(f"{words} {dims}\n".encode())
         for start in range(0, words, 10_000):
-            chunk = vocab[start:start + 10_000]
+            chunk = vocab[start : start + 10_000]
             values = rng.standard_normal((len(chunk), dims), dtype=np.float32) * 0.3
             out.write(b"".join(w.encode("utf-8") + b" " + row + b"\n" for w, row in zip(chunk, format_rows(values))))
     return path

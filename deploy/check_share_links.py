@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 # (share link, words one of which the neighbours chart must draw, screenshot name)
 LINKS = [
@@ -56,8 +57,10 @@ def main(base: str, shots: Path) -> int:
             found = [word for word in expected if word in drawn]
             ok = bool(found) and errors == 0
             failed += not ok
-            print(f"{'ok  ' if ok else 'FAIL'} {link}: {found or 'none of ' + str(expected)} in the chart, "
-                  f"{errors} error boxes, {time.monotonic() - started:.1f} s, screenshot {shot}")
+            print(
+                f"{'ok  ' if ok else 'FAIL'} {link}: {found or 'none of ' + str(expected)} in the chart, "
+                f"{errors} error boxes, {time.monotonic() - started:.1f} s, screenshot {shot}"
+            )
             if not ok:
                 print(page.inner_text("body")[-600:])
         context.close()

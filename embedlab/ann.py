@@ -89,8 +89,16 @@ class HnswIndex:
         distances = np.empty((1, k), dtype=np.float32)
         ids = np.empty((1, k), dtype=np.int64)
         self.index.search_level_0(
-            1, faiss.swig_ptr(query), k, faiss.swig_ptr(start), faiss.swig_ptr(start_distance),
-            faiss.swig_ptr(distances), faiss.swig_ptr(ids), 1, 1, faiss.SearchParametersHNSW(efSearch=max(ef, k)),
+            1,
+            faiss.swig_ptr(query),
+            k,
+            faiss.swig_ptr(start),
+            faiss.swig_ptr(start_distance),
+            faiss.swig_ptr(distances),
+            faiss.swig_ptr(ids),
+            1,
+            1,
+            faiss.SearchParametersHNSW(efSearch=max(ef, k)),
         )
         return ids[0]
 
@@ -150,7 +158,9 @@ def fingerprint(kv: KeyedVectors) -> str:
     return digest.hexdigest()[:16]
 
 
-def index_path(kv: KeyedVectors, *, m: int = DEFAULT_M, ef_construction: int = DEFAULT_EF_CONSTRUCTION, cache_root: Path | None = None) -> Path:
+def index_path(
+    kv: KeyedVectors, *, m: int = DEFAULT_M, ef_construction: int = DEFAULT_EF_CONSTRUCTION, cache_root: Path | None = None
+) -> Path:
     """Where the index for ``kv`` lives: inside its vector cache folder when it has one."""
     name = f"hnsw-M{m}-efc{ef_construction}.faiss"
     mapped = getattr(kv.vectors, "filename", None)
@@ -166,14 +176,21 @@ def save(index: HnswIndex, kv: KeyedVectors, *, cache_root: Path | None = None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     faiss.write_index(index.index, str(staging))
-    meta = {"count": index.count, "dims": index.dims, "m": index.m, "ef_construction": index.ef_construction,
-            "fingerprint": fingerprint(kv)}
+    meta = {
+        "count": index.count,
+        "dims": index.dims,
+        "m": index.m,
+        "ef_construction": index.ef_construction,
+        "fingerprint": fingerprint(kv),
+    }
     path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
     os.replace(staging, path)
     return path
 
 
-def load(kv: KeyedVectors, *, m: int = DEFAULT_M, ef_construction: int = DEFAULT_EF_CONSTRUCTION, cache_root: Path | None = None) -> HnswIndex | None:
+def load(
+    kv: KeyedVectors, *, m: int = DEFAULT_M, ef_construction: int = DEFAULT_EF_CONSTRUCTION, cache_root: Path | None = None
+) -> HnswIndex | None:
     """The saved index for ``kv`` (memory-mapped), or None when none was built for these vectors."""
     path = index_path(kv, m=m, ef_construction=ef_construction, cache_root=cache_root)
     try:
@@ -189,8 +206,14 @@ def load(kv: KeyedVectors, *, m: int = DEFAULT_M, ef_construction: int = DEFAULT
     return HnswIndex(index, meta["m"], meta["ef_construction"], int(index.ntotal), int(index.d))
 
 
-def load_or_build(kv: KeyedVectors, *, m: int = DEFAULT_M, ef_construction: int = DEFAULT_EF_CONSTRUCTION,
-                  progress: Progress | None = None, cache_root: Path | None = None) -> HnswIndex:
+def load_or_build(
+    kv: KeyedVectors,
+    *,
+    m: int = DEFAULT_M,
+    ef_construction: int = DEFAULT_EF_CONSTRUCTION,
+    progress: Progress | None = None,
+    cache_root: Path | None = None,
+) -> HnswIndex:
     """The saved index, or a new one built (with progress) and saved."""
     found = load(kv, m=m, ef_construction=ef_construction, cache_root=cache_root)
     if found is not None:
@@ -200,7 +223,9 @@ def load_or_build(kv: KeyedVectors, *, m: int = DEFAULT_M, ef_construction: int 
     return index
 
 
-def approximate_neighbors(model: StaticModel, word: str, index: HnswIndex, *, topn: int = 10, ef: int = DEFAULT_EF_SEARCH) -> SearchResult:
+def approximate_neighbors(
+    model: StaticModel, word: str, index: HnswIndex, *, topn: int = 10, ef: int = DEFAULT_EF_SEARCH
+) -> SearchResult:
     """The ``topn`` neighbours of ``word`` found through ``index``, scored exactly as gensim scores.
 
     Raises
@@ -223,8 +248,15 @@ def approximate_neighbors(model: StaticModel, word: str, index: HnswIndex, *, to
     return SearchResult(word, results, True, f"approximate: HNSW M={index.m} ef={max(ef, fetch)}")
 
 
-def search(model: StaticModel, word: str, *, topn: int = 10, metric: str = "cosine", index: HnswIndex | None = None,
-           threshold: int | None = None) -> SearchResult:
+def search(
+    model: StaticModel,
+    word: str,
+    *,
+    topn: int = 10,
+    metric: str = "cosine",
+    index: HnswIndex | None = None,
+    threshold: int | None = None,
+) -> SearchResult:
     """Neighbours of ``word``: through ``index`` when one is given, the metric is cosine and the
     vocabulary has at least ``threshold`` words (default :data:`AUTO_THRESHOLD`); otherwise
     gensim's exact search.

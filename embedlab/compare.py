@@ -206,7 +206,11 @@ def shared_vocabulary(model_a: StaticModel, model_b: StaticModel, *, size: int =
         raise CompareError(
             f"{model_a.id!r} and {model_b.id!r} share only {len(common)} words; at least {MIN_VOCAB} are needed "
             "to align them. Compare models of the same language, trained on related text.",
-            reason="few_shared", a=model_a.id, b=model_b.id, n=len(common), need=MIN_VOCAB,
+            reason="few_shared",
+            a=model_a.id,
+            b=model_b.id,
+            n=len(common),
+            need=MIN_VOCAB,
         )
     order = np.argsort(np.asarray(ranks), kind="stable")[:size]
     return [common[i] for i in order]
@@ -219,25 +223,26 @@ def _pca(rows: np.ndarray, width: int) -> tuple[np.ndarray, tuple[np.ndarray, np
     return unit_rows(pca.transform(rows)), (pca.mean_, pca.components_), float(np.sum(pca.explained_variance_ratio_))
 
 
-def _to_space(unit_rows: np.ndarray, pca: tuple | None) -> np.ndarray:
+def _to_space(unit: np.ndarray, pca: tuple | None) -> np.ndarray:
+    """Unit rows moved into a model's PCA-reduced space (unchanged when it was not reduced)."""
     if pca is None:
-        return unit_rows
+        return unit
     mean, components = pca
-    return unit_rows((unit_rows - mean) @ components.T)
+    return unit_rows((unit - mean) @ components.T)
 
 
 def _top_neighbours(queries: np.ndarray, pool: np.ndarray, topn: int, exclude: Sequence[int] | None = None) -> np.ndarray:
     """Indices (into ``pool``) of each query's ``topn`` most similar rows, best first; ``exclude[i]`` skips row i's own index."""
     found = np.empty((len(queries), topn), dtype=np.int64)
     for start in range(0, len(queries), _CHUNK):
-        sims = queries[start:start + _CHUNK] @ pool.T
+        sims = queries[start : start + _CHUNK] @ pool.T
         if exclude is not None:
-            for offset, own in enumerate(exclude[start:start + _CHUNK]):
+            for offset, own in enumerate(exclude[start : start + _CHUNK]):
                 if own >= 0:
                     sims[offset, own] = -np.inf
         best = np.argpartition(-sims, topn - 1, axis=1)[:, :topn]
         picked = np.take_along_axis(sims, best, axis=1)
-        found[start:start + len(sims)] = np.take_along_axis(best, np.argsort(-picked, axis=1, kind="stable"), axis=1)
+        found[start : start + len(sims)] = np.take_along_axis(best, np.argsort(-picked, axis=1, kind="stable"), axis=1)
     return found
 
 
@@ -291,7 +296,9 @@ def compare(
     if topn >= len(words):
         raise CompareError(
             f"The neighbour count ({topn}) must be smaller than the {len(words)} shared words; lower it.",
-            reason="topn", topn=topn, shared=len(words),
+            reason="topn",
+            topn=topn,
+            shared=len(words),
         )
     unit_a = unit_rows(np.stack([model_a.kv[w] for w in words]))
     unit_b = unit_rows(np.stack([model_b.kv[w] for w in words]))
@@ -303,7 +310,11 @@ def compare(
             raise DimensionMismatchError(
                 f"{model_a.id!r} has {model_a.dims} dimensions and {model_b.id!r} has {model_b.dims}; a rotation needs equal "
                 "widths. Allow the PCA reduction (both reduced to the smaller width), or pick models of the same width.",
-                reason="dims", a=model_a.id, da=model_a.dims, b=model_b.id, db=model_b.dims,
+                reason="dims",
+                a=model_a.id,
+                da=model_a.dims,
+                b=model_b.id,
+                db=model_b.dims,
             )
         reduced_to = min(model_a.dims, model_b.dims, len(words))
         space_a, pca_a, kept_a = _pca(unit_a, reduced_to)
@@ -321,8 +332,21 @@ def compare(
     for array in (rotation, cosines, overlaps, unit_a, unit_b):
         array.flags.writeable = False
     return Comparison(
-        model_a, model_b, tuple(words), rotation, float(np.mean(cosines)), before, cosines, overlaps, topn,
-        reduced_to, explained, unit_a, unit_b, pca_a, pca_b,
+        model_a,
+        model_b,
+        tuple(words),
+        rotation,
+        float(np.mean(cosines)),
+        before,
+        cosines,
+        overlaps,
+        topn,
+        reduced_to,
+        explained,
+        unit_a,
+        unit_b,
+        pca_a,
+        pca_b,
     )
 
 
@@ -414,12 +438,24 @@ def picture(comparison: Comparison, words: Iterable[str]) -> list[ShiftPoint]:
     half = len(words)
     cosines = np.clip(np.sum(space_a * space_b, axis=1), -1.0, 1.0)
     return [
-        ShiftPoint(w, float(coords[i, 0]), float(coords[i, 1]), float(coords[half + i, 0]), float(coords[half + i, 1]), float(cosines[i]))
+        ShiftPoint(
+            w, float(coords[i, 0]), float(coords[i, 1]), float(coords[half + i, 0]), float(coords[half + i, 1]), float(cosines[i])
+        )
         for i, w in enumerate(words)
     ]
 
 
 __all__ = [
-    "Comparison", "CompareError", "DimensionMismatchError", "ShiftPoint", "SideBySide", "WordShift",
-    "compare", "follow", "moved", "picture", "shared_vocabulary", "side_by_side",
+    "Comparison",
+    "CompareError",
+    "DimensionMismatchError",
+    "ShiftPoint",
+    "SideBySide",
+    "WordShift",
+    "compare",
+    "follow",
+    "moved",
+    "picture",
+    "shared_vocabulary",
+    "side_by_side",
 ]

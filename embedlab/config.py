@@ -60,11 +60,20 @@ class Limits:
     download_hosts: tuple[str, ...] = ()  # empty: any host (local use); hosted mode allows only these
 
     @classmethod
-    def for_mode(cls, hosted: bool, overrides: dict | None = None) -> "Limits":
-        base = cls(
-            upload_mb=20, projection_points=5_000, training_chars=2_000_000, batch_sentences=2_000, training_jobs=1, jobs=2,
-            download_hosts=("huggingface.co", "github.com", "objects.githubusercontent.com", "dl.fbaipublicfiles.com"),
-        ) if hosted else cls()
+    def for_mode(cls, hosted: bool, overrides: dict | None = None) -> Limits:
+        base = (
+            cls(
+                upload_mb=20,
+                projection_points=5_000,
+                training_chars=2_000_000,
+                batch_sentences=2_000,
+                training_jobs=1,
+                jobs=2,
+                download_hosts=("huggingface.co", "github.com", "objects.githubusercontent.com", "dl.fbaipublicfiles.com"),
+            )
+            if hosted
+            else cls()
+        )
         overrides = dict(overrides or {})
         if "download_hosts" in overrides:
             overrides["download_hosts"] = tuple(overrides["download_hosts"])

@@ -305,8 +305,13 @@ def check_sentences(sentences: str | Sequence[str], *, least: int = 1, most: int
 def _tokenize(model: ContextualModel, sentences: list[str]) -> tuple[Any, list[bool]]:
     with model.lock:
         encoded = model.tokenizer(
-            sentences, truncation=True, max_length=model.max_length, return_offsets_mapping=True,
-            return_special_tokens_mask=True, return_attention_mask=False, return_token_type_ids=False,
+            sentences,
+            truncation=True,
+            max_length=model.max_length,
+            return_offsets_mapping=True,
+            return_special_tokens_mask=True,
+            return_attention_mask=False,
+            return_token_type_ids=False,
         )
     truncated = [bool(enc.overflowing) for enc in encoded.encodings]
     return encoded, truncated
@@ -376,8 +381,12 @@ def token_states(
     vectors = _run_batches(model, encoded["input_ids"], layer=layer, batch_size=batch_size, reduce=unpad)
     states = [
         TokenStates(
-            text, tuple(encoded.encodings[i].tokens), tuple(map(tuple, encoded["offset_mapping"][i])),
-            tuple(bool(s) for s in encoded["special_tokens_mask"][i]), _frozen(vectors[i]), truncated[i],
+            text,
+            tuple(encoded.encodings[i].tokens),
+            tuple(map(tuple, encoded["offset_mapping"][i])),
+            tuple(bool(s) for s in encoded["special_tokens_mask"][i]),
+            _frozen(vectors[i]),
+            truncated[i],
         )
         for i, text in enumerate(texts)
     ]
@@ -428,8 +437,13 @@ def sentence_vectors(
     rows = _run_batches(model, encoded["input_ids"], layer=layer, batch_size=batch_size, reduce=pool)
     matrix = _frozen(np.stack(rows))
     return SentenceVectors(
-        tuple(texts), matrix[0] if isinstance(sentences, str) else matrix, pooling, layer, normalize,
-        tuple(i for i, cut in enumerate(truncated) if cut), model.max_length,
+        tuple(texts),
+        matrix[0] if isinstance(sentences, str) else matrix,
+        pooling,
+        layer,
+        normalize,
+        tuple(i for i, cut in enumerate(truncated) if cut),
+        model.max_length,
     )
 
 
@@ -496,7 +510,8 @@ def word_in_context(
         kept = 0
         for start, end in found:
             picked = [
-                t for t, ((a, b), special) in enumerate(zip(state.offsets, state.special))
+                t
+                for t, ((a, b), special) in enumerate(zip(state.offsets, state.special))
                 if not special and b > a and a < end and b > start
             ]
             if not picked:  # the occurrence lies in the part cut at max_length
@@ -511,8 +526,14 @@ def word_in_context(
     if lost:
         raise InvalidInputError.coded("word_beyond_max_length", which=[f"#{i}" for i in lost], max_length=model.max_length)
     return WordInContext(
-        word, tuple(texts), tuple(s.tokens for s in states), tuple(occurrences), _frozen(np.stack(rows)), layer,
-        tuple(i for i, s in enumerate(states) if s.truncated), model.max_length,
+        word,
+        tuple(texts),
+        tuple(s.tokens for s in states),
+        tuple(occurrences),
+        _frozen(np.stack(rows)),
+        layer,
+        tuple(i for i, s in enumerate(states) if s.truncated),
+        model.max_length,
     )
 
 
@@ -563,5 +584,3 @@ def cosine_matrix(vectors: np.ndarray) -> np.ndarray:
     """Cosine similarity of every pair of rows, clipped to [-1, 1]."""
     unit = unit_rows(vectors)
     return np.clip(unit @ unit.T, -1.0, 1.0)
-
-

@@ -90,9 +90,9 @@ class Distortion:
         k = self.check_k(k)
         counts = np.empty(len(self.original), dtype=np.int64)
         for start in range(0, len(self.original), _BLOCK):
-            original = self.original[start:start + _BLOCK, :k, None]
-            shown = self.picture[start:start + _BLOCK, None, :k]
-            counts[start:start + _BLOCK] = (original == shown).any(axis=2).sum(axis=1)
+            original = self.original[start : start + _BLOCK, :k, None]
+            shown = self.picture[start : start + _BLOCK, None, :k]
+            counts[start : start + _BLOCK] = (original == shown).any(axis=2).sum(axis=1)
         return counts
 
     def kept(self, k: int = DEFAULT_K) -> np.ndarray:

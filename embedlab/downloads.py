@@ -35,7 +35,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import sys
 import threading
 import urllib.error
@@ -47,8 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from embedlab.config import load_settings
 from embedlab import files
+from embedlab.config import load_settings
 from embedlab.errors import DiskFullError, EmbedLabError, InvalidInputError
 from embedlab.fastload import Progress
 
@@ -241,8 +240,9 @@ class _Sink(Protocol):
         """Take the next bytes; return True when nothing more is wanted (the transfer then stops)."""
 
 
-def _fetch_resuming(url: str, part: Path, name: str, *, progress: Progress | None, retries: int, timeout: float,
-                    sink: _Sink | None = None) -> tuple[int, int, bool]:
+def _fetch_resuming(
+    url: str, part: Path, name: str, *, progress: Progress | None, retries: int, timeout: float, sink: _Sink | None = None
+) -> tuple[int, int, bool]:
     """:func:`_fetch` again after each broken connection, up to ``retries`` times.
 
     Returns the full size (0 when unknown), the byte an earlier attempt had reached (0 for a fresh
@@ -268,7 +268,7 @@ def _fetch_resuming(url: str, part: Path, name: str, *, progress: Progress | Non
                     f"Download of {name} interrupted after {exc.done:,} of {exc.total:,} bytes. "
                     "Run it again to resume from there."
                 ) from exc
-        except (urllib.error.URLError, http.client.HTTPException, socket.timeout, ConnectionError) as exc:
+        except (TimeoutError, urllib.error.URLError, http.client.HTTPException, ConnectionError) as exc:
             if isinstance(exc, urllib.error.HTTPError):
                 raise DownloadError(f"The server answered {exc.code} {exc.reason} for {url}.") from exc
             attempt += 1
@@ -277,8 +277,7 @@ def _fetch_resuming(url: str, part: Path, name: str, *, progress: Progress | Non
                 if not have:
                     raise DownloadError(f"Cannot download {url}: {_reason(exc)}.") from exc
                 raise DownloadError(
-                    f"Download of {name} interrupted after {have:,} bytes ({_reason(exc)}). "
-                    "Run it again to resume from there."
+                    f"Download of {name} interrupted after {have:,} bytes ({_reason(exc)}). Run it again to resume from there."
                 ) from exc
 
 
@@ -296,8 +295,9 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _fetch(url: str, part: Path, *, progress: Progress | None, timeout: float,
-           sink: _Sink | None = None) -> tuple[int, int, bool]:
+def _fetch(
+    url: str, part: Path, *, progress: Progress | None, timeout: float, sink: _Sink | None = None
+) -> tuple[int, int, bool]:
     """Append what is missing to ``part``; return the full size (0 when unknown), where it started
     and whether ``sink`` asked to stop early. Every byte written to ``part`` is also fed to ``sink``."""
     have = part.stat().st_size if part.exists() else 0
@@ -337,7 +337,7 @@ def _fetch(url: str, part: Path, *, progress: Progress | None, timeout: float,
                     if progress is not None:
                         progress(done, total)
                     stopped = sink is not None and sink.feed(chunk)
-            except (http.client.IncompleteRead, ConnectionError, socket.timeout) as exc:
+            except (TimeoutError, http.client.IncompleteRead, ConnectionError) as exc:
                 if isinstance(exc, http.client.IncompleteRead) and exc.partial:
                     out.write(exc.partial)
                     done += len(exc.partial)
@@ -490,7 +490,7 @@ class _FirstWords:
                 return False
             self._first_line(data[: end + 1])
             if self.promised is not None:
-                data = data[end + 1:]
+                data = data[end + 1 :]
         cut = data.rfind(b"\n") + 1
         lines, self.carry = data[:cut], data[cut:]
         if lines:
@@ -617,12 +617,31 @@ def download_vectors(
     with _download_lock(folder, target.name):
         if target.exists():  # finished by another session while this one waited
             return _streamed_already(target)
-        return _stream_vectors(url, target, part, source_name, words=words, compression=compression,
-                               progress=progress, retries=retries, timeout=timeout)
+        return _stream_vectors(
+            url,
+            target,
+            part,
+            source_name,
+            words=words,
+            compression=compression,
+            progress=progress,
+            retries=retries,
+            timeout=timeout,
+        )
 
 
-def _stream_vectors(url: str, target: Path, part: Path, source_name: str, *, words: int | None, compression: str | None,
-                    progress: Progress | None, retries: int, timeout: float) -> StreamedVectors:
+def _stream_vectors(
+    url: str,
+    target: Path,
+    part: Path,
+    source_name: str,
+    *,
+    words: int | None,
+    compression: str | None,
+    progress: Progress | None,
+    retries: int,
+    timeout: float,
+) -> StreamedVectors:
     """The body of :func:`download_vectors`, run under the download lock."""
     staging = target.with_name(target.name + ".kept.part")
     sink = _FirstWords(staging, words=words, compression=compression, progress=progress)
@@ -632,7 +651,13 @@ def _stream_vectors(url: str, target: Path, part: Path, source_name: str, *, wor
         ended = False
         if not stopped:
             _, resumed_from, stopped = _fetch_resuming(
-                url, part, source_name, progress=None, retries=retries, timeout=timeout, sink=sink,
+                url,
+                part,
+                source_name,
+                progress=None,
+                retries=retries,
+                timeout=timeout,
+                sink=sink,
             )
             ended = not stopped
         sink.finish(source_ended=ended)

@@ -59,7 +59,8 @@ class UnknownModelError(EmbedLabError, KeyError):
         self.known = list(known)
         super().__init__(
             f"Unknown model: {model_id!r}. Must be one of: {self.known} or a path to a vector file.",
-            code="unknown_model", params={"model": repr(model_id), "known": self.known},
+            code="unknown_model",
+            params={"model": repr(model_id), "known": self.known},
         )
 
     def __str__(self) -> str:  # KeyError would repr() the message

@@ -211,13 +211,13 @@ def _header(line: bytes, name: str) -> tuple[int | None, int]:
     if len(fields) == 2 and all(field.isdigit() for field in fields):
         count, dims = int(fields[0]), int(fields[1])
         if not 1 <= dims <= MAX_DIMS:
-            raise InvalidInputError(f"{name} is malformed at line 1: the header says {dims:,} dimensions (1 to {MAX_DIMS:,} make sense).")
+            raise InvalidInputError(
+                f"{name} is malformed at line 1: the header says {dims:,} dimensions (1 to {MAX_DIMS:,} make sense)."
+            )
         return count, dims
     parts = line.rstrip().split(b" ")
     if len(parts) < 2:
-        raise InvalidInputError(
-            f"{name} line 1: expected a 'count dims' header or 'word v1 v2 ...', got {line[:80]!r}."
-        )
+        raise InvalidInputError(f"{name} line 1: expected a 'count dims' header or 'word v1 v2 ...', got {line[:80]!r}.")
     if len(parts) - 1 > MAX_DIMS:
         raise InvalidInputError(f"{name} is malformed at line 1: {len(parts) - 1:,} numbers on one line (at most {MAX_DIMS:,}).")
     return None, len(parts) - 1
@@ -269,7 +269,7 @@ class _Parser:
             starts, ends = starts[: self.wanted - self.count], ends[: self.wanted - self.count]
         n = len(starts)
         if self.out is not None:
-            out = self.out[self.count:self.count + n]
+            out = self.out[self.count : self.count + n]
         else:
             out = np.empty((n, self.dims), dtype=np.float32)
             self.blocks.append(out)
@@ -280,9 +280,9 @@ class _Parser:
         bad = np.flatnonzero(status == _FIELD_COUNT)
         if len(bad):
             i = int(bad[0])
-            self._field_count_error(bytes(data[starts[i]:ends[i]]), int(fields[i]), self.next_line_no + i)
+            self._field_count_error(bytes(data[starts[i] : ends[i]]), int(fields[i]), self.next_line_no + i)
         for i in np.flatnonzero(status == _SLOW).tolist():
-            out[i] = _careful_line(bytes(data[starts[i]:ends[i]]), self.dims, self.name, self.next_line_no + i)
+            out[i] = _careful_line(bytes(data[starts[i] : ends[i]]), self.dims, self.name, self.next_line_no + i)
         # One decode for the whole block: words never hold a newline, so joining on it is safe.
         joined = _gather_words(buf, starts, word_ends)
         if n:
@@ -369,7 +369,7 @@ def _read_blocks(handle, raw, name: str, total: int, limit: int | None, progress
         if len(data) < len(carry) + BLOCK_BYTES:  # a line longer than a block
             data = bytearray(len(carry) + BLOCK_BYTES)
         data[: len(carry)] = carry
-        got = handle.readinto(memoryview(data)[len(carry): len(carry) + BLOCK_BYTES])
+        got = handle.readinto(memoryview(data)[len(carry) : len(carry) + BLOCK_BYTES])
         size = len(carry) + got
         if not got:
             while size and data[size - 1] in b" \t\r\n":  # blank lines after the last vector are harmless
@@ -447,8 +447,10 @@ class CacheDamagedError(EmbedLabError):
 
     def __init__(self, folder: Path, reason: str, file: str, detail: str):
         self.reason, self.file = reason, file
-        super().__init__(f"The vector cache in {folder} is damaged ({file}: {detail}). It is rebuilt from the source file "
-                         "when the model loads; or delete the folder.")
+        super().__init__(
+            f"The vector cache in {folder} is damaged ({file}: {detail}). It is rebuilt from the source file "
+            "when the model loads; or delete the folder."
+        )
 
 
 def default_cache_root() -> Path:
@@ -493,8 +495,12 @@ def _sample_crc32(path: Path, size: int) -> int:
 
 def _source_stamp(path: Path) -> dict:
     stat = path.stat()
-    return {"source": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "sample_crc32": _sample_crc32(path, stat.st_size)}
+    return {
+        "source": str(path.resolve()),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "sample_crc32": _sample_crc32(path, stat.st_size),
+    }
 
 
 def _read_meta(folder: Path) -> dict:
@@ -610,8 +616,15 @@ def _write_cache(kv: KeyedVectors, source: Path, folder: Path, *, limit: int | N
                 os.fsync(handle.fileno())
             size, crc = _crc32(staging / name)
             records[name] = {"size": size, "crc32": crc}
-        meta = {"version": CACHE_VERSION, **_source_stamp(source), "limit": limit, "count": len(kv.index_to_key),
-                "dims": int(kv.vector_size), "dtype": str(vectors.dtype), "files": records}
+        meta = {
+            "version": CACHE_VERSION,
+            **_source_stamp(source),
+            "limit": limit,
+            "count": len(kv.index_to_key),
+            "dims": int(kv.vector_size),
+            "dtype": str(vectors.dtype),
+            "files": records,
+        }
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         old = None
         if folder.exists():  # renamed away first: readers that mapped its files keep them
@@ -661,9 +674,15 @@ def load_cache(folder: str | Path, *, verify: bool = True) -> KeyedVectors:
     except (OSError, ValueError) as exc:  # a bad .npy header, a file cut short, bytes that are not UTF-8
         raise CacheDamagedError(folder, "corrupted", "vectors.npy", str(exc)) from None
     expected = (meta.get("count"), meta.get("dims"))
-    if vectors.shape != expected or str(vectors.dtype) != meta.get("dtype") or norms.shape != (vectors.shape[0],) \
-            or len(words) != vectors.shape[0]:
-        raise CacheDamagedError(folder, "corrupted", "vectors.npy", f"arrays of shape {vectors.shape} where {expected} were written")
+    if (
+        vectors.shape != expected
+        or str(vectors.dtype) != meta.get("dtype")
+        or norms.shape != (vectors.shape[0],)
+        or len(words) != vectors.shape[0]
+    ):
+        raise CacheDamagedError(
+            folder, "corrupted", "vectors.npy", f"arrays of shape {vectors.shape} where {expected} were written"
+        )
     if vectors.dtype != np.float32:
         vectors = np.array(vectors, dtype=np.float32)  # a private ndarray, not a memmap
     return keyed_vectors(words, vectors, norms=norms)
@@ -741,7 +760,12 @@ def load_text(
         log.warning("No vector cache for %s (%s); using the parsed copy", source.name, exc)
         kv = parsed if parsed is not None else read_word2vec_text(source, limit=limit, progress=progress)
     if problem is not None:
-        log.warning("The vector cache of %s was damaged (%s: %s); rebuilt it from %s.", source.name, problem.file,
-                    problem.reason, source.name)
+        log.warning(
+            "The vector cache of %s was damaged (%s: %s); rebuilt it from %s.",
+            source.name,
+            problem.file,
+            problem.reason,
+            source.name,
+        )
         kv.cache_repair = problem
     return kv

@@ -30,7 +30,7 @@ from pathlib import Path
 try:  # POSIX; elsewhere the lock only serialises threads of one process
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 from embedlab.errors import InvalidInputError
 
@@ -44,12 +44,13 @@ _thread_locks_guard = threading.Lock()
 
 def no_space(exc: BaseException) -> bool:
     """Whether ``exc`` (or an error it was raised from) means there is no room left to write."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS:
+    current: BaseException | None = exc
+    for _ in range(10):  # the error and those it was raised from
+        if current is None:
+            return False
+        if isinstance(current, OSError) and current.errno in NO_SPACE_ERRNOS:
             return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
+        current = current.__cause__ or current.__context__
     return False
 
 

@@ -109,7 +109,7 @@ def nearest(vectors: np.ndarray, k: int, *, progress: Callable[[float], None] | 
     # The two uses of a block touch different rows' lists, so they run side by side (the loop releases the GIL).
     with torch.inference_mode(), ThreadPoolExecutor(2, thread_name_prefix="embedlab-knn") as pool:
         for done, (a, b) in enumerate(pairs, 1):
-            block = unit[a:a + _BLOCK] @ unit[b:b + _BLOCK].T
+            block = unit[a : a + _BLOCK] @ unit[b : b + _BLOCK].T
             uses = [pool.submit(merge, block.numpy(), a, b, best_values, best_rows)]
             if b != a:
                 uses.append(pool.submit(merge, block.T.contiguous().numpy(), b, a, best_values, best_rows))

@@ -54,15 +54,25 @@ class Seed:
 
 SEEDS: tuple[Seed, ...] = (
     Seed(
-        "sgns.literature.word", None, ("sgns.literature.word", "sgns.literature.word.bz2"),
+        "sgns.literature.word",
+        None,
+        ("sgns.literature.word", "sgns.literature.word.bz2"),
         "Chinese-Word-Vectors (github.com/Embedding/Chinese-Word-Vectors), table 'Literature 文学作品', "
         "column 'Word': it links to Baidu Netdisk and Google Drive only (no direct address). "
         "Put sgns.literature.word.bz2 (187,961 x 300) into the models folder, then press 'Add'.",
     ),
-    Seed("bert-base-chinese", "bert-base-chinese", ("bert-base-chinese",), registry.SEED_MODELS["bert-base-chinese"]["how_to_get"]),
+    Seed(
+        "bert-base-chinese", "bert-base-chinese", ("bert-base-chinese",), registry.SEED_MODELS["bert-base-chinese"]["how_to_get"]
+    ),
     Seed("BAAI/bge-m3", "BAAI/bge-m3", ("BAAI--bge-m3",), registry.SEED_MODELS["BAAI/bge-m3"]["how_to_get"]),
-    Seed("cc.zh.300.vec", None, ("cc.zh.300.vec",), registry.SEED_MODELS["cc.zh.300.vec"]["how_to_get"],
-         url=registry.SEED_MODELS["cc.zh.300.vec"]["url"], words=registry.SEED_MODELS["cc.zh.300.vec"]["words"]),
+    Seed(
+        "cc.zh.300.vec",
+        None,
+        ("cc.zh.300.vec",),
+        registry.SEED_MODELS["cc.zh.300.vec"]["how_to_get"],
+        url=registry.SEED_MODELS["cc.zh.300.vec"]["url"],
+        words=registry.SEED_MODELS["cc.zh.300.vec"]["words"],
+    ),
 )
 
 
@@ -189,15 +199,44 @@ def list_rows(*, loaded: dict[str, tuple[Any, int]] | None = None, settings: Set
         else:
             disk = _folder_bytes(path) if path.exists() and where != "bundled" else None
         seed = next((s for s in SEEDS if s.id == spec.id), None)
-        rows.append(ModelRow(
-            spec.id, spec.kinds, spec.language, spec.available, where, vocab, dims, disk,
-            spec.id in loaded, loaded[spec.id][1] if spec.id in loaded else None, mapped,
-            in_folder, spec.how_to_get, seed,
-        ))
+        rows.append(
+            ModelRow(
+                spec.id,
+                spec.kinds,
+                spec.language,
+                spec.available,
+                where,
+                vocab,
+                dims,
+                disk,
+                spec.id in loaded,
+                loaded[spec.id][1] if spec.id in loaded else None,
+                mapped,
+                in_folder,
+                spec.how_to_get,
+                seed,
+            )
+        )
     for seed in SEEDS:
         if seed.id not in specs:
-            rows.append(ModelRow(seed.id, ("static",), "zh", False, "missing", None, None, None, False, None, False,
-                                 False, seed.instructions, seed))
+            rows.append(
+                ModelRow(
+                    seed.id,
+                    ("static",),
+                    "zh",
+                    False,
+                    "missing",
+                    None,
+                    None,
+                    None,
+                    False,
+                    None,
+                    False,
+                    False,
+                    seed.instructions,
+                    seed,
+                )
+            )
     return rows
 
 
@@ -240,7 +279,9 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
     try:
         exists = path.exists()
     except OSError as exc:  # e.g. a name longer than the file system allows
-        raise InvalidInputError(f"Unusable file name ({len(text):,} characters, starting {text[:40]!r}): {exc.strerror}.") from None
+        raise InvalidInputError(
+            f"Unusable file name ({len(text):,} characters, starting {text[:40]!r}): {exc.strerror}."
+        ) from None
     if not exists:
         raise InvalidInputError(f"{path.name} is not in the models folder ({settings.models_dir}).")
     path = path.resolve()
@@ -283,7 +324,9 @@ def check_upload_size(name: str, size: int, *, settings: Settings | None = None)
         raise InvalidInputError.coded("upload_too_big", name=name[:100], size=shown, limit=cap // 2**20)
 
 
-def save_upload(name: str, data: BinaryIO, *, size: int, settings: Settings | None = None, progress: Progress | None = None) -> str:
+def save_upload(
+    name: str, data: BinaryIO, *, size: int, settings: Settings | None = None, progress: Progress | None = None
+) -> str:
     """Store an uploaded vector file in the models directory (after checks) and return its id.
 
     Raises
@@ -349,8 +392,12 @@ def delete(model_id: str, *, settings: Settings | None = None) -> list[Path]:
     if model_id not in specs:
         raise UnknownModelError(model_id, list(specs))
     path = Path(specs[model_id].source).expanduser()
-    if model_id in settings.models or not path.exists() or not _in_models_dir(path, settings) \
-            or path.resolve() == settings.models_dir.resolve():
+    if (
+        model_id in settings.models
+        or not path.exists()
+        or not _in_models_dir(path, settings)
+        or path.resolve() == settings.models_dir.resolve()
+    ):
         raise InvalidInputError(f"{model_id} does not live in the models folder, so it cannot be deleted here.")
     removed = []
     for cache in _caches_of(path):
@@ -364,8 +411,14 @@ def delete(model_id: str, *, settings: Settings | None = None) -> list[Path]:
     return removed
 
 
-def download_seed(seed: Seed, *, words: int | None = None, settings: Settings | None = None,
-                  progress: Progress | None = None, cache_progress: Progress | None = None) -> Path:
+def download_seed(
+    seed: Seed,
+    *,
+    words: int | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    cache_progress: Progress | None = None,
+) -> Path:
     """One-click download of a seed model that has a direct address; returns what landed in the models folder.
 
     A hub seed is fetched with :func:`embedlab.downloads.download_hub`. A ``url`` seed (a vector
@@ -393,7 +446,10 @@ def download_seed(seed: Seed, *, words: int | None = None, settings: Settings | 
     settings = settings or load_settings()
     if seed.url is not None:
         streamed = downloads.download_vectors(
-            seed.url, words=words or seed.words, filename=seed.installed_as[0], models_dir=settings.models_dir,
+            seed.url,
+            words=words or seed.words,
+            filename=seed.installed_as[0],
+            models_dir=settings.models_dir,
             progress=progress,
         )
         add_local(streamed.path.name, settings=settings, progress=cache_progress)  # parse once, cache memory-mapped

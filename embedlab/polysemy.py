@@ -294,6 +294,13 @@ def analyze(
     else:
         alignment = None
     return PolysemyReport(
-        found, cosine_matrix(found.vectors), sense_clusters(found.vectors, k=k), project_2d(found.vectors), own,
-        cosines_to(found.vectors, own.vector), static_model.id if static_model else None, static_cosines, alignment,
+        found,
+        cosine_matrix(found.vectors),
+        sense_clusters(found.vectors, k=k),
+        project_2d(found.vectors),
+        own,
+        cosines_to(found.vectors, own.vector),
+        static_model.id if static_model else None,
+        static_cosines,
+        alignment,
     )

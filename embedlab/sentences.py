@@ -230,6 +230,26 @@ class SentenceTransformerEncoder:
     def max_length(self) -> int:
         return int(self.function.model.max_seq_length)
 
+    def share_network(self, network: Any) -> bool:
+        """Run on ``network`` (the same checkpoint already loaded as a contextual model) and drop this encoder's own copy.
+
+        Only when ``network`` is of the same class and holds the same weights, so vectors do not
+        change; saves the second copy of the weights (about 90 MB for MiniLM). Returns whether it shared.
+        """
+        import torch
+
+        transformer = self.function.model[0]
+        own = getattr(transformer, "model", None)
+        if own is None or own is network or type(own) is not type(network) or own.config.to_dict() != network.config.to_dict():
+            return own is network
+        theirs = dict(network.state_dict())
+        mine = own.state_dict()
+        if mine.keys() != theirs.keys() or not all(torch.equal(mine[name], theirs[name]) for name in mine):
+            return False
+        with self.lock:
+            transformer.model = network
+        return True
+
     def encode(self, sentences: Sequence[str]) -> SentenceEmbeddings:
         texts = check_sentences(list(sentences))
         with self.lock:
@@ -260,7 +280,9 @@ class BGEM3Encoder:
 
     kind = "bge-m3"
 
-    def __init__(self, source: str | Path = BGE_M3_ID, *, model_id: str | None = None, batch_size: int = 16, max_length: int = 512):
+    def __init__(
+        self, source: str | Path = BGE_M3_ID, *, model_id: str | None = None, batch_size: int = 16, max_length: int = 512
+    ):
         require_backend("bge-m3")
         folder = resolve_source(source)
         from pymilvus.model.hybrid import BGEM3EmbeddingFunction
@@ -269,8 +291,15 @@ class BGEM3Encoder:
         self.name = f"{self.model_id} · BGE-M3"
         self.max_length = max_length
         self.function = BGEM3EmbeddingFunction(
-            model_name=folder, batch_size=batch_size, device="cpu", use_fp16=False, normalize_embeddings=True,
-            return_dense=True, return_sparse=True, return_colbert_vecs=False, passage_max_length=max_length,
+            model_name=folder,
+            batch_size=batch_size,
+            device="cpu",
+            use_fp16=False,
+            normalize_embeddings=True,
+            return_dense=True,
+            return_sparse=True,
+            return_colbert_vecs=False,
+            passage_max_length=max_length,
         )
         self.lock = threading.Lock()
         embedder = self.function.model

@@ -76,10 +76,18 @@ class ShippedModel:
 
 
 SHIPPED: tuple[ShippedModel, ...] = (
-    ShippedModel("sidamingzhu", "zh", ("sanguo", "shuihu", "hongloumeng", "xiyouji"),
-                 TrainOptions(sg=1, vector_size=100, window=5, min_count=5, epochs=10, seed=1, workers=1)),
-    ShippedModel("classics-en", "en", ("pride", "alice", "sherlock"),
-                 TrainOptions(sg=1, vector_size=100, window=5, min_count=5, epochs=15, seed=1, workers=1)),
+    ShippedModel(
+        "sidamingzhu",
+        "zh",
+        ("sanguo", "shuihu", "hongloumeng", "xiyouji"),
+        TrainOptions(sg=1, vector_size=100, window=5, min_count=5, epochs=10, seed=1, workers=1),
+    ),
+    ShippedModel(
+        "classics-en",
+        "en",
+        ("pride", "alice", "sherlock"),
+        TrainOptions(sg=1, vector_size=100, window=5, min_count=5, epochs=15, seed=1, workers=1),
+    ),
 )
 
 
@@ -131,11 +139,15 @@ def build(model_id: str, *, folder: str | Path | None = None, progress: Progress
     folder = Path(folder) if folder is not None else MODELS_DIR
     text = corpus_text(model)
     segmented = segment(
-        text, model.language, user_dict=names_dictionary(model.language),
+        text,
+        model.language,
+        user_dict=names_dictionary(model.language),
         progress=(lambda done, total: progress("segmenting", done / max(total, 1))) if progress else None,
     )
     trained = train(
-        segmented, model.options, model_id=model.id,
+        segmented,
+        model.options,
+        model_id=model.id,
         on_progress=(lambda epoch, part: progress("training", (epoch - 1 + part) / model.options.epochs)) if progress else None,
     )
     kv = trained.model.kv
@@ -153,8 +165,12 @@ def build(model_id: str, *, folder: str | Path | None = None, progress: Progress
         "corpora": [{"id": s, "title": get_sample(s).title, "sha256": get_sample(s).sha256} for s in model.samples],
         "options": asdict(model.options),
         "segmentation": {"tokeniser": "jieba + names dictionary" if model.language == "zh" else "letters, lower-cased"},
-        "corpus": {"characters": segmented.stats.characters, "sentences": segmented.stats.sentences,
-                   "tokens": segmented.stats.tokens, "vocabulary": segmented.stats.vocabulary},
+        "corpus": {
+            "characters": segmented.stats.characters,
+            "sentences": segmented.stats.sentences,
+            "tokens": segmented.stats.tokens,
+            "vocabulary": segmented.stats.vocabulary,
+        },
         "words": len(words),
         "dims": int(kv.vector_size),
         "dtype": "float16",

@@ -396,7 +396,9 @@ def analogy_vector(model: StaticModel, *, positive: Iterable[str], negative: Ite
     """The 3CosAdd target vector: sum of unit positives minus unit negatives (as gensim builds it)."""
     positive, negative = list(positive), list(negative)
     require(model, positive + negative, subword=True)
-    return model.kv.get_mean_vector(positive + negative, weights=[1.0] * len(positive) + [-1.0] * len(negative), pre_normalize=True, post_normalize=True)
+    return model.kv.get_mean_vector(
+        positive + negative, weights=[1.0] * len(positive) + [-1.0] * len(negative), pre_normalize=True, post_normalize=True
+    )
 
 
 @dataclass(frozen=True)

@@ -70,13 +70,14 @@ def _utf16_without_bom(head: bytes) -> str | None:
 def _is_readable(char: str) -> bool:
     code = ord(char)
     return (
-        0x20 <= code < 0x7F or char in TEXT_CONTROLS
-        or 0xA0 <= code < 0x250           # Latin-1 and Latin Extended
-        or 0x2000 <= code < 0x2070        # general punctuation
-        or 0x3000 <= code < 0x3100        # CJK punctuation, kana
-        or 0x3400 <= code < 0x4DC0        # CJK extension A
-        or 0x4E00 <= code < 0xA000        # CJK unified ideographs
-        or 0xFF00 <= code < 0xFFF0        # full-width forms
+        0x20 <= code < 0x7F
+        or char in TEXT_CONTROLS
+        or 0xA0 <= code < 0x250  # Latin-1 and Latin Extended
+        or 0x2000 <= code < 0x2070  # general punctuation
+        or 0x3000 <= code < 0x3100  # CJK punctuation, kana
+        or 0x3400 <= code < 0x4DC0  # CJK extension A
+        or 0x4E00 <= code < 0xA000  # CJK unified ideographs
+        or 0xFF00 <= code < 0xFFF0  # full-width forms
     )
 
 

@@ -39,7 +39,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -56,8 +56,14 @@ ARCHITECTURES = {0: "CBOW", 1: "skip-gram"}
 MODEL_NAME = re.compile(r"^[\w][\w.-]{0,79}$")
 CANCEL_CHECK_SENTENCES = 200
 OPTION_LIMITS = {  # name -> (low, high), inclusive
-    "sg": (0, 1), "vector_size": (2, 1000), "window": (1, 50), "min_count": (1, 10_000),
-    "epochs": (1, 200), "negative": (1, 50), "seed": (0, 2**31 - 1), "workers": (1, 64),
+    "sg": (0, 1),
+    "vector_size": (2, 1000),
+    "window": (1, 50),
+    "min_count": (1, 10_000),
+    "epochs": (1, 200),
+    "negative": (1, 50),
+    "seed": (0, 2**31 - 1),
+    "workers": (1, 64),
 }
 
 
@@ -158,7 +164,9 @@ class _Sentences:
     gensim iterates it once per epoch on its job-producer thread.
     """
 
-    def __init__(self, sentences: Sequence[list[str]], *, cancel: threading.Event | None, on_fraction: Callable[[float], None] | None):
+    def __init__(
+        self, sentences: Sequence[list[str]], *, cancel: threading.Event | None, on_fraction: Callable[[float], None] | None
+    ):
         self.sentences = sentences
         self.cancel = cancel
         self.on_fraction = on_fraction
@@ -235,8 +243,15 @@ def train(
 
     options = options.checked()
     model = Word2Vec(
-        vector_size=options.vector_size, window=options.window, min_count=options.min_count, sg=options.sg,
-        negative=options.negative, hs=0, sample=options.sample, seed=options.seed, workers=options.workers,
+        vector_size=options.vector_size,
+        window=options.window,
+        min_count=options.min_count,
+        sg=options.sg,
+        negative=options.negative,
+        hs=0,
+        sample=options.sample,
+        seed=options.seed,
+        workers=options.workers,
         compute_loss=True,
     )
     model.build_vocab(corpus.sentences)
@@ -253,15 +268,23 @@ def train(
     on_fraction = (lambda fraction: on_progress(epoch_now[0], fraction)) if on_progress is not None else None
     model.train(
         _Sentences(corpus.sentences, cancel=cancel, on_fraction=on_fraction),
-        total_examples=len(corpus.sentences), epochs=options.epochs, compute_loss=True,
+        total_examples=len(corpus.sentences),
+        epochs=options.epochs,
+        compute_loss=True,
         callbacks=[_callback(options, started, losses, cancel, on_epoch, on_epoch_start)],
     )
     if cancel is not None and cancel.is_set():
         raise Cancelled("Training cancelled.")
     kv = freeze(model.wv)
     description = f"word2vec {options.architecture}, {options.vector_size}-d, trained in EmbedLab"
-    return Trained(StaticModel(model_id, kv, corpus.language, description), options, tuple(losses),
-                   time.perf_counter() - started, corpus.stats, corpus.language)
+    return Trained(
+        StaticModel(model_id, kv, corpus.language, description),
+        options,
+        tuple(losses),
+        time.perf_counter() - started,
+        corpus.stats,
+        corpus.language,
+    )
 
 
 def compare_neighbors(models: Sequence[StaticModel], words: Sequence[str], *, topn: int = 10) -> dict[str, dict[str, list]]:
@@ -304,8 +327,15 @@ def model_file_name(name: str, language: Language) -> str:
     return f"{name}.kv"
 
 
-def default_name(options: TrainOptions, language: Language, corpus_key: str, *, compare: bool = False,
-                 stem: str | None = None, folder: str | Path | None = None) -> str:
+def default_name(
+    options: TrainOptions,
+    language: Language,
+    corpus_key: str,
+    *,
+    compare: bool = False,
+    stem: str | None = None,
+    folder: str | Path | None = None,
+) -> str:
     """A short fresh name such as ``sanguo-sg-100d`` (``w2v-<corpus hash>`` without ``stem``).
 
     Compare mode leaves out the architecture (each run adds its own suffix). With ``folder``, a
@@ -324,8 +354,15 @@ def default_name(options: TrainOptions, language: Language, corpus_key: str, *, 
     return f"{base}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def save_trained(trained: Trained, *, name: str, folder: str | Path | None = None, overwrite: bool = False,
-                 exact_name: bool = False, tag: str | None = None) -> Saved:
+def save_trained(
+    trained: Trained,
+    *,
+    name: str,
+    folder: str | Path | None = None,
+    overwrite: bool = False,
+    exact_name: bool = False,
+    tag: str | None = None,
+) -> Saved:
     """Write a trained model into ``folder`` (default: the models directory).
 
     Files: ``<id>`` (gensim ``KeyedVectors.save``, one file), ``exports/<stem>.txt`` (word2vec
@@ -370,7 +407,7 @@ def save_trained(trained: Trained, *, name: str, folder: str | Path | None = Non
         "seconds": round(trained.seconds, 3),
         "vocabulary": trained.model.vocab_size,
         "corpus": {k: v for k, v in asdict(trained.corpus).items() if k != "top_words"},
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     try:
         exports.mkdir(parents=True, exist_ok=True)
@@ -453,9 +490,19 @@ class TrainingJob:
     'done'
     """
 
-    def __init__(self, text: str, language: Language | Literal["auto"], options: TrainOptions, *, compare: bool = False,
-                 name: str, folder: str | Path | None = None, user_dict: str | None = None, hmm: bool = False,
-                 max_chars: int | None = None):
+    def __init__(
+        self,
+        text: str,
+        language: Language | Literal["auto"],
+        options: TrainOptions,
+        *,
+        compare: bool = False,
+        name: str,
+        folder: str | Path | None = None,
+        user_dict: str | None = None,
+        hmm: bool = False,
+        max_chars: int | None = None,
+    ):
         options.checked()
         runs = [replace(options, sg=0), replace(options, sg=1)] if compare else [options]
         suffixes = ["-cbow", "-sg"] if compare else [""]
@@ -499,8 +546,9 @@ class TrainingJob:
             slots.take("training", owner=owner)
         self._slots = slots
         try:
-            self._marker = jobs.write_marker(self._save_folder(), [self._name + suffix for _, suffix in self._runs],
-                                             job_id=self.id)
+            self._marker = jobs.write_marker(
+                self._save_folder(), [self._name + suffix for _, suffix in self._runs], job_id=self.id
+            )
         except OSError as exc:  # the job still runs; only a crash would go unreported
             log.warning("No job marker for training %s: %s", self._name, exc)
         self._thread.start()
@@ -529,8 +577,13 @@ class TrainingJob:
         try:
             self._update(phase="segmenting")
             corpus = segment(
-                self._text, self._language, user_dict=self._user_dict, hmm=self._hmm, max_chars=self._max_chars,
-                progress=lambda done, total: self._update(fraction=done / max(total, 1)), cancel=self._cancel,
+                self._text,
+                self._language,
+                user_dict=self._user_dict,
+                hmm=self._hmm,
+                max_chars=self._max_chars,
+                progress=lambda done, total: self._update(fraction=done / max(total, 1)),
+                cancel=self._cancel,
             )
             self._text = ""  # the segmented corpus is all that is needed from here on
             folder = self._save_folder()
@@ -554,8 +607,9 @@ class TrainingJob:
                 def on_progress(epoch: int, part: float, offset=offset) -> None:
                     self._update(fraction=(offset + max(epoch - 1, 0) + part) / total_epochs)
 
-                result = train(corpus, options, on_epoch=on_epoch, on_progress=on_progress, cancel=self._cancel,
-                               model_id=self._name + suffix)
+                result = train(
+                    corpus, options, on_epoch=on_epoch, on_progress=on_progress, cancel=self._cancel, model_id=self._name + suffix
+                )
                 trained.append((result, suffix))
                 done_before += options.epochs
             self._update(phase="saving", fraction=1.0)

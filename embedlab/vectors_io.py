@@ -88,15 +88,12 @@ def sniff_format(path: Path) -> tuple[bool, bool]:
     if not has_header and not binary:
         if len(fields) < 2:
             raise InvalidInputError(
-                f"{path.name} does not look like a vector file: its first line should be 'count dims' "
-                "or 'word v1 v2 ...'."
+                f"{path.name} does not look like a vector file: its first line should be 'count dims' or 'word v1 v2 ...'."
             )
         try:
             [float(f) for f in fields[1:]]
         except ValueError as exc:
-            raise InvalidInputError(
-                f"{path.name} line 1: expected 'word' followed by numbers, got {first_line[:80]!r}."
-            ) from exc
+            raise InvalidInputError(f"{path.name} line 1: expected 'word' followed by numbers, got {first_line[:80]!r}.") from exc
     return has_header, binary
 
 
@@ -210,13 +207,13 @@ class _Reader:
         more = self.handle.read(max(size, 1 << 20))
         if not more:
             raise _Truncated(f"{self.name} is truncated: it ends at byte {self.offset + len(self.buffer) - self.start:,}.")
-        self.buffer = self.buffer[self.start:] + more
+        self.buffer = self.buffer[self.start :] + more
         self.start = 0
 
     def take(self, size: int) -> bytes:
         while len(self.buffer) - self.start < size:
             self._refill(size)
-        data = self.buffer[self.start:self.start + size]
+        data = self.buffer[self.start : self.start + size]
         self.start += size
         self.offset += size
         return data

@@ -161,12 +161,19 @@ class WeatResult:
     def to_dict(self) -> dict:
         """The CLI's JSON."""
         return {
-            "effect_size": self.effect_size, "p_value": self.p_value, "p_method": self.p_method,
-            "permutations": self.permutations, "total_splits": self.total_splits, "seed": self.seed,
-            "std": self.std, "statistic": self.statistic,
+            "effect_size": self.effect_size,
+            "p_value": self.p_value,
+            "p_method": self.p_method,
+            "permutations": self.permutations,
+            "total_splits": self.total_splits,
+            "seed": self.seed,
+            "std": self.std,
+            "statistic": self.statistic,
             "sets": {key: {"name": s.name, "words": list(s.words)} for key, s in zip("xyab", (self.x, self.y, self.a, self.b))},
             "missing": {key: list(words) for key, words in self.missing.items()},
-            "associations": [{"word": a.word, "set": a.group, "s": a.score, "mean_a": a.mean_a, "mean_b": a.mean_b} for a in self.associations],
+            "associations": [
+                {"word": a.word, "set": a.group, "s": a.score, "mean_a": a.mean_a, "mean_b": a.mean_b} for a in self.associations
+            ],
         }
 
 
@@ -207,7 +214,12 @@ def _unit(model: StaticModel, words: Sequence[str]) -> np.ndarray:
 
 
 def permutation_p_value(
-    scores: Sequence[float], n_x: int, *, exact_limit: int = DEFAULT_EXACT_LIMIT, samples: int = DEFAULT_SAMPLES, seed: int = 0,
+    scores: Sequence[float],
+    n_x: int,
+    *,
+    exact_limit: int = DEFAULT_EXACT_LIMIT,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
 ) -> tuple[float, Literal["exact", "sampled"], int, int]:
     """One-sided p-value of ``Σ_{first n_x} s − Σ_{rest} s`` under random re-splits of ``scores``.
 
@@ -296,11 +308,16 @@ def weat(
     found, missing = {}, {}
     for key, word_set in sets.items():
         if not word_set.words:
-            raise WeatError(f"Word set {word_set.name!r} is empty: give it at least one word.", reason="empty", name=word_set.name)
+            raise WeatError(
+                f"Word set {word_set.name!r} is empty: give it at least one word.", reason="empty", name=word_set.name
+            )
         if len(word_set.words) > MAX_SET_WORDS:
             raise WeatError(
                 f"Word set {word_set.name!r} has {len(word_set.words)} words; at most {MAX_SET_WORDS} are accepted.",
-                reason="too_many", name=word_set.name, count=len(word_set.words), most=MAX_SET_WORDS,
+                reason="too_many",
+                name=word_set.name,
+                count=len(word_set.words),
+                most=MAX_SET_WORDS,
             )
         found[key], missing[key] = _resolve(model, word_set.words, case_fallback=case_fallback)
     lost_sets = []
@@ -309,11 +326,18 @@ def weat(
         if not found[key] or len(missing[key]) / given > max_lost + 1e-12:
             lost_sets.append((word_set.name, tuple(missing[key]), given))
     if lost_sets:
-        problems = [f"{name!r} lost {len(words)} of {given} words ({', '.join(words[:8])}{'…' if len(words) > 8 else ''})" for name, words, given in lost_sets]
+        problems = [
+            f"{name!r} lost {len(words)} of {given} words ({', '.join(words[:8])}{'…' if len(words) > 8 else ''})"
+            for name, words, given in lost_sets
+        ]
         raise WeatError(
-            f"Too many words unknown to {model.id!r} (at most {max_lost:.0%} of a set may be missing): " + "; ".join(problems)
+            f"Too many words unknown to {model.id!r} (at most {max_lost:.0%} of a set may be missing): "
+            + "; ".join(problems)
             + ". Replace them with words the model knows, or allow a larger share of missing words.",
-            reason="lost", lost=lost_sets, max_lost=max_lost, model=model.id,
+            reason="lost",
+            lost=lost_sets,
+            max_lost=max_lost,
+            model=model.id,
         )
     if len(found["x"]) + len(found["y"]) < 2:
         raise WeatError("The two target sets need at least two known words in all.", reason="few_targets")
@@ -331,12 +355,25 @@ def weat(
     p_value, method, counted, total = permutation_p_value(s, n_x, exact_limit=exact_limit, samples=samples, seed=seed)
     target_words = found["x"] + found["y"]
     associations = tuple(
-        Association(w, "x" if i < n_x else "y", float(s[i]), float(mean_a[i]), float(mean_b[i])) for i, w in enumerate(target_words)
+        Association(w, "x" if i < n_x else "y", float(s[i]), float(mean_a[i]), float(mean_b[i]))
+        for i, w in enumerate(target_words)
     )
     used = {key: WordSet(sets[key].name, tuple(found[key])) for key in "xyab"}
     return WeatResult(
-        used["x"], used["y"], used["a"], used["b"], {k: tuple(v) for k, v in missing.items() if v}, associations,
-        statistic, effect_size, std, p_value, method, counted, total, seed if method == "sampled" else None,
+        used["x"],
+        used["y"],
+        used["a"],
+        used["b"],
+        {k: tuple(v) for k, v in missing.items() if v},
+        associations,
+        statistic,
+        effect_size,
+        std,
+        p_value,
+        method,
+        counted,
+        total,
+        seed if method == "sampled" else None,
     )
 
 
@@ -362,12 +399,16 @@ def load_tests() -> tuple[WeatTest, ...]:
         sets = data["sets"]
         for entry in data["tests"]:
             keys = [entry[k] for k in "xyab"]
-            tests.append(WeatTest(
-                entry["id"], data["language"], entry["title"],
-                *(WordSet(key, tuple(sets[key]["words"])) for key in keys),
-                labels={lang: [sets[key].get(lang, key) for key in keys] for lang in ("zh", "en")},
-                source=entry.get("source", data.get("source", "")),
-            ))
+            tests.append(
+                WeatTest(
+                    entry["id"],
+                    data["language"],
+                    entry["title"],
+                    *(WordSet(key, tuple(sets[key]["words"])) for key in keys),
+                    labels={lang: [sets[key].get(lang, key) for key in keys] for lang in ("zh", "en")},
+                    source=entry.get("source", data.get("source", "")),
+                )
+            )
     return tuple(tests)
 
 

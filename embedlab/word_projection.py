@@ -44,8 +44,18 @@ from embedlab.distortion import DEFAULT_K, Distortion, largest_k, measure
 from embedlab.errors import InvalidInputError
 from embedlab.jobs import JobSlots
 from embedlab.projection import (
-    DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, DEFAULT_PERPLEXITY, HOVER_NEIGHBORS, MAX_EXPAND, MAX_POINTS, Method, Note, Progress,
-    Projection, check_number, project,
+    DEFAULT_MIN_DIST,
+    DEFAULT_N_NEIGHBORS,
+    DEFAULT_PERPLEXITY,
+    HOVER_NEIGHBORS,
+    MAX_EXPAND,
+    MAX_POINTS,
+    Method,
+    Note,
+    Progress,
+    Projection,
+    check_number,
+    project,
 )
 from embedlab.result_cache import ResultCache
 
@@ -191,7 +201,9 @@ class WordProjection:
         words = self.selection.words
         return [
             static.Scored(words[j], float(s))
-            for j, s in zip(self.projection.neighbors[row, :HOVER_NEIGHBORS], self.projection.neighbor_similarities[row, :HOVER_NEIGHBORS])
+            for j, s in zip(
+                self.projection.neighbors[row, :HOVER_NEIGHBORS], self.projection.neighbor_similarities[row, :HOVER_NEIGHBORS]
+            )
         ]
 
     def records(self) -> list[dict]:

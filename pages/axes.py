@@ -56,7 +56,13 @@ col_x, col_y = st.columns(2)
 col_x.text_input(ui.t("axes.x"), key=ui.key(PAGE, "x"), placeholder="女人-男人", help=ui.t("axes.axis_help"))
 col_y.text_input(ui.t("axes.y"), key=ui.key(PAGE, "y"), placeholder="富-穷", help=ui.t("axes.y_help"))
 st.text_area(ui.t("axes.words"), key=ui.key(PAGE, "words"), height=90)
-st.radio(ui.t("axes.formula"), list(A.FORMULAS), key=ui.key(PAGE, "formula"), horizontal=True, format_func=ui.option_labels("axes.formula"))
+st.radio(
+    ui.t("axes.formula"),
+    list(A.FORMULAS),
+    key=ui.key(PAGE, "formula"),
+    horizontal=True,
+    format_func=ui.option_labels("axes.formula"),
+)
 formula = value("formula")
 st.caption(ui.t(f"axes.formula_note.{formula}"))
 
@@ -83,11 +89,16 @@ with ui.lab_guard():
             st.subheader(ui.t("axes.strip", axis=ui.md(result.x.label)))
             ranked = frame.sort_values(x_name, ascending=True).reset_index(drop=True)
             plotted = ranked.assign(**{ui.t("common.word"): ranked[ui.t("common.word")].map(ui.plot_text)})
-            chart = px.scatter(plotted, x=x_name, y=ui.t("common.word"), text=ui.t("common.word"), height=max(300, 26 * len(ranked) + 80))
+            chart = px.scatter(
+                plotted, x=x_name, y=ui.t("common.word"), text=ui.t("common.word"), height=max(300, 26 * len(ranked) + 80)
+            )
             chart.update_traces(textposition="middle right", marker=dict(size=11, color="#4c78a8"))
             chart.add_vline(x=0, line_color="#bbb")
-            chart.update_layout(margin=dict(l=10, r=10, t=10, b=10), xaxis_title=f"{score_name}   {ui.plot_text(side_title(result.x))}",
-                                yaxis=dict(showticklabels=False, title=None))
+            chart.update_layout(
+                margin=dict(l=10, r=10, t=10, b=10),
+                xaxis_title=f"{score_name}   {ui.plot_text(side_title(result.x))}",
+                yaxis=dict(showticklabels=False, title=None),
+            )
             st.plotly_chart(chart, width="stretch")
         else:
             y_name = f"y: {result.y.label}"
@@ -98,17 +109,23 @@ with ui.lab_guard():
             chart.update_traces(textposition="top center", marker=dict(size=10, color="#4c78a8"))
             chart.add_vline(x=0, line_color="#bbb")
             chart.add_hline(y=0, line_color="#bbb")
-            chart.update_layout(margin=dict(l=10, r=10, t=10, b=10),
-                                xaxis_title=f"{score_name}   {ui.plot_text(side_title(result.x))}",
-                                yaxis_title=f"{score_name}   {ui.plot_text(side_title(result.y))}")
+            chart.update_layout(
+                margin=dict(l=10, r=10, t=10, b=10),
+                xaxis_title=f"{score_name}   {ui.plot_text(side_title(result.x))}",
+                yaxis_title=f"{score_name}   {ui.plot_text(side_title(result.y))}",
+            )
             st.plotly_chart(chart, width="stretch")
             st.caption(ui.t("axes.axes_cosine", cos=result.axes_cosine))
         st.markdown("**" + ui.t("axes.table") + "**")
         table = frame.sort_values(x_name, ascending=False).reset_index(drop=True)
         table.index = range(1, len(table) + 1)
-        st.dataframe(table, width="stretch", column_config={
-            name: st.column_config.NumberColumn(format="%+.4f") for name in table.columns if name != ui.t("common.word")
-        })
+        st.dataframe(
+            table,
+            width="stretch",
+            column_config={
+                name: st.column_config.NumberColumn(format="%+.4f") for name in table.columns if name != ui.t("common.word")
+            },
+        )
 
 with st.expander(ui.t("axes.about")):
     st.markdown(ui.t("axes.about_text"))

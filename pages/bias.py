@@ -79,7 +79,10 @@ st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(ui.describe
 st.write(ui.t("bias.intro"))
 
 st.selectbox(
-    ui.t("bias.test"), [CUSTOM, *TESTS], key=ui.key(PAGE, "test"), on_change=load_test,
+    ui.t("bias.test"),
+    [CUSTOM, *TESTS],
+    key=ui.key(PAGE, "test"),
+    on_change=load_test,
     format_func=lambda test_id: ui.t("bias.custom") if test_id == CUSTOM else TESTS[test_id].title_in(ui.lang()),
 )
 col_targets, col_attributes = st.columns(2)
@@ -87,11 +90,27 @@ col_targets.text_area(ui.t("bias.targets"), key=ui.key(PAGE, "targets"), height=
 col_attributes.text_area(ui.t("bias.attributes"), key=ui.key(PAGE, "attributes"), height=110, help=ui.t("bias.sets_help"))
 with st.expander(ui.t("bias.options")):
     col_std, col_seed, col_samples, col_lost = st.columns([3, 2, 2, 2])
-    col_std.radio(ui.t("bias.std"), list(W.STDS), key=ui.key(PAGE, "std"), format_func=ui.option_labels("bias.std"), help=ui.t("bias.std_help"))
-    col_seed.number_input(ui.t("bias.seed"), min_value=0, max_value=2**31 - 1, step=1, key=ui.key(PAGE, "seed"), help=ui.t("bias.seed_help"))
-    col_samples.number_input(ui.t("bias.samples"), min_value=1_000, max_value=W.MAX_SAMPLES, step=10_000, key=ui.key(PAGE, "samples"))
-    col_lost.number_input(ui.t("bias.max_lost"), min_value=0.0, max_value=1.0, step=0.05, key=ui.key(PAGE, "max_lost"),
-                          help=ui.t("bias.max_lost_help"))
+    col_std.radio(
+        ui.t("bias.std"),
+        list(W.STDS),
+        key=ui.key(PAGE, "std"),
+        format_func=ui.option_labels("bias.std"),
+        help=ui.t("bias.std_help"),
+    )
+    col_seed.number_input(
+        ui.t("bias.seed"), min_value=0, max_value=2**31 - 1, step=1, key=ui.key(PAGE, "seed"), help=ui.t("bias.seed_help")
+    )
+    col_samples.number_input(
+        ui.t("bias.samples"), min_value=1_000, max_value=W.MAX_SAMPLES, step=10_000, key=ui.key(PAGE, "samples")
+    )
+    col_lost.number_input(
+        ui.t("bias.max_lost"),
+        min_value=0.0,
+        max_value=1.0,
+        step=0.05,
+        key=ui.key(PAGE, "max_lost"),
+        help=ui.t("bias.max_lost_help"),
+    )
 
 
 def set_names() -> tuple[str, str, str, str]:
@@ -102,7 +121,15 @@ def set_names() -> tuple[str, str, str, str]:
 
 def strength(d: float) -> str:
     size = abs(d)
-    return ui.t("bias.size.large" if size >= 0.8 else "bias.size.medium" if size >= 0.5 else "bias.size.small" if size >= 0.2 else "bias.size.none")
+    return ui.t(
+        "bias.size.large"
+        if size >= 0.8
+        else "bias.size.medium"
+        if size >= 0.5
+        else "bias.size.small"
+        if size >= 0.2
+        else "bias.size.none"
+    )
 
 
 with ui.lab_guard():
@@ -113,9 +140,13 @@ with ui.lab_guard():
     else:
         nx, ny, na, nb = set_names()
         result = W.weat(
-            model, targets=(W.WordSet(nx, tuple(targets[0])), W.WordSet(ny, tuple(targets[1]))),
+            model,
+            targets=(W.WordSet(nx, tuple(targets[0])), W.WordSet(ny, tuple(targets[1]))),
             attributes=(W.WordSet(na, tuple(attributes[0])), W.WordSet(nb, tuple(attributes[1]))),
-            std=value("std"), seed=value("seed"), samples=value("samples"), max_lost=value("max_lost"),
+            std=value("std"),
+            seed=value("seed"),
+            samples=value("samples"),
+            max_lost=value("max_lost"),
         )
         names = dict(x=ui.md(nx), y=ui.md(ny), a=ui.md(na), b=ui.md(nb))
         if result.missing:
@@ -125,7 +156,10 @@ with ui.lab_guard():
         col_d, col_p, col_n = st.columns(3)
         col_d.metric(ui.t("bias.effect_size"), f"{result.effect_size:+.3f}", help=ui.t("bias.effect_size_help"))
         col_p.metric(ui.t("bias.p_value"), f"{result.p_value:.4g}", help=ui.t("bias.p_value_help"))
-        col_n.metric(ui.t("bias.words_used"), f"{len(result.x.words)} + {len(result.y.words)} / {len(result.a.words)} + {len(result.b.words)}")
+        col_n.metric(
+            ui.t("bias.words_used"),
+            f"{len(result.x.words)} + {len(result.y.words)} / {len(result.a.words)} + {len(result.b.words)}",
+        )
         d = result.effect_size
         if d == d:  # not nan
             side = "bias.meaning.positive" if d > 0 else "bias.meaning.negative"
@@ -134,22 +168,40 @@ with ui.lab_guard():
             st.warning(ui.t("bias.no_spread"), icon=":material/warning:")
         st.markdown(ui.t(f"bias.std_used.{result.std}"))
         if result.p_method == "exact":
-            st.markdown(ui.t("bias.p_exact", p=result.p_value, splits=result.total_splits, n=len(result.associations), nx=len(result.x.words)))
+            st.markdown(
+                ui.t(
+                    "bias.p_exact",
+                    p=result.p_value,
+                    splits=result.total_splits,
+                    n=len(result.associations),
+                    nx=len(result.x.words),
+                )
+            )
         else:
-            st.markdown(ui.t("bias.p_sampled", p=result.p_value, samples=result.permutations, seed=result.seed,
-                             splits=f"{result.total_splits:.3g}", limit=W.DEFAULT_EXACT_LIMIT))
+            st.markdown(
+                ui.t(
+                    "bias.p_sampled",
+                    p=result.p_value,
+                    samples=result.permutations,
+                    seed=result.seed,
+                    splits=f"{result.total_splits:.3g}",
+                    limit=W.DEFAULT_EXACT_LIMIT,
+                )
+            )
         st.caption(ui.t("bias.p_meaning"))
 
         # every target word's association on one axis
         S = ui.t("bias.col.s")
         label = {"x": nx, "y": ny}
-        frame = pd.DataFrame({
-            ui.t("common.word"): [item.word for item in result.associations],
-            ui.t("bias.col.set"): [label[item.group] for item in result.associations],
-            S: [item.score for item in result.associations],
-            ui.t("bias.col.mean_a", a=na): [item.mean_a for item in result.associations],
-            ui.t("bias.col.mean_b", b=nb): [item.mean_b for item in result.associations],
-        })
+        frame = pd.DataFrame(
+            {
+                ui.t("common.word"): [item.word for item in result.associations],
+                ui.t("bias.col.set"): [label[item.group] for item in result.associations],
+                S: [item.score for item in result.associations],
+                ui.t("bias.col.mean_a", a=na): [item.mean_a for item in result.associations],
+                ui.t("bias.col.mean_b", b=nb): [item.mean_b for item in result.associations],
+            }
+        )
         # One row per set; neighbouring words alternate between four lanes so their labels do not collide.
         lanes = np.zeros(len(frame))
         for row, group in enumerate(("x", "y")):
@@ -158,29 +210,46 @@ with ui.lab_guard():
                 lanes[i] = row + (rank % 4 - 1.5) * 0.16
         colors = {"x": "#4c78a8", "y": "#e45756"}
         chart = go.Figure()
-        for row, group in enumerate(("x", "y")):
+        for group in ("x", "y"):
             chosen = [i for i, item in enumerate(result.associations) if item.group == group]
-            chart.add_trace(go.Scatter(
-                x=frame[S].iloc[chosen], y=lanes[chosen], mode="markers+text", name=ui.plot_text(label[group]),
-                text=[ui.plot_text(result.associations[i].word) for i in chosen], textposition="top center",
-                textfont=dict(size=11), marker=dict(size=10, color=colors[group], opacity=0.85),
-                hovertemplate="%{text}: %{x:.4f}<extra></extra>",
-            ))
+            chart.add_trace(
+                go.Scatter(
+                    x=frame[S].iloc[chosen],
+                    y=lanes[chosen],
+                    mode="markers+text",
+                    name=ui.plot_text(label[group]),
+                    text=[ui.plot_text(result.associations[i].word) for i in chosen],
+                    textposition="top center",
+                    textfont=dict(size=11),
+                    marker=dict(size=10, color=colors[group], opacity=0.85),
+                    hovertemplate="%{text}: %{x:.4f}<extra></extra>",
+                )
+            )
             chart.add_vline(x=frame[S].iloc[chosen].mean(), line_dash="dash", line_color=colors[group], opacity=0.7)
         chart.add_vline(x=0, line_color="#bbb")
         chart.update_layout(
-            height=460, margin=dict(l=10, r=10, t=40, b=10), showlegend=False, title=ui.t("bias.picture"),
+            height=460,
+            margin=dict(l=10, r=10, t=40, b=10),
+            showlegend=False,
+            title=ui.t("bias.picture"),
             xaxis_title=ui.plot_text(ui.t("bias.picture_axis", a=na, b=nb)),
-            yaxis=dict(tickvals=[0, 1], ticktext=[ui.plot_text(nx), ui.plot_text(ny)], range=[-0.5, 1.55], title=None,
-                       autorange="reversed"),
+            yaxis=dict(
+                tickvals=[0, 1],
+                ticktext=[ui.plot_text(nx), ui.plot_text(ny)],
+                range=[-0.5, 1.55],
+                title=None,
+                autorange="reversed",
+            ),
         )
         st.plotly_chart(chart, width="stretch")
         st.caption(ui.t("bias.picture_note"))
         table = frame.sort_values(S, ascending=False).reset_index(drop=True)
         table.index = range(1, len(table) + 1)
-        st.dataframe(table, width="stretch", column_config={
-            name: st.column_config.NumberColumn(format="%+.4f") for name in table.columns[2:]
-        })
+        st.dataframe(
+            table,
+            width="stretch",
+            column_config={name: st.column_config.NumberColumn(format="%+.4f") for name in table.columns[2:]},
+        )
 
 with st.expander(ui.t("bias.about")):
     st.markdown(ui.t("bias.about_text"))

@@ -43,23 +43,37 @@ def value(name: str):
 
 
 st.write(ui.t("compare.intro"))
-st.caption(f"**A** = {ui.md(model_a.id)} ({model_a.vocab_size:,} × {model_a.dims}) · **B** = {ui.md(model_b.id)} ({model_b.vocab_size:,} × {model_b.dims})")
+st.caption(
+    f"**A** = {ui.md(model_a.id)} ({model_a.vocab_size:,} × {model_a.dims}) · "
+    f"**B** = {ui.md(model_b.id)} ({model_b.vocab_size:,} × {model_b.dims})"
+)
 if model_a.id == model_b.id:
     st.info(ui.t("compare.same_model"), icon=":material/info:")
 
 col_vocab, col_topn, col_by = st.columns([2, 2, 3])
-col_vocab.number_input(ui.t("compare.vocab"), min_value=C.MIN_VOCAB, max_value=C.MAX_VOCAB, step=500, key=ui.key(PAGE, "vocab"),
-                       help=ui.t("compare.vocab_help"))
-col_topn.number_input(ui.t("compare.topn"), min_value=1, max_value=C.MAX_TOPN, step=1, key=ui.key(PAGE, "topn"),
-                      help=ui.t("compare.topn_help"))
-col_by.radio(ui.t("compare.by"), ["cosine", "overlap"], key=ui.key(PAGE, "by"), horizontal=True, format_func=ui.option_labels("compare.by"))
+col_vocab.number_input(
+    ui.t("compare.vocab"),
+    min_value=C.MIN_VOCAB,
+    max_value=C.MAX_VOCAB,
+    step=500,
+    key=ui.key(PAGE, "vocab"),
+    help=ui.t("compare.vocab_help"),
+)
+col_topn.number_input(
+    ui.t("compare.topn"), min_value=1, max_value=C.MAX_TOPN, step=1, key=ui.key(PAGE, "topn"), help=ui.t("compare.topn_help")
+)
+col_by.radio(
+    ui.t("compare.by"), ["cosine", "overlap"], key=ui.key(PAGE, "by"), horizontal=True, format_func=ui.option_labels("compare.by")
+)
 st.text_input(ui.t("compare.words"), key=ui.key(PAGE, "words"), help=ui.t("compare.words_help"))
 
 COSINE, OVERLAP, WORD = ui.t("compare.col.cosine"), ui.t("compare.col.overlap", k=value("topn")), ui.t("common.word")
 
 
 def shift_table(shifts) -> pd.DataFrame:
-    table = pd.DataFrame({WORD: [s.word for s in shifts], COSINE: [s.cosine for s in shifts], OVERLAP: [s.overlap for s in shifts]})
+    table = pd.DataFrame(
+        {WORD: [s.word for s in shifts], COSINE: [s.cosine for s in shifts], OVERLAP: [s.overlap for s in shifts]}
+    )
     table.index = range(1, len(table) + 1)
     return table
 
@@ -77,8 +91,20 @@ with ui.lab_guard():
     if result.mean_cosine_before is not None:
         columns[2].metric(ui.t("compare.before"), f"{result.mean_cosine_before:.4f}", help=ui.t("compare.before_help"))
     if result.reduced_to is not None:
-        st.info(ui.t("compare.reduced", a=ui.md(model_a.id), da=model_a.dims, b=ui.md(model_b.id), db=model_b.dims,
-                     k=result.reduced_to, n=result.shared, ea=result.explained[0], eb=result.explained[1]), icon=":material/compress:")
+        st.info(
+            ui.t(
+                "compare.reduced",
+                a=ui.md(model_a.id),
+                da=model_a.dims,
+                b=ui.md(model_b.id),
+                db=model_b.dims,
+                k=result.reduced_to,
+                n=result.shared,
+                ea=result.explained[0],
+                eb=result.explained[1],
+            ),
+            icon=":material/compress:",
+        )
     width = result.reduced_to or model_a.dims
     if result.shared < 2 * width:
         st.warning(ui.t("compare.few_words", n=result.shared, dims=width), icon=":material/warning:")
@@ -98,8 +124,16 @@ with ui.lab_guard():
     varied = result.cosines.max() - result.cosines.min() > 1e-9 and result.overlaps.max() > result.overlaps.min()
     agreement = f"{spearmanr(result.cosines, result.overlaps).statistic:.2f}" if varied else "—"  # undefined when nothing moved
     everything = pd.DataFrame({WORD: [ui.plot_text(w) for w in result.words], COSINE: result.cosines, OVERLAP: result.overlaps})
-    check = px.scatter(everything, x=COSINE, y=OVERLAP, hover_name=WORD, render_mode="webgl", opacity=0.45, height=340,
-                       title=ui.t("compare.check", rho=agreement))
+    check = px.scatter(
+        everything,
+        x=COSINE,
+        y=OVERLAP,
+        hover_name=WORD,
+        render_mode="webgl",
+        opacity=0.45,
+        height=340,
+        title=ui.t("compare.check", rho=agreement),
+    )
     check.update_layout(margin=dict(l=10, r=10, t=40, b=10))
     st.plotly_chart(check, width="stretch")
     st.caption(ui.t("compare.check_note"))
@@ -127,30 +161,69 @@ with ui.lab_guard():
     left, right = st.columns(2)
     for column, label, found in ((left, f"A · {model_a.id}", pair.a), (right, f"B · {model_b.id}", pair.b)):
         column.markdown(f"**{ui.md(label)}**")
-        frame = pd.DataFrame({
-            WORD: [s.word for s in found], ui.t("common.score"): [s.score for s in found],
-            ui.t("compare.col.both"): ["✓" if s.word in common else "" for s in found],
-        }, index=range(1, len(found) + 1))
-        column.dataframe(frame, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")})
+        frame = pd.DataFrame(
+            {
+                WORD: [s.word for s in found],
+                ui.t("common.score"): [s.score for s in found],
+                ui.t("compare.col.both"): ["✓" if s.word in common else "" for s in found],
+            },
+            index=range(1, len(found) + 1),
+        )
+        column.dataframe(
+            frame, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")}
+        )
 
     # ------------------------------------------------------------ the joint picture
     st.subheader(ui.t("compare.picture"))
     points = C.picture(result, pictured[: C.MAX_PICTURE_WORDS])
     figure = go.Figure()
-    figure.add_trace(go.Scatter(
-        x=[p.a_x for p in points], y=[p.a_y for p in points], mode="markers+text", name=f"A · {ui.plot_text(model_a.id)}",
-        text=[ui.plot_text(p.word) for p in points], textposition="top center", marker=dict(size=10, color="#4c78a8"),
-    ))
-    figure.add_trace(go.Scatter(
-        x=[p.b_x for p in points], y=[p.b_y for p in points], mode="markers+text", name=f"B · {ui.plot_text(model_b.id)}",
-        text=[ui.plot_text(p.word) for p in points], textposition="bottom center", marker=dict(size=10, color="#e45756", symbol="diamond"),
-        hovertext=[f"{ui.plot_text(p.word)}: cos {p.cosine:.3f}" for p in points], hoverinfo="text",
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=[p.a_x for p in points],
+            y=[p.a_y for p in points],
+            mode="markers+text",
+            name=f"A · {ui.plot_text(model_a.id)}",
+            text=[ui.plot_text(p.word) for p in points],
+            textposition="top center",
+            marker=dict(size=10, color="#4c78a8"),
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[p.b_x for p in points],
+            y=[p.b_y for p in points],
+            mode="markers+text",
+            name=f"B · {ui.plot_text(model_b.id)}",
+            text=[ui.plot_text(p.word) for p in points],
+            textposition="bottom center",
+            marker=dict(size=10, color="#e45756", symbol="diamond"),
+            hovertext=[f"{ui.plot_text(p.word)}: cos {p.cosine:.3f}" for p in points],
+            hoverinfo="text",
+        )
+    )
     for p in points:
-        figure.add_annotation(x=p.b_x, y=p.b_y, ax=p.a_x, ay=p.a_y, xref="x", yref="y", axref="x", ayref="y",
-                              showarrow=True, arrowhead=2, arrowcolor="#999", opacity=0.7, text="")
-    figure.update_layout(height=480, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="PC1", yaxis_title="PC2",
-                         legend=dict(orientation="h", y=-0.15))
+        figure.add_annotation(
+            x=p.b_x,
+            y=p.b_y,
+            ax=p.a_x,
+            ay=p.a_y,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowcolor="#999",
+            opacity=0.7,
+            text="",
+        )
+    figure.update_layout(
+        height=480,
+        margin=dict(l=10, r=10, t=30, b=10),
+        xaxis_title="PC1",
+        yaxis_title="PC2",
+        legend=dict(orientation="h", y=-0.15),
+    )
     st.plotly_chart(figure, width="stretch")
     st.caption(ui.t("compare.picture_note"))
 

@@ -35,24 +35,31 @@ def shown(value, unit: str = "") -> str:
 
 rows = ui.manager.list_rows(loaded=ui.loaded_models(), settings=settings)
 by_id = {row.id: row for row in rows}
-table = pd.DataFrame({
-    ui.t("models.col.id"): [row.id for row in rows],
-    ui.t("models.col.kind"): [" / ".join(ui.t(f"kind.{kind}") for kind in row.kinds) for row in rows],
-    ui.t("models.col.language"): [row.language or "—" for row in rows],
-    ui.t("models.col.vocab"): [shown(row.vocab) for row in rows],
-    ui.t("models.col.dims"): [shown(row.dims) for row in rows],
-    ui.t("models.col.disk"): [shown(row.disk_bytes, "MB") for row in rows],
-    ui.t("models.col.loaded"): [row.loaded for row in rows],
-    ui.t("models.col.memory"): [shown(row.memory_bytes, "MB") for row in rows],
-    ui.t("models.col.where"): [
-        ui.t(f"models.where.{row.where}") + (" · " + ui.t("models.mapped") if row.mapped else "") for row in rows
-    ],
-})
+table = pd.DataFrame(
+    {
+        ui.t("models.col.id"): [row.id for row in rows],
+        ui.t("models.col.kind"): [" / ".join(ui.t(f"kind.{kind}") for kind in row.kinds) for row in rows],
+        ui.t("models.col.language"): [row.language or "—" for row in rows],
+        ui.t("models.col.vocab"): [shown(row.vocab) for row in rows],
+        ui.t("models.col.dims"): [shown(row.dims) for row in rows],
+        ui.t("models.col.disk"): [shown(row.disk_bytes, "MB") for row in rows],
+        ui.t("models.col.loaded"): [row.loaded for row in rows],
+        ui.t("models.col.memory"): [shown(row.memory_bytes, "MB") for row in rows],
+        ui.t("models.col.where"): [
+            ui.t(f"models.where.{row.where}") + (" · " + ui.t("models.mapped") if row.mapped else "") for row in rows
+        ],
+    }
+)
 right = st.column_config.TextColumn(alignment="right")
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    ui.t("models.col.loaded"): st.column_config.CheckboxColumn(),
-    **{ui.t(f"models.col.{name}"): right for name in ("vocab", "dims", "disk", "memory")},
-})
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        ui.t("models.col.loaded"): st.column_config.CheckboxColumn(),
+        **{ui.t(f"models.col.{name}"): right for name in ("vocab", "dims", "disk", "memory")},
+    },
+)
 if any(row.mapped for row in rows):
     st.caption(ui.t("models.mapped_note"))
 
@@ -70,18 +77,33 @@ with ui.guard():
     if not row.available:
         st.info(ui.t("app.model_unavailable", model=ui.md(row.id), how=ui.md(ui.how_to_get(row.id, row.how_to_get))))
         if row.seed is not None and row.seed.url:  # a vector file: streamed, cut after the chosen number of words
-            words = st.number_input(ui.t("models.seed_words"), min_value=1_000, max_value=2_000_000, step=50_000,
-                                    value=row.seed.words, disabled=settings.hosted, key="models.seed_words")
+            words = st.number_input(
+                ui.t("models.seed_words"),
+                min_value=1_000,
+                max_value=2_000_000,
+                step=50_000,
+                value=row.seed.words,
+                disabled=settings.hosted,
+                key="models.seed_words",
+            )
             st.caption(ui.t("models.seed_stream_note"))
             if st.button(ui.t("models.download_seed", model=row.seed.id), icon=":material/download:", key="models.seed_download"):
-                path = ui.manager.download_seed(row.seed, words=int(words), progress=ui.progress_bar(ui.t("models.downloading")),
-                                                cache_progress=ui.progress_bar(ui.t("models.converting")))
+                path = ui.manager.download_seed(
+                    row.seed,
+                    words=int(words),
+                    progress=ui.progress_bar(ui.t("models.downloading")),
+                    cache_progress=ui.progress_bar(ui.t("models.converting")),
+                )
                 done(ui.t("models.downloaded", path=ui.md(path.name)))
         elif row.seed is not None and row.seed.hub_id:
             if ui.downloads.hub_offline():
                 st.caption(ui.t("models.offline"))
-            if st.button(ui.t("models.download_seed", model=row.seed.hub_id), icon=":material/download:",
-                         disabled=ui.downloads.hub_offline(), key="models.seed_download"):
+            if st.button(
+                ui.t("models.download_seed", model=row.seed.hub_id),
+                icon=":material/download:",
+                disabled=ui.downloads.hub_offline(),
+                key="models.seed_download",
+            ):
                 folder = ui.manager.download_seed(row.seed, progress=ui.progress_bar(ui.t("models.downloading")))
                 done(ui.t("models.downloaded", path=ui.md(folder.name)))
     else:
@@ -89,12 +111,22 @@ with ui.guard():
         if not row.loaded and col_load.button(ui.t("models.load"), icon=":material/upload:", key="models.load"):
             ui.load(row.id)
             done(ui.t("models.loaded", model=ui.md(row.id)))
-        if row.loaded and col_unload.button(ui.t("models.unload"), icon=":material/eject:", disabled=settings.hosted, key="models.unload"):
+        if row.loaded and col_unload.button(
+            ui.t("models.unload"), icon=":material/eject:", disabled=settings.hosted, key="models.unload"
+        ):
             ui.unload(row.id)
             done(ui.t("models.unloaded", model=ui.md(row.id)))
         if row.deletable:
-            confirm = col_delete.checkbox(ui.t("models.confirm_delete", model=ui.md(row.id)), disabled=settings.hosted, key="models.confirm")
-            if col_delete.button(ui.t("models.delete"), icon=":material/delete:", disabled=settings.hosted or not confirm, type="primary", key="models.delete"):
+            confirm = col_delete.checkbox(
+                ui.t("models.confirm_delete", model=ui.md(row.id)), disabled=settings.hosted, key="models.confirm"
+            )
+            if col_delete.button(
+                ui.t("models.delete"),
+                icon=":material/delete:",
+                disabled=settings.hosted or not confirm,
+                type="primary",
+                key="models.delete",
+            ):
                 ui.unload(row.id)
                 removed = ui.manager.delete(row.id, settings=settings)
                 st.session_state.pop(ui.key(PAGE, "model"), None)
@@ -132,8 +164,13 @@ with tab_upload:
     if uploaded is not None and st.button(ui.t("models.save_upload"), key="models.save_upload"):
         with ui.guard():
             ui.manager.check_upload_size(uploaded.name, uploaded.size, settings=settings)  # before a progress bar shows
-            model_id = ui.manager.save_upload(uploaded.name, uploaded, size=uploaded.size, settings=settings,
-                                              progress=ui.progress_bar(ui.t("models.converting")))
+            model_id = ui.manager.save_upload(
+                uploaded.name,
+                uploaded,
+                size=uploaded.size,
+                settings=settings,
+                progress=ui.progress_bar(ui.t("models.converting")),
+            )
             done(ui.t("models.added", model=ui.md(model_id)))
 with tab_url:
     url = st.text_input(ui.t("models.url"), key="models.url", max_chars=2000, placeholder="https://…/vectors.vec.gz")
@@ -143,11 +180,21 @@ with tab_url:
     st.caption(ui.t("models.url_help"))
     if st.button(ui.t("models.download"), key="models.download_url", icon=":material/download:"):
         with ui.guard():
-            result = ui.downloads.download_url(url, sha256=sha256 or None, filename=file_name or None,
-                                               progress=ui.progress_bar(ui.t("models.downloading")))
-            model_id = ui.manager.add_local(result.path.name, settings=settings, progress=ui.progress_bar(ui.t("models.converting")))
-            done(ui.t("models.downloaded_file", model=ui.md(model_id), mb=result.size / 2**20,
-                      resumed=result.resumed_from / 2**20, sha=result.sha256[:16]))
+            result = ui.downloads.download_url(
+                url, sha256=sha256 or None, filename=file_name or None, progress=ui.progress_bar(ui.t("models.downloading"))
+            )
+            model_id = ui.manager.add_local(
+                result.path.name, settings=settings, progress=ui.progress_bar(ui.t("models.converting"))
+            )
+            done(
+                ui.t(
+                    "models.downloaded_file",
+                    model=ui.md(model_id),
+                    mb=result.size / 2**20,
+                    resumed=result.resumed_from / 2**20,
+                    sha=result.sha256[:16],
+                )
+            )
 with tab_hub:
     hub_id = st.text_input(ui.t("models.hub_id"), key="models.hub_id", max_chars=200, placeholder="BAAI/bge-m3")
     if ui.downloads.hub_offline():
@@ -162,8 +209,10 @@ with tab_hub:
 st.subheader(ui.t("models.seeds"))
 for seed in ui.manager.SEEDS:
     present = ui.manager.seed_installed(seed, settings)
-    status = ui.t("models.seed_present", path=ui.md(present.name)) if present else (
-        ui.t("models.seed_ready") if by_id.get(seed.id) and by_id[seed.id].available else ui.t("models.seed_missing")
+    status = (
+        ui.t("models.seed_present", path=ui.md(present.name))
+        if present
+        else (ui.t("models.seed_ready") if by_id.get(seed.id) and by_id[seed.id].available else ui.t("models.seed_missing"))
     )
     st.markdown(f"**{ui.md(seed.id)}** · {status}")
     st.caption(ui.md(ui.how_to_get(seed.id, seed.instructions)))

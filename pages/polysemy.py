@@ -41,13 +41,18 @@ col_text, col_options = st.columns([3, 2])
 col_text.text_input(ui.t("polysemy.word"), key=ui.key(PAGE, "word"), max_chars=100)
 col_text.text_area(ui.t("polysemy.sentences"), key=ui.key(PAGE, "s"), height=190)
 col_options.radio(
-    ui.t("polysemy.layer"), list(ui.contextual.LAYERS), key=ui.key(PAGE, "layer"), horizontal=True,
+    ui.t("polysemy.layer"),
+    list(ui.contextual.LAYERS),
+    key=ui.key(PAGE, "layer"),
+    horizontal=True,
     format_func=ui.option_labels("polysemy.layer"),
 )
 col_options.number_input(ui.t("polysemy.k"), min_value=0, max_value=ui.polysemy.MAX_K, step=1, key=ui.key(PAGE, "k"))
 col_options.selectbox(
-    ui.t("polysemy.static"), static_choices, key=ui.key(PAGE, "static"),
-    format_func=lambda choice, none=ui.t("polysemy.static.none"): none if choice == NO_STATIC else choice,
+    ui.t("polysemy.static"),
+    static_choices,
+    key=ui.key(PAGE, "static"),
+    format_func=lambda choice: ui.t("polysemy.static.none") if choice == NO_STATIC else choice,
 )
 
 word = st.session_state[ui.key(PAGE, "word")].strip()
@@ -65,15 +70,26 @@ with ui.guard():
             static_model = ui.load(static_id)
             if word not in static_model:
                 hint = ui.static.suggest(static_model, word)
-                st.info(ui.t("polysemy.static_missing", model=ui.md(static_id), word=ui.md(word),
-                             hint=ui.t("common.did_you_mean", words=", ".join(map(ui.md, hint))) if hint else ""))
+                st.info(
+                    ui.t(
+                        "polysemy.static_missing",
+                        model=ui.md(static_id),
+                        word=ui.md(word),
+                        hint=ui.t("common.did_you_mean", words=", ".join(map(ui.md, hint))) if hint else "",
+                    )
+                )
                 static_model = None
             else:
                 alignment = ui.static_alignment(static_id, spec.id)
         with ui.working():
             report = ui.polysemy.analyze(
-                model, word, sentences, layer=st.session_state[ui.key(PAGE, "layer")], k=k or None,
-                static_model=static_model, alignment=alignment,
+                model,
+                word,
+                sentences,
+                layer=st.session_state[ui.key(PAGE, "layer")],
+                k=k or None,
+                static_model=static_model,
+                alignment=alignment,
             )
         found = report.context
         if found.truncated:
@@ -88,65 +104,124 @@ with ui.guard():
         m1, m2, m3 = st.columns(3)
         m1.metric(ui.t("polysemy.contexts"), len(labels))
         m2.metric(ui.t("polysemy.senses"), clusters.k, chosen, delta_color="off", delta_arrow="off")
-        m3.metric(ui.t("polysemy.range"), f"{upper.min():.2f} – {upper.max():.2f}", ui.t("polysemy.static_range"), delta_color="off", delta_arrow="off")
+        m3.metric(
+            ui.t("polysemy.range"),
+            f"{upper.min():.2f} – {upper.max():.2f}",
+            ui.t("polysemy.static_range"),
+            delta_color="off",
+            delta_arrow="off",
+        )
 
         col_map, col_plot = st.columns([1, 1])
-        heatmap = px.imshow(report.similarity, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1)
-        heatmap.update_layout(height=160 + 32 * len(labels), margin=dict(l=10, r=10, t=40, b=10),
-                              title=ui.t("polysemy.heatmap", word=ui.plot_text(found.word)))
+        heatmap = px.imshow(
+            report.similarity, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1
+        )
+        heatmap.update_layout(
+            height=160 + 32 * len(labels),
+            margin=dict(l=10, r=10, t=40, b=10),
+            title=ui.t("polysemy.heatmap", word=ui.plot_text(found.word)),
+        )
         heatmap.update_xaxes(type="category").update_yaxes(type="category")  # keep "#1" a label, not the number 1
         col_map.plotly_chart(heatmap, width="stretch")
-        frame = pd.DataFrame({
-            "x": report.projection.coords[:, 0], "y": report.projection.coords[:, 1], "label": labels,
-            "sense": senses, "sentence": [ui.plot_text(found.sentences[o.sentence]) for o in found.occurrences],
-        })
-        picture = px.scatter(frame, x="x", y="y", text="label", color="sense", hover_data={"sentence": True, "x": False, "y": False},
-                             height=160 + 32 * max(len(labels), 6),
-                             labels={"sense": ui.t("polysemy.col.sense"), "sentence": ui.t("polysemy.col.sentence"), "label": ui.t("polysemy.col.label")})
+        frame = pd.DataFrame(
+            {
+                "x": report.projection.coords[:, 0],
+                "y": report.projection.coords[:, 1],
+                "label": labels,
+                "sense": senses,
+                "sentence": [ui.plot_text(found.sentences[o.sentence]) for o in found.occurrences],
+            }
+        )
+        picture = px.scatter(
+            frame,
+            x="x",
+            y="y",
+            text="label",
+            color="sense",
+            hover_data={"sentence": True, "x": False, "y": False},
+            height=160 + 32 * max(len(labels), 6),
+            labels={
+                "sense": ui.t("polysemy.col.sense"),
+                "sentence": ui.t("polysemy.col.sentence"),
+                "label": ui.t("polysemy.col.label"),
+            },
+        )
         picture.update_traces(textposition="top center", marker=dict(size=13))
-        picture.update_layout(margin=dict(l=10, r=10, t=40, b=10), title=ui.t("polysemy.projection"),
-                              xaxis_title="PC1", yaxis_title="PC2", legend_title_text="")
+        picture.update_layout(
+            margin=dict(l=10, r=10, t=40, b=10),
+            title=ui.t("polysemy.projection"),
+            xaxis_title="PC1",
+            yaxis_title="PC2",
+            legend_title_text="",
+        )
         col_plot.plotly_chart(picture, width="stretch")
         col_plot.caption(ui.t("polysemy.explained", a=report.projection.explained[0], b=report.projection.explained[1]))
 
         col_static, col_note = st.columns([1, 1])
         ones = np.ones((len(labels), len(labels)))
         flat = px.imshow(ones, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1)
-        flat.update_layout(height=160 + 24 * len(labels), margin=dict(l=10, r=10, t=40, b=10), coloraxis_showscale=False,
-                           title=ui.t("polysemy.static_heatmap"))
+        flat.update_layout(
+            height=160 + 24 * len(labels),
+            margin=dict(l=10, r=10, t=40, b=10),
+            coloraxis_showscale=False,
+            title=ui.t("polysemy.static_heatmap"),
+        )
         flat.update_xaxes(type="category").update_yaxes(type="category")
         col_static.plotly_chart(flat, width="stretch")
         col_note.info(ui.t("polysemy.static_note"))
 
         st.subheader(ui.t("polysemy.table"))
         static_col = ui.t("polysemy.col.static", model=report.static_id) if report.static_id else None
-        table = pd.DataFrame({
-            ui.t("polysemy.col.label"): labels,
-            ui.t("polysemy.col.sentence"): [found.sentences[o.sentence] for o in found.occurrences],
-            ui.t("polysemy.col.tokens"): [" ".join(o.tokens) for o in found.occurrences],
-            ui.t("polysemy.col.sense"): senses,
-            ui.t("polysemy.col.input"): report.input_cosines,
-        })
+        table = pd.DataFrame(
+            {
+                ui.t("polysemy.col.label"): labels,
+                ui.t("polysemy.col.sentence"): [found.sentences[o.sentence] for o in found.occurrences],
+                ui.t("polysemy.col.tokens"): [" ".join(o.tokens) for o in found.occurrences],
+                ui.t("polysemy.col.sense"): senses,
+                ui.t("polysemy.col.input"): report.input_cosines,
+            }
+        )
         if report.static_cosines is not None:
             table[static_col] = report.static_cosines
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            name: st.column_config.NumberColumn(format="%.3f") for name in (ui.t("polysemy.col.input"), static_col) if name
-        })
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                name: st.column_config.NumberColumn(format="%.3f") for name in (ui.t("polysemy.col.input"), static_col) if name
+            },
+        )
 
         st.subheader(ui.t("polysemy.cosines"))
         bars = pd.DataFrame({"label": labels, ui.t("polysemy.col.input"): report.input_cosines})
         if report.static_cosines is not None:
             bars[static_col] = report.static_cosines
         long = bars.melt(id_vars="label", var_name="reference", value_name="cosine")
-        chart = px.bar(long, x="label", y="cosine", color="reference", barmode="group", height=300, range_y=[-1, 1],
-                       labels={"cosine": ui.t("polysemy.cosine"), "label": ui.t("polysemy.col.label"), "reference": ""})
+        chart = px.bar(
+            long,
+            x="label",
+            y="cosine",
+            color="reference",
+            barmode="group",
+            height=300,
+            range_y=[-1, 1],
+            labels={"cosine": ui.t("polysemy.cosine"), "label": ui.t("polysemy.col.label"), "reference": ""},
+        )
         chart.update_layout(margin=dict(l=10, r=10, t=10, b=10), legend_title_text="", xaxis_title="")
         chart.update_xaxes(type="category")
         st.plotly_chart(chart, width="stretch")
         static_text = ""
         if report.alignment is not None:
-            static_text = ui.t("polysemy.alignment", model=ui.md(report.static_id), anchors=report.alignment.anchors, fit=report.alignment.fit)
-        st.caption(ui.t("polysemy.cosines_note", word=ui.md(found.word),
-                        tokens=" + ".join(ui.md(tok) for tok in report.input_embedding.tokens), static=static_text))
+            static_text = ui.t(
+                "polysemy.alignment", model=ui.md(report.static_id), anchors=report.alignment.anchors, fit=report.alignment.fit
+            )
+        st.caption(
+            ui.t(
+                "polysemy.cosines_note",
+                word=ui.md(found.word),
+                tokens=" + ".join(ui.md(tok) for tok in report.input_embedding.tokens),
+                static=static_text,
+            )
+        )
 
 ui.sync_url(PAGE, PARAMS)

@@ -49,7 +49,9 @@ query = st.session_state[ui.key(PAGE, "q")]
 topn = int(st.session_state[ui.key(PAGE, "topn")])
 sample = ui.corpus.get_sample(sample_id)
 if spec.language in ("zh", "en") and spec.language != sample.language:
-    st.warning(ui.t("search.language_mismatch", model=ui.md(spec.id), corpus=ui.md(TITLES[sample_id])), icon=":material/translate:")
+    st.warning(
+        ui.t("search.language_mismatch", model=ui.md(spec.id), corpus=ui.md(TITLES[sample_id])), icon=":material/translate:"
+    )
 
 with ui.guard():
     store = ui.milvus()
@@ -59,7 +61,10 @@ with ui.guard():
     col_state, col_button = st.columns([3, 1])
     state = col_state.empty()
     if indexed:
-        state.success(ui.t("search.indexed", n=indexed, corpus=ui.md(TITLES[sample_id]), model=ui.md(spec.id)), icon=":material/check_circle:")
+        state.success(
+            ui.t("search.indexed", n=indexed, corpus=ui.md(TITLES[sample_id]), model=ui.md(spec.id)),
+            icon=":material/check_circle:",
+        )
     else:
         state.info(ui.t("search.not_indexed", corpus=ui.md(TITLES[sample_id]), model=ui.md(spec.id)))
     # A share link with a query indexes on arrival, so the link alone reproduces the view.
@@ -75,7 +80,9 @@ with ui.guard():
                 store, name, sentences, encode, progress=ui.progress_bar(ui.t("search.encoding"))
             )
         slot.empty()
-        state.success(ui.t("search.indexed_now", n=indexed, seconds=time.perf_counter() - started), icon=":material/check_circle:")
+        state.success(
+            ui.t("search.indexed_now", n=indexed, seconds=time.perf_counter() - started), icon=":material/check_circle:"
+        )
 
     if indexed and query.strip():
         encode = ui.milvus_store.sentence_encoder(ui.sentence_encoder(spec.id))
@@ -86,19 +93,26 @@ with ui.guard():
         st.caption(ui.t("search.took", ms=took, n=indexed))
         if hits:
             st.success(ui.t("search.best", score=hits[0].score, sentence=ui.md(hits[0].text)), icon=":material/format_quote:")
-        table = pd.DataFrame({
-            "#": range(1, len(hits) + 1),
-            ui.t("search.sentence"): [hit.text for hit in hits],
-            ui.t("search.score"): [hit.score for hit in hits],
-        })
+        table = pd.DataFrame(
+            {
+                "#": range(1, len(hits) + 1),
+                ui.t("search.sentence"): [hit.text for hit in hits],
+                ui.t("search.score"): [hit.score for hit in hits],
+            }
+        )
         st.dataframe(
-            table, hide_index=True, width="stretch",
+            table,
+            hide_index=True,
+            width="stretch",
             column_config={ui.t("search.score"): st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)},
         )
         chart = px.bar(
-            x=[hit.score for hit in hits][::-1], y=[f"#{i}" for i in range(len(hits), 0, -1)], orientation="h",
+            x=[hit.score for hit in hits][::-1],
+            y=[f"#{i}" for i in range(len(hits), 0, -1)],
+            orientation="h",
             hover_name=[ui.plot_text(hit.text[:120]) for hit in hits][::-1],
-            labels={"x": ui.t("search.score"), "y": ""}, height=max(200, 40 * len(hits)),
+            labels={"x": ui.t("search.score"), "y": ""},
+            height=max(200, 40 * len(hits)),
         )
         chart.update_layout(margin=dict(l=10, r=10, t=10, b=10))
         st.plotly_chart(chart, width="stretch")

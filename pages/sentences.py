@@ -29,7 +29,9 @@ def decode_encoders(value: str) -> list[str]:
     chosen = ui.share.parse_words(value, "enc")
     unknown = [model_id for model_id in chosen if model_id not in sentence_ids]
     if unknown:
-        raise ui.InvalidInputError.coded("unknown_choices", field="enc", values=[repr(m[:40]) for m in unknown[:5]], choices=sentence_ids)
+        raise ui.InvalidInputError.coded(
+            "unknown_choices", field="enc", values=[repr(m[:40]) for m in unknown[:5]], choices=sentence_ids
+        )
     return chosen
 
 
@@ -73,8 +75,12 @@ with ui.guard():
         for start in range(0, len(results), 2):
             columns = st.columns(2)
             for column, result, name in zip(columns, results[start : start + 2], names[start : start + 2]):
-                heatmap = px.imshow(result.similarity, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1)
-                heatmap.update_layout(height=150 + 40 * len(labels), margin=dict(l=10, r=10, t=40, b=10), title=ui.plot_text(name))
+                heatmap = px.imshow(
+                    result.similarity, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1
+                )
+                heatmap.update_layout(
+                    height=150 + 40 * len(labels), margin=dict(l=10, r=10, t=40, b=10), title=ui.plot_text(name)
+                )
                 heatmap.update_xaxes(type="category").update_yaxes(type="category")
                 column.plotly_chart(heatmap, width="stretch")
                 i, j, score = result.closest_pair
@@ -86,21 +92,41 @@ with ui.guard():
             [[f"#{i + 1} ↔ #{j + 1}", sentences[i], sentences[j], *scores] for i, j, scores in pair_rows],
             columns=[ui.t("sentences.pair"), "A", "B", *names],
         )
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={name: st.column_config.NumberColumn(format="%.3f") for name in names})
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={name: st.column_config.NumberColumn(format="%.3f") for name in names},
+        )
 
         st.subheader(ui.t("sentences.difference"))
         col_a, col_b = st.columns(2)
-        first = col_a.selectbox(ui.t("sentences.diff_a"), range(len(names)), index=0, format_func=names.__getitem__, key=ui.key(PAGE, "diff_a"))
-        second = col_b.selectbox(ui.t("sentences.diff_b"), range(len(names)), index=len(names) - 1, format_func=names.__getitem__, key=ui.key(PAGE, "diff_b"))
+        first = col_a.selectbox(
+            ui.t("sentences.diff_a"), range(len(names)), index=0, format_func=names.__getitem__, key=ui.key(PAGE, "diff_a")
+        )
+        second = col_b.selectbox(
+            ui.t("sentences.diff_b"),
+            range(len(names)),
+            index=len(names) - 1,
+            format_func=names.__getitem__,
+            key=ui.key(PAGE, "diff_b"),
+        )
         difference = comparison.difference(first, second)
         scale = max(float(np.abs(difference).max()), 0.05)
-        diff_map = px.imshow(difference, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-scale, zmax=scale)
-        diff_map.update_layout(height=150 + 40 * len(labels), margin=dict(l=10, r=10, t=40, b=10),
-                               title=ui.plot_text(ui.t("sentences.diff_title", a=names[first], b=names[second])))
+        diff_map = px.imshow(
+            difference, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-scale, zmax=scale
+        )
+        diff_map.update_layout(
+            height=150 + 40 * len(labels),
+            margin=dict(l=10, r=10, t=40, b=10),
+            title=ui.plot_text(ui.t("sentences.diff_title", a=names[first], b=names[second])),
+        )
         diff_map.update_xaxes(type="category").update_yaxes(type="category")
         st.plotly_chart(diff_map, width="stretch")
-        if float(np.abs(difference).max()) < 1e-4 and {results[first].kind, results[second].kind} == {"mean", "sentence-transformers"}:
+        if float(np.abs(difference).max()) < 1e-4 and {results[first].kind, results[second].kind} == {
+            "mean",
+            "sentence-transformers",
+        }:
             st.caption(ui.t("sentences.same_pipeline", model=ui.md(model.id)))
 
         for number, result in enumerate(results):
@@ -110,8 +136,12 @@ with ui.guard():
             tabs = st.tabs(labels)
             for index, (tab, sentence, weights) in enumerate(zip(tabs, sentences, result.lexical)):
                 tab.caption(ui.md(sentence))
-                bars = pd.DataFrame({ui.t("sentences.token"): [ui.plot_text(tok) for tok, _ in weights],
-                                     ui.t("sentences.weight"): [w for _, w in weights]})
+                bars = pd.DataFrame(
+                    {
+                        ui.t("sentences.token"): [ui.plot_text(tok) for tok, _ in weights],
+                        ui.t("sentences.weight"): [w for _, w in weights],
+                    }
+                )
                 chart = px.bar(bars, x=ui.t("sentences.token"), y=ui.t("sentences.weight"), height=260)
                 chart.update_layout(margin=dict(l=10, r=10, t=10, b=10))
                 tab.plotly_chart(chart, width="stretch", key=ui.key(PAGE, f"lexical-{number}-{index}"))

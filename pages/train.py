@@ -70,17 +70,29 @@ def requested(action: str) -> bool:
 # ---------------------------------------------------------------- 1 · corpus
 
 st.subheader(ui.t("train.corpus"))
-st.radio(ui.t("train.source"), ["sample", "upload", "paste"], key=ui.key(PAGE, "source"), horizontal=True,
-         format_func=ui.option_labels("train.source"))
+st.radio(
+    ui.t("train.source"),
+    ["sample", "upload", "paste"],
+    key=ui.key(PAGE, "source"),
+    horizontal=True,
+    format_func=ui.option_labels("train.source"),
+)
 text = ""
 probe_words: tuple[str, ...] = ()
 with ui.guard():
     if value("source") == "sample":
-        st.selectbox(ui.t("train.sample"), list(SAMPLES), key=ui.key(PAGE, "sample"), format_func={i: ui.sample_title(s) for i, s in SAMPLES.items()}.get)
+        st.selectbox(
+            ui.t("train.sample"),
+            list(SAMPLES),
+            key=ui.key(PAGE, "sample"),
+            format_func={i: ui.sample_title(s) for i, s in SAMPLES.items()}.get,
+        )
         sample = SAMPLES[value("sample")]
         probe_words = sample.probe_words
-        st.caption(ui.t("train.sample_source", source=f"[{ui.md(ui.source_name(sample.url))}]({sample.url})")
-                   + f" · {ui.md(ui.sample_note(sample))}")
+        st.caption(
+            ui.t("train.sample_source", source=f"[{ui.md(ui.source_name(sample.url))}]({sample.url})")
+            + f" · {ui.md(ui.sample_note(sample))}"
+        )
         text = ui.corpus.strip_boilerplate(ui.corpus.fetch_sample(sample))
         st.caption(ui.t("train.sample_ready", chars=len(text)))
     elif value("source") == "upload":
@@ -96,8 +108,13 @@ with ui.guard():
         text = st.text_area(ui.t("train.paste"), key="train.paste", height=180, max_chars=settings.limits.training_chars)
 
 left, right = st.columns([2, 3])
-left.radio(ui.t("train.text_lang"), ["auto", "zh", "en"], key=ui.key(PAGE, "text_lang"), horizontal=True,
-           format_func=ui.option_labels("train.text_lang"))
+left.radio(
+    ui.t("train.text_lang"),
+    ["auto", "zh", "en"],
+    key=ui.key(PAGE, "text_lang"),
+    horizontal=True,
+    format_func=ui.option_labels("train.text_lang"),
+)
 with right.expander(ui.t("train.segmentation")):
     names = st.checkbox(ui.t("train.names"), value=True, key="train.names", help=ui.t("train.names_help"))
     user_dict = st.text_area(ui.t("train.user_dict"), key="train.user_dict", height=90, placeholder="诸葛亮 100 nr\n孔明 100 nr")
@@ -120,8 +137,14 @@ def show_stats(stats, from_cache: bool) -> None:
         st.caption(ui.t("train.from_cache"))
     top = pd.DataFrame(stats.top_words[:20], columns=[ui.t("common.word"), ui.t("train.count")])
     top[ui.t("common.word")] = top[ui.t("common.word")].map(ui.plot_text)
-    chart = px.bar(top.iloc[::-1], x=ui.t("train.count"), y=ui.t("common.word"), orientation="h",
-                   title=ui.t("train.top_words"), height=140 + 22 * len(top))
+    chart = px.bar(
+        top.iloc[::-1],
+        x=ui.t("train.count"),
+        y=ui.t("common.word"),
+        orientation="h",
+        title=ui.t("train.top_words"),
+        height=140 + 22 * len(top),
+    )
     chart.update_layout(margin=dict(l=10, r=10, t=40, b=10))
     st.plotly_chart(chart, width="stretch")
 
@@ -136,7 +159,12 @@ if text.strip() and requested("analyse"):
         with bar.container():
             progress = ui.progress_bar(ui.t("train.segmenting"))
         segmented = ui.corpus.segment(
-            text, language, user_dict=user_dict, hmm=value("hmm"), max_chars=settings.limits.training_chars, progress=progress,
+            text,
+            language,
+            user_dict=user_dict,
+            hmm=value("hmm"),
+            max_chars=settings.limits.training_chars,
+            progress=progress,
         )
         bar.empty()
         st.session_state[STATS] = (segmented.key, segmented.stats, segmented.from_cache)
@@ -148,37 +176,71 @@ if stats_entry and stats_entry[0] == corpus_key:
 # ---------------------------------------------------------------- 2 · options
 
 st.subheader(ui.t("train.options"))
-st.radio(ui.t("train.mode"), ["cbow", "sg", "compare"], key=ui.key(PAGE, "mode"), horizontal=True,
-         format_func=ui.option_labels("train.mode"))
+st.radio(
+    ui.t("train.mode"),
+    ["cbow", "sg", "compare"],
+    key=ui.key(PAGE, "mode"),
+    horizontal=True,
+    format_func=ui.option_labels("train.mode"),
+)
 columns = st.columns(6)
 for column, name in zip(columns, ("size", "window", "min_count", "epochs", "negative", "seed")):
     low, high = LIMITS[name if name != "size" else "vector_size"]
     column.number_input(ui.t(f"train.{name}"), min_value=low, max_value=high, step=1, key=ui.key(PAGE, name))
 col_workers, col_name = st.columns([1, 3])
-col_workers.number_input(ui.t("train.workers"), min_value=1, max_value=max(1, os.cpu_count() or 1), value=1, step=1,
-                         key="train.workers", help=ui.t("train.workers_help"))
+col_workers.number_input(
+    ui.t("train.workers"),
+    min_value=1,
+    max_value=max(1, os.cpu_count() or 1),
+    value=1,
+    step=1,
+    key="train.workers",
+    help=ui.t("train.workers_help"),
+)
 preview = ui.training.default_name(  # the name an empty box saves under, shown as its placeholder
-    ui.training.TrainOptions(sg=int(value("mode") == "sg"), vector_size=value("size")), language, corpus_key or "text",
-    compare=value("mode") == "compare", stem=value("sample") if value("source") == "sample" else None,
+    ui.training.TrainOptions(sg=int(value("mode") == "sg"), vector_size=value("size")),
+    language,
+    corpus_key or "text",
+    compare=value("mode") == "compare",
+    stem=value("sample") if value("source") == "sample" else None,
 )
 name = col_name.text_input(ui.t("train.name"), key="train.name", max_chars=80, placeholder=preview)
 
 job = st.session_state.get(JOB)
 running = job is not None and not job.state.finished
-st.button(ui.t("train.start"), type="primary", icon=":material/model_training:", disabled=running or not text.strip(),
-          on_click=request, args=("train",))
+st.button(
+    ui.t("train.start"),
+    type="primary",
+    icon=":material/model_training:",
+    disabled=running or not text.strip(),
+    on_click=request,
+    args=("train",),
+)
 if requested("train") and not running and text.strip():
     with ui.guard(on_busy=lambda: request("train")):  # a busy server: asked again at the visitor's turn
         compare = value("mode") == "compare"
         options = ui.training.TrainOptions(
-            sg=int(value("mode") == "sg"), vector_size=value("size"), window=value("window"), min_count=value("min_count"),
-            epochs=value("epochs"), negative=value("negative"), seed=value("seed"), workers=st.session_state["train.workers"],
+            sg=int(value("mode") == "sg"),
+            vector_size=value("size"),
+            window=value("window"),
+            min_count=value("min_count"),
+            epochs=value("epochs"),
+            negative=value("negative"),
+            seed=value("seed"),
+            workers=st.session_state["train.workers"],
         ).checked()
         stem = value("sample") if value("source") == "sample" else None
-        chosen = name.strip() or ui.training.default_name(options, language, corpus_key or "text", compare=compare,
-                                                          stem=stem, folder=settings.models_dir)
+        chosen = name.strip() or ui.training.default_name(
+            options, language, corpus_key or "text", compare=compare, stem=stem, folder=settings.models_dir
+        )
         job = ui.training.TrainingJob(
-            text, language, options, compare=compare, name=chosen, user_dict=user_dict, hmm=value("hmm"),
+            text,
+            language,
+            options,
+            compare=compare,
+            name=chosen,
+            user_dict=user_dict,
+            hmm=value("hmm"),
             max_chars=settings.limits.training_chars,
         ).start(slots=ui.training_slots(), owner=ui.visitor())
         st.session_state[JOB] = job
@@ -192,8 +254,15 @@ def loss_chart(losses: dict) -> None:
     if not rows:
         return
     frame = pd.DataFrame(rows, columns=[ui.t("train.mode"), ui.t("train.epoch_axis"), ui.t("train.loss_axis")])
-    chart = px.line(frame, x=ui.t("train.epoch_axis"), y=ui.t("train.loss_axis"), color=ui.t("train.mode"), markers=True,
-                    title=ui.t("train.loss"), height=300)
+    chart = px.line(
+        frame,
+        x=ui.t("train.epoch_axis"),
+        y=ui.t("train.loss_axis"),
+        color=ui.t("train.mode"),
+        markers=True,
+        title=ui.t("train.loss"),
+        height=300,
+    )
     chart.update_layout(margin=dict(l=10, r=10, t=40, b=10), xaxis_dtick=1)
     st.plotly_chart(chart, width="stretch")
 
@@ -205,8 +274,13 @@ if job is not None:
     def live_progress() -> None:
         state = job.state
         if state.phase == "training":
-            label = ui.t("train.phase.training", run=state.run, epoch=state.epoch, epochs=state.epochs,
-                         current=min(state.epoch + 1, state.epochs))
+            label = ui.t(
+                "train.phase.training",
+                run=state.run,
+                epoch=state.epoch,
+                epochs=state.epochs,
+                current=min(state.epoch + 1, state.epochs),
+            )
         elif state.phase == "failed":
             label = ui.t("train.phase.failed", error=ui.md(ui.error_text(state.failure) if state.failure else state.error))
         else:
@@ -218,8 +292,10 @@ if job is not None:
         else:
             st.progress(min(max(state.fraction, 0.0), 1.0), text=label)
         if state.stats is not None:
-            st.caption(" · ".join(f"{ui.t('train.stats.' + n)} {getattr(state.stats, n):,}" for n in ("tokens", "vocabulary"))
-                       + (" · " + ui.t("train.from_cache") if state.from_cache else ""))
+            st.caption(
+                " · ".join(f"{ui.t('train.stats.' + n)} {getattr(state.stats, n):,}" for n in ("tokens", "vocabulary"))
+                + (" · " + ui.t("train.from_cache") if state.from_cache else "")
+            )
         loss_chart(state.losses)
         if not state.finished:
             st.button(ui.t("train.cancel"), icon=":material/stop_circle:", on_click=job.cancel, key="train.cancel")
@@ -236,13 +312,25 @@ with st.expander(ui.t("train.about")):
 if job is not None and job.state.phase == "done":
     state = job.state
     for trained, saved in zip(state.trained, state.saved):
-        st.success(ui.t("train.saved", model=ui.md(saved.model_id), vocab=trained.model.vocab_size,
-                        dims=trained.model.dims, seconds=trained.seconds), icon=":material/check_circle:")
+        st.success(
+            ui.t(
+                "train.saved",
+                model=ui.md(saved.model_id),
+                vocab=trained.model.vocab_size,
+                dims=trained.model.dims,
+                seconds=trained.seconds,
+            ),
+            icon=":material/check_circle:",
+        )
         query = {"model": saved.model_id, "lang": ui.lang()}
         if probe_words:
             query.update(word=probe_words[0], words=",".join(probe_words))
-        st.page_link("pages/explorer.py", label=ui.t("train.open_explorer", model=saved.model_id),
-                     icon=":material/arrow_forward:", query_params=query)
+        st.page_link(
+            "pages/explorer.py",
+            label=ui.t("train.open_explorer", model=saved.model_id),
+            icon=":material/arrow_forward:",
+            query_params=query,
+        )
 
     st.subheader(ui.t("train.results"))
     if not value("words").strip():  # the sample's characters, else the corpus's most frequent words
@@ -263,12 +351,24 @@ if job is not None and job.state.phase == "done":
                     column.warning(ui.missing_words_text({word: ui.static.suggest(model, word)}), icon=":material/search_off:")
                 else:
                     column.dataframe(
-                        pd.DataFrame({ui.t("common.word"): [n.word for n in found], ui.t("common.score"): [n.score for n in found]},
-                                     index=range(1, len(found) + 1)),
-                        width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.3f")},
+                        pd.DataFrame(
+                            {ui.t("common.word"): [n.word for n in found], ui.t("common.score"): [n.score for n in found]},
+                            index=range(1, len(found) + 1),
+                        ),
+                        width="stretch",
+                        column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.3f")},
                     )
     if len(state.saved) == 2:  # compare mode: align the two models on the compare page (issue 12)
-        st.page_link("pages/compare.py", label=ui.t("compare.open_from_train"), icon=":material/compare_arrows:", query_params={
-            "model": state.saved[0].model_id, "model_b": state.saved[1].model_id, "words": ",".join(probe_words), "lang": ui.lang()})
+        st.page_link(
+            "pages/compare.py",
+            label=ui.t("compare.open_from_train"),
+            icon=":material/compare_arrows:",
+            query_params={
+                "model": state.saved[0].model_id,
+                "model_b": state.saved[1].model_id,
+                "words": ",".join(probe_words),
+                "lang": ui.lang(),
+            },
+        )
 
 ui.sync_url(PAGE, PARAMS)

@@ -12,8 +12,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # imported inside app_test: Streamlit's testing module is heavy
+    from streamlit.testing.v1 import AppTest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="embedlab-tests-"))
@@ -197,7 +201,7 @@ def assert_no_exception(page) -> None:
     assert boxes.count() == 0, boxes.first.inner_text()
 
 
-def app_test(page: str | None = None, *, timeout: float = 120, **query) -> "AppTest":
+def app_test(page: str | None = None, *, timeout: float = 120, **query) -> AppTest:
     """An AppTest of the whole app, switched to ``page`` (e.g. ``"pages/explorer.py"``), run with ``query`` in the URL."""
     from streamlit.testing.v1 import AppTest
 

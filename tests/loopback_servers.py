@@ -73,7 +73,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{end}/{len(body)}")
         else:
             self.send_response(200)
-        part = body[start:end + 1]
+        part = body[start : end + 1]
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(part)))
@@ -89,7 +89,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pause = getattr(self.server, "pause", 0.0)
         step = 64 * 1024 if pause else max(len(part), 1)
         for start in range(0, len(part), step):  # a slow link: ``pause`` seconds after each 64 KB
-            self.wfile.write(part[start:start + step])
+            self.wfile.write(part[start : start + step])
             self.wfile.flush()
             if pause:
                 time.sleep(pause)
@@ -198,8 +198,19 @@ class _HubHandler(_Handler):
             return
         if api:
             siblings = [{"rfilename": name} for name in self.server.repos[repo]]
-            info = {"_id": commit[:24], "id": repo, "modelId": repo, "sha": commit, "siblings": siblings,
-                    "private": False, "disabled": False, "gated": False, "downloads": 0, "likes": 0, "tags": []}
+            info = {
+                "_id": commit[:24],
+                "id": repo,
+                "modelId": repo,
+                "sha": commit,
+                "siblings": siblings,
+                "private": False,
+                "disabled": False,
+                "gated": False,
+                "downloads": 0,
+                "likes": 0,
+                "tags": [],
+            }
             self._send_body(json.dumps(info).encode(), {"Content-Type": "application/json"}, head=head)
             return
         name = urllib.parse.unquote(resolve.group("file"))
@@ -207,6 +218,9 @@ class _HubHandler(_Handler):
         if data is None:
             self._not_found("EntryNotFound", f"{name} does not exist on main")
             return
-        headers = {"X-Repo-Commit": commit, "ETag": f'"{hashlib.sha256(data).hexdigest()}"',
-                   "Content-Type": "application/octet-stream"}
+        headers = {
+            "X-Repo-Commit": commit,
+            "ETag": f'"{hashlib.sha256(data).hexdigest()}"',
+            "Content-Type": "application/octet-stream",
+        }
         self._send_body(data, headers, head=head)

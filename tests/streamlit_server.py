@@ -22,8 +22,9 @@ def free_port() -> int:
 class StreamlitServer:
     """``with StreamlitServer(log_path) as server: server.url ...``; raises RuntimeError if it never gets healthy."""
 
-    def __init__(self, log_path: Path, *, env: dict | None = None, timeout: float = 90, cwd: Path = PROJECT_ROOT,
-                 replace_env: bool = False):
+    def __init__(
+        self, log_path: Path, *, env: dict | None = None, timeout: float = 90, cwd: Path = PROJECT_ROOT, replace_env: bool = False
+    ):
         self.log_path = Path(log_path)
         self.cwd = Path(cwd)
         self.env = dict(env or {}) if replace_env else {**os.environ, **(env or {})}
@@ -31,13 +32,27 @@ class StreamlitServer:
         self.process: subprocess.Popen | None = None
         self.url = ""
 
-    def __enter__(self) -> "StreamlitServer":
+    def __enter__(self) -> StreamlitServer:
         port = free_port()
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=self.cwd, stdout=self._log, stderr=subprocess.STDOUT, env=self.env,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=self.cwd,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
         )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.time() + self.timeout

@@ -63,8 +63,7 @@ def test_save_and_load_round_trip(tmp_path, words, built):
     loaded = ann.load(words.kv, m=16, ef_construction=80, cache_root=tmp_path)
     assert loaded is not None and loaded.count == index.count
     word = "king"
-    assert ann.approximate_neighbors(words, word, loaded).results == \
-        ann.approximate_neighbors(words, word, index).results
+    assert ann.approximate_neighbors(words, word, loaded).results == ann.approximate_neighbors(words, word, index).results
     assert ann.load(words.kv, m=32, ef_construction=80, cache_root=tmp_path) is None  # other parameters
     other = KeyedVectors(384, count=0)
     other.add_vectors(["a", "b"], np.ones((2, 384), dtype=np.float32))
@@ -106,7 +105,9 @@ def test_bad_input_is_clear(words, built):
 
 def test_zero_vectors_do_not_break_the_index():
     kv = KeyedVectors(4, count=0)
-    kv.add_vectors(["zero", "a", "b", "c"], np.array([[0, 0, 0, 0], [1, 0, 0, 0], [0.9, 0.1, 0, 0], [0, 1, 0, 0]], dtype=np.float32))
+    kv.add_vectors(
+        ["zero", "a", "b", "c"], np.array([[0, 0, 0, 0], [1, 0, 0, 0], [0.9, 0.1, 0, 0], [0, 1, 0, 0]], dtype=np.float32)
+    )
     model = StaticModel("tiny", freeze(kv))
     index = ann.build(kv, m=4, ef_construction=8)
     assert [s.word for s in ann.approximate_neighbors(model, "a", index, topn=2).results][0] == "b"

@@ -8,17 +8,17 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import PROJECT_ROOT
 
 from embedlab import axes
 from embedlab.errors import OutOfVocabularyError
-
-from conftest import PROJECT_ROOT
 
 OCCUPATIONS = ["nurse", "engineer", "doctor", "teacher", "secretary", "farmer", "soldier", "maid", "banker", "pilot"]
 
 
 def _numpy_scores(kv, words, left, right, formula):
     """The formula written out once more with numpy only, on the same vectors."""
+
     def unit(w):
         v = np.asarray(kv[w], dtype=np.float64)
         return v / np.linalg.norm(v)
@@ -37,7 +37,9 @@ def test_scores_equal_numpy(minilm_static, formula):
     y = "rich-poor"
     result = axes.place(minilm_static, OCCUPATIONS, x=x, y=y, formula=formula)
     assert result.formula == formula and [s.word for s in result.scores] == OCCUPATIONS
-    expected_x = _numpy_scores(minilm_static.kv, OCCUPATIONS, ["woman", "she", "her", "mother"], ["man", "he", "him", "father"], formula)
+    expected_x = _numpy_scores(
+        minilm_static.kv, OCCUPATIONS, ["woman", "she", "her", "mother"], ["man", "he", "him", "father"], formula
+    )
     expected_y = _numpy_scores(minilm_static.kv, OCCUPATIONS, ["rich"], ["poor"], formula)
     np.testing.assert_allclose([s.x for s in result.scores], expected_x, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose([s.y for s in result.scores], expected_y, rtol=1e-10, atol=1e-12)
@@ -73,24 +75,34 @@ def test_chinese_axis_on_a_trained_model(zh_w2v):
     np.testing.assert_allclose([scores[w] for w in words], expected, rtol=1e-10)
 
 
-@pytest.mark.parametrize("text, left, right", [
-    ("女人-男人", ("女人",), ("男人",)),
-    ("女人－男人", ("女人",), ("男人",)),
-    ("woman − man", ("woman",), ("man",)),
-    ("女人,母亲,女儿 - 男人,父亲,儿子", ("女人", "母亲", "女儿"), ("男人", "父亲", "儿子")),
-    ("女人，母亲 - 男人、父亲", ("女人", "母亲"), ("男人", "父亲")),
-    ("well-known - obscure", ("well-known",), ("obscure",)),
-])
+@pytest.mark.parametrize(
+    "text, left, right",
+    [
+        ("女人-男人", ("女人",), ("男人",)),
+        ("女人－男人", ("女人",), ("男人",)),
+        ("woman − man", ("woman",), ("man",)),
+        ("女人,母亲,女儿 - 男人,父亲,儿子", ("女人", "母亲", "女儿"), ("男人", "父亲", "儿子")),
+        ("女人，母亲 - 男人、父亲", ("女人", "母亲"), ("男人", "父亲")),
+        ("well-known - obscure", ("well-known",), ("obscure",)),
+    ],
+)
 def test_parse_axis(text, left, right):
     axis = axes.parse_axis(text)
     assert (axis.left, axis.right) == (left, right)
     assert axes.parse_axis(axis.text) == axis  # the URL form reads back
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("", "empty"), ("woman", "sides"), ("a-b-c", "sides"), ("woman-", "empty_side"), (" - man", "empty_side"),
-    (",".join(["w"] * 60) + "-man", "too_many"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("", "empty"),
+        ("woman", "sides"),
+        ("a-b-c", "sides"),
+        ("woman-", "empty_side"),
+        (" - man", "empty_side"),
+        (",".join(["w"] * 60) + "-man", "too_many"),
+    ],
+)
 def test_bad_axes_say_how_to_fix(text, reason):
     with pytest.raises(axes.AxisError) as caught:
         axes.parse_axis(text, name="x")
@@ -109,12 +121,27 @@ def test_unknown_words_are_left_out_and_listed_but_axis_words_must_be_known(mini
 
 
 def test_cli_json_one_and_two_axes():
-    base = [sys.executable, "-m", "embedlab", "axes", "--model", "minilm-static", "--x", "woman-man", "--words", "nurse,engineer,qqqzzz", "--json"]
+    base = [
+        sys.executable,
+        "-m",
+        "embedlab",
+        "axes",
+        "--model",
+        "minilm-static",
+        "--x",
+        "woman-man",
+        "--words",
+        "nurse,engineer,qqqzzz",
+        "--json",
+    ]
     one = json.loads(subprocess.run(base, capture_output=True, text=True, cwd=PROJECT_ROOT, check=True).stdout)
     assert one["formula"] == "cosine" and [w["word"] for w in one["words"]] == ["nurse", "engineer"]
     assert all(set(w) == {"word", "x"} for w in one["words"]) and one["missing"] == ["qqqzzz"]
-    two = json.loads(subprocess.run(base + ["--y", "rich-poor", "--formula", "projection"], capture_output=True, text=True,
-                                    cwd=PROJECT_ROOT, check=True).stdout)
+    two = json.loads(
+        subprocess.run(
+            base + ["--y", "rich-poor", "--formula", "projection"], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True
+        ).stdout
+    )
     assert two["formula"] == "projection" and all(set(w) == {"word", "x", "y"} for w in two["words"])
     bad = subprocess.run(base[:-1] + ["--x", "woman"], capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert bad.returncode == 1 and "two sides" in bad.stderr

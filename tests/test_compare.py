@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import PROJECT_ROOT, segment_novel
 from gensim.models import KeyedVectors
 from scipy.linalg import orthogonal_procrustes
 from scipy.stats import ortho_group, spearmanr
@@ -16,8 +17,6 @@ from scipy.stats import ortho_group, spearmanr
 from embedlab import compare
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.static import StaticModel, freeze
-
-from conftest import PROJECT_ROOT, segment_novel
 
 VOCAB = 2_000
 
@@ -70,7 +69,9 @@ def test_a_rotated_copy_aligns_perfectly_and_the_rotation_is_found(minilm_static
 
 def test_the_rotation_equals_scipys_and_the_svd_solution(minilm_static, rotated):
     model_b, _ = rotated
-    noisy = _copy(model_b, model_b.kv.vectors + np.random.default_rng(0).normal(scale=0.02, size=model_b.kv.vectors.shape), "noisy")
+    noisy = _copy(
+        model_b, model_b.kv.vectors + np.random.default_rng(0).normal(scale=0.02, size=model_b.kv.vectors.shape), "noisy"
+    )
     result = compare.compare(minilm_static, noisy, vocab=VOCAB)
     words = compare.shared_vocabulary(minilm_static, noisy, size=VOCAB)
     assert list(result.words) == words
@@ -87,7 +88,9 @@ def test_the_rotation_equals_scipys_and_the_svd_solution(minilm_static, rotated)
 
 def test_overlap_equals_a_plain_neighbour_count(minilm_static, rotated):
     model_b, _ = rotated
-    noisy = _copy(model_b, model_b.kv.vectors + np.random.default_rng(1).normal(scale=0.05, size=model_b.kv.vectors.shape), "noisy")
+    noisy = _copy(
+        model_b, model_b.kv.vectors + np.random.default_rng(1).normal(scale=0.05, size=model_b.kv.vectors.shape), "noisy"
+    )
     result = compare.compare(minilm_static, noisy, vocab=500, topn=5)
     a = _unit(np.stack([minilm_static.kv[w] for w in result.words]))
     b = _unit(np.stack([noisy.kv[w] for w in result.words]))
@@ -188,7 +191,10 @@ def test_cbow_and_skipgram_on_one_novel_the_two_measures_agree(zh_w2v, sanguo_sk
 def test_cli_json(extra):
     out = subprocess.run(
         [sys.executable, "-m", "embedlab", "compare", "--model", "minilm-static", "--model-b", "minilm-static", "--json", *extra],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
     )
     result = json.loads(out.stdout)
     assert set(result["alignment"]) >= {"mean_cosine", "shared"}
@@ -202,7 +208,22 @@ def test_cli_json(extra):
 
 def test_cli_unknown_word_exits_2():
     out = subprocess.run(
-        [sys.executable, "-m", "embedlab", "compare", "--model", "minilm-static", "--model-b", "minilm-static", "--vocab", "100",
-         "--words", "qqqzzz"], capture_output=True, text=True, cwd=PROJECT_ROOT,
+        [
+            sys.executable,
+            "-m",
+            "embedlab",
+            "compare",
+            "--model",
+            "minilm-static",
+            "--model-b",
+            "minilm-static",
+            "--vocab",
+            "100",
+            "--words",
+            "qqqzzz",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
     )
     assert out.returncode == 2 and "qqqzzz" in out.stderr

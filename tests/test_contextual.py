@@ -13,12 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
+from tiny_checkpoints import build_tiny_chinese_bert
 
 from embedlab import contextual, polysemy
 from embedlab.contextual import ContextualModel, load_contextual, sentence_vectors, token_states, word_in_context
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.static import StaticModel, freeze
-from tiny_checkpoints import build_tiny_chinese_bert
 
 
 @pytest.fixture(scope="session")
@@ -173,9 +173,14 @@ def test_minilm_apple_company_and_fruit_are_further_apart_than_two_fruits(minilm
 
 
 def test_minilm_paraphrases_score_above_unrelated_pairs(minilm):
-    vectors = sentence_vectors(minilm, [
-        "A man is playing a guitar.", "Someone is strumming a guitar.", "The stock market fell sharply today.",
-    ]).vectors
+    vectors = sentence_vectors(
+        minilm,
+        [
+            "A man is playing a guitar.",
+            "Someone is strumming a guitar.",
+            "The stock market fell sharply today.",
+        ],
+    ).vectors
     sim = vectors @ vectors.T
     assert sim[0, 1] > sim[0, 2] and sim[0, 1] > sim[1, 2]
 
@@ -275,14 +280,20 @@ def test_minilm_static_is_minilm_own_table_so_the_map_is_the_identity(minilm, mi
     alignment = polysemy.align_static(minilm_static, minilm, max_anchors=2000)
     assert alignment.anchors == 2000 and alignment.fit == pytest.approx(1.0, abs=1e-5)
     np.testing.assert_allclose(alignment.matrix, np.eye(384), atol=1e-4)
-    report = polysemy.analyze(minilm, "apple", ["He works at Apple.", "He ate an apple."], static_model=minilm_static, alignment=alignment)
+    report = polysemy.analyze(
+        minilm, "apple", ["He works at Apple.", "He ate an apple."], static_model=minilm_static, alignment=alignment
+    )
     np.testing.assert_allclose(report.static_cosines, report.input_cosines, atol=1e-4)
 
 
 def test_analyze_separates_apple_the_company_from_apple_the_fruit(minilm):
     sentences = [
-        "He works at Apple.", "He ate an apple.", "Apple released a new iPhone.", "She peeled a green apple.",
-        "Apple shares rose after the launch.", "An apple a day keeps the doctor away.",
+        "He works at Apple.",
+        "He ate an apple.",
+        "Apple released a new iPhone.",
+        "She peeled a green apple.",
+        "Apple shares rose after the launch.",
+        "An apple a day keeps the doctor away.",
     ]
     report = polysemy.analyze(minilm, "apple", sentences)
     assert report.clusters.labels == (0, 1, 0, 1, 0, 1)

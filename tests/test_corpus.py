@@ -99,7 +99,10 @@ def test_progress_reaches_the_total():
 
 
 def test_gutenberg_boilerplate_is_left_out():
-    book = "licence blah\n*** START OF THE PROJECT GUTENBERG EBOOK ALICE ***\nDown the rabbit hole.\n*** END OF THE PROJECT GUTENBERG EBOOK ALICE ***\nmore licence"
+    book = (
+        "licence blah\n*** START OF THE PROJECT GUTENBERG EBOOK ALICE ***\nDown the rabbit hole.\n"
+        "*** END OF THE PROJECT GUTENBERG EBOOK ALICE ***\nmore licence"
+    )
     assert corpus.strip_boilerplate(book).strip() == "Down the rabbit hole."
     assert corpus.strip_boilerplate("plain text") == "plain text"
 

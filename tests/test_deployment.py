@@ -25,8 +25,7 @@ def pinned(name: str, text: str) -> str:
 def test_docker_installs_the_same_cpu_torch_as_the_requirements():
     requirements = (PROJECT_ROOT / "requirements.txt").read_text(encoding="utf-8")
     # By default from pytorch.org's CPU index; deploy/build-local-image.sh points TORCH_PIP_ARGS at a wheel on disk.
-    assert re.search(r'^ARG TORCH_PIP_ARGS="--index-url https://download\.pytorch\.org/whl/cpu"$', DOCKERFILE,
-                     flags=re.MULTILINE)
+    assert re.search(r'^ARG TORCH_PIP_ARGS="--index-url https://download\.pytorch\.org/whl/cpu"$', DOCKERFILE, flags=re.MULTILINE)
     docker_torch = re.search(r"pip install \$TORCH_PIP_ARGS torch==(\S+)", DOCKERFILE)
     assert docker_torch and docker_torch.group(1) == pinned("torch", requirements)
     assert DOCKERFILE.index("torch==") < DOCKERFILE.index("pip install -r requirements.txt")
@@ -45,7 +44,7 @@ def test_docker_image_builds_on_the_official_python_311_base():
 def test_docker_image_runs_the_app_in_hosted_offline_mode():
     assert re.search(r"EMBEDLAB_HOSTED=1", DOCKERFILE) and re.search(r"HF_HUB_OFFLINE=1", DOCKERFILE)
     exposed = re.search(r"^EXPOSE (\d+)", DOCKERFILE, flags=re.MULTILINE).group(1)
-    command = re.search(r'^CMD \[(.*)\]', DOCKERFILE, flags=re.MULTILINE).group(1)
+    command = re.search(r"^CMD \[(.*)\]", DOCKERFILE, flags=re.MULTILINE).group(1)
     assert '"app.py"' in command and f"--server.port={exposed}" in command and "--server.address=0.0.0.0" in command
     assert "USER embedlab" in DOCKERFILE  # not root
     ignored = (PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split()

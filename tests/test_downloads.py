@@ -144,15 +144,18 @@ def test_http_errors_are_clear(tmp_path, server):
         download_url("http://127.0.0.1:9/x.word", models_dir=tmp_path, retries=0, timeout=2)
 
 
-@pytest.mark.parametrize("address, name, message", [
-    ("file:///etc/passwd", None, "http:// or https://"),
-    ("javascript:alert(1)", None, "http:// or https://"),
-    ("http://127.0.0.1/files/", None, "Unusable file name"),
-    ("http://127.0.0.1/files/..", None, "Unusable file name"),
-    ("http://127.0.0.1/files/x.word", "../escape.word", "Unusable file name"),
-    ("http://127.0.0.1/files/x.word", ".hidden", "Unusable file name"),
-    ("http://127.0.0.1/files/x.word", "ok.word", "64 hexadecimal"),
-])
+@pytest.mark.parametrize(
+    "address, name, message",
+    [
+        ("file:///etc/passwd", None, "http:// or https://"),
+        ("javascript:alert(1)", None, "http:// or https://"),
+        ("http://127.0.0.1/files/", None, "Unusable file name"),
+        ("http://127.0.0.1/files/..", None, "Unusable file name"),
+        ("http://127.0.0.1/files/x.word", "../escape.word", "Unusable file name"),
+        ("http://127.0.0.1/files/x.word", ".hidden", "Unusable file name"),
+        ("http://127.0.0.1/files/x.word", "ok.word", "64 hexadecimal"),
+    ],
+)
 def test_unsafe_requests_are_refused_before_any_traffic(tmp_path, address, name, message):
     with pytest.raises(InvalidInputError, match=message):
         download_url(address, filename=name, models_dir=tmp_path, sha256="abc" if name == "ok.word" else None)

@@ -41,7 +41,9 @@ def assert_equal_to_gensim(kv: KeyedVectors, path, *, restrict_vocab: int = 300_
     assert ours.correct == len(total["correct"]) and ours.total == len(total["correct"]) + len(total["incorrect"])
     assert [s.section for s in ours.sections] == [s["section"] for s in sections]
     for mine, theirs in zip(ours.sections, sections):
-        assert (mine.correct, mine.total) == (len(theirs["correct"]), len(theirs["correct"]) + len(theirs["incorrect"])), mine.section
+        assert (mine.correct, mine.total) == (len(theirs["correct"]), len(theirs["correct"]) + len(theirs["incorrect"])), (
+            mine.section
+        )
     # Question by question: our misses are exactly gensim's incorrect list (upper-cased, as gensim reports them).
     assert len(ours.misses) == ours.total - ours.correct
     ours_wrong = Counter((m.a.upper(), m.b.upper(), m.c.upper(), m.expected.upper()) for m in ours.misses)
@@ -65,7 +67,10 @@ def test_similarity_formats():
     text = "# comment\nlove\tsex\t6.77\r\ntiger cat 7.35\nword1 word2 score\n小猫 猫咪 4.0 4 4 3 5\nbad\t\t1\n"
     parsed = parse_pairs(text)
     assert [(p.first, p.second, p.score) for p in parsed.pairs] == [
-        ("love", "sex", 6.77), ("tiger", "cat", 7.35), ("小猫", "猫咪", 4.0)]
+        ("love", "sex", 6.77),
+        ("tiger", "cat", 7.35),
+        ("小猫", "猫咪", 4.0),
+    ]
     assert parsed.skipped_lines == (4, 6)
     with pytest.raises(InvalidInputError, match="no word pairs"):
         parse_pairs("# only a comment\n")
@@ -94,8 +99,14 @@ def test_eval_sets_are_found_and_told_apart(data_dir):
 #   东 (1, 0)   北 (0, 1)   西 (-1, 0)   南 (0, -1)
 #   甲 (.6, .8) 乙 (.8, .6) 丙 (.8, -.6) 丁 (-.6, .8)
 HAND_VECTORS = {
-    "东": (1, 0), "北": (0, 1), "西": (-1, 0), "南": (0, -1),
-    "甲": (0.6, 0.8), "乙": (0.8, 0.6), "丙": (0.8, -0.6), "丁": (-0.6, 0.8),
+    "东": (1, 0),
+    "北": (0, 1),
+    "西": (-1, 0),
+    "南": (0, -1),
+    "甲": (0.6, 0.8),
+    "乙": (0.8, 0.6),
+    "丙": (0.8, -0.6),
+    "丁": (-0.6, 0.8),
 }
 HAND_FILE = ": 方位\r\n东 北 乙 丁\r\n甲 乙 北 丁\r\n: 缺词\r\n东 北 生词 甲\r\n北 东 甲 没有\r\n"
 # The CA8 script shifts cosines, s = (cos + 1) / 2, and scores every word x other than a, b, c:
@@ -228,7 +239,9 @@ def test_ca8_convention_on_english(minilm_static, data_dir, tmp_path):
     path = _subset(data_dir / "eval" / "en" / "questions-words.txt", 20, tmp_path / "qw20.txt")
     for method in ("add", "mul"):  # (case matters here: the file's capitals miss this uncased vocabulary)
         report = evaluate_analogies(minilm_static, read_analogies(path), convention="ca8", method=method)
-        assert [(s.section, s.correct, s.total, s.questions) for s in report.sections] == ca8_per_question(minilm_static.kv, path, method)
+        assert [(s.section, s.correct, s.total, s.questions) for s in report.sections] == ca8_per_question(
+            minilm_static.kv, path, method
+        )
 
 
 def test_bad_choices_are_refused(hand_kv):
@@ -268,7 +281,9 @@ def test_space_separated_cos960_equals_gensim_on_a_tab_copy(zh_w2v, data_dir, tm
     """gensim reads TAB-separated triples only; COS960 has spaces and 15 rater columns."""
     source = data_dir / "eval" / "zh" / "cos960.txt"
     tab_copy = tmp_path / "cos960.tsv"
-    tab_copy.write_text("".join("\t".join(line.split()[:3]) + "\n" for line in source.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+    tab_copy.write_text(
+        "".join("\t".join(line.split()[:3]) + "\n" for line in source.read_text(encoding="utf-8").splitlines()), encoding="utf-8"
+    )
     ours = evaluate_pairs(zh_w2v, read_pairs(source))
     pearson, spearman, oov = zh_w2v.kv.evaluate_word_pairs(str(tab_copy))
     assert (ours.spearman, ours.pearson, ours.oov_ratio) == (spearman[0], pearson[0], oov)
@@ -284,12 +299,20 @@ def test_too_few_known_pairs(hand_kv):
 
 def test_cli_json_shapes(data_dir, tmp_path, capsys):
     path = _subset(data_dir / "eval" / "en" / "questions-words.txt", 10, tmp_path / "qw10.txt")
-    assert cli.main(["evaluate", "--model", "minilm-static", "--analogies", str(path), "--convention", "ca8", "--method", "mul", "--json"]) == 0
+    assert (
+        cli.main(
+            ["evaluate", "--model", "minilm-static", "--analogies", str(path), "--convention", "ca8", "--method", "mul", "--json"]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert set(result) >= {"accuracy", "coverage", "sections"}
     assert set(result["sections"][0]) >= {"section", "correct", "total"} and len(result["sections"]) == 14
     assert result["convention"] == "ca8" and result["method"] == "mul"
-    assert cli.main(["evaluate", "--model", "minilm-static", "--pairs", str(data_dir / "eval" / "en" / "wordsim353.tsv"), "--json"]) == 0
+    assert (
+        cli.main(["evaluate", "--model", "minilm-static", "--pairs", str(data_dir / "eval" / "en" / "wordsim353.tsv"), "--json"])
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert set(result) >= {"spearman", "pearson", "oov_ratio"}
     assert cli.main(["evaluate", "--model", "minilm-static", "--analogies", str(path)]) == 0

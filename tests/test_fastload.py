@@ -49,13 +49,16 @@ def random_lines(words, dims, *, seed=0, fmt="{:.6f}", trailing=""):
 # ---------------------------------------------------------------- equal to gensim
 
 
-@pytest.mark.parametrize("header, trailing, newline, suffix", [
-    (True, " ", "\n", ".word"),      # sgns: a space ends every line
-    (True, "", "\r\n", ".txt"),      # CRLF line ends
-    (False, "", "\n", ".txt"),       # GloVe: no header
-    (True, " ", "\n", ".word.gz"),
-    (True, " ", "\n", ".word.bz2"),
-])
+@pytest.mark.parametrize(
+    "header, trailing, newline, suffix",
+    [
+        (True, " ", "\n", ".word"),  # sgns: a space ends every line
+        (True, "", "\r\n", ".txt"),  # CRLF line ends
+        (False, "", "\n", ".txt"),  # GloVe: no header
+        (True, " ", "\n", ".word.gz"),
+        (True, " ", "\n", ".word.bz2"),
+    ],
+)
 def test_formats_equal_gensim(tmp_path, header, trailing, newline, suffix):
     words = [f"w{i}" for i in range(40)] + ODD_WORDS
     lines = random_lines(words, 7, trailing=trailing)
@@ -69,8 +72,22 @@ def test_formats_equal_gensim(tmp_path, header, trailing, newline, suffix):
 
 def test_number_spellings_equal_gensim(tmp_path):
     # Fast path (short decimals, exponents) and the careful path (17 digits, nan, inf) side by side.
-    tokens = ["0.1", "-0.000000", "+1.5", "1e-05", "-2.5E+03", ".5", "5.", "0.12345678901234567",
-              "1e-30", "3.4028235e38", "nan", "-inf", "123456789012345678", "0.1000000000000000055511151231257827"]
+    tokens = [
+        "0.1",
+        "-0.000000",
+        "+1.5",
+        "1e-05",
+        "-2.5E+03",
+        ".5",
+        "5.",
+        "0.12345678901234567",
+        "1e-30",
+        "3.4028235e38",
+        "nan",
+        "-inf",
+        "123456789012345678",
+        "0.1000000000000000055511151231257827",
+    ]
     lines = [f"w{i} " + " ".join(np.roll(tokens, i)) + " " for i in range(len(tokens))]
     path = tmp_path / "numbers.txt"
     write_lines(path, lines, header=(len(lines), len(tokens)))
@@ -90,8 +107,9 @@ def test_undecodable_bytes_and_duplicates_as_gensim(tmp_path):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    values=st.lists(st.lists(st.floats(width=32, allow_nan=False, allow_infinity=False), min_size=3, max_size=3),
-                    min_size=1, max_size=12),
+    values=st.lists(
+        st.lists(st.floats(width=32, allow_nan=False, allow_infinity=False), min_size=3, max_size=3), min_size=1, max_size=12
+    ),
     fmt=st.sampled_from(["{:.6f}", "{!r}", "{:.9e}", "{:.17g}", "{:g}"]),
     trailing=st.sampled_from(["", " ", "\t", "\r"]),
 )
@@ -131,7 +149,9 @@ def test_header_count_smaller_than_file_reads_count_lines(tmp_path):
 
 
 def test_sgns_like_generator_file_equals_gensim(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_sgns_like", fastload.Path(__file__).parent.parent / "benchmarks" / "make_sgns_like.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_sgns_like", fastload.Path(__file__).parent.parent / "benchmarks" / "make_sgns_like.py"
+    )
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     path = generator.write_sgns_like(tmp_path / "sgns.mini.word", words=3000, dims=30, compress=True)
@@ -147,22 +167,25 @@ def test_sgns_like_generator_file_equals_gensim(tmp_path):
 # ---------------------------------------------------------------- bad files name the line
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"3 2\na 0.1 0.2\nb 0.3\nc 0.5 0.6\n", r"line 3: expected a word and 2 numbers, found 1"),
-    (b"3 2\na 0.1 0.2\nb 0.3 0.4\nc 0.5 0.6 0.7\n", r"line 4: expected a word and 2 numbers, found 3"),
-    (b"3 2\na 0.1 0.2\nb 0.3 zero\nc 0.5 0.6\n", r"line 3: 'zero' is not a number"),
-    (b"3 2\na 0.1 0.2\nb 0,3 0.4\n", r"line 3: '0,3' is not a number"),
-    (b"3 2\na 0.1 0.2\n\nc 0.5 0.6\n", r"line 3: the line is empty"),
-    (b"a 0.1 0.2\nb\t0.3\t0.4\n", r"line 2: .*single spaces"),
-    (b"2 2\na  0.1 0.2\nb 0.3 0.4\n", r"line 2: .*single spaces"),
-    (b"5 2\na 0.1 0.2\nb 0.3 0.4\n", r"header promises 5 vectors but the file ends after 2 \(line 3\)"),
-    (b"3 2\na 0.1 0.2\nb 0.3 0.", r"line 3: '0\.' is not a number|header promises 3"),
-    (b"", r"is empty"),
-    (b"99999999999 300\na 0.1\n", r"line 2: expected a word and 300 numbers"),  # a lying header allocates nothing big
-    (b"1 99999999999\na 0.1\n", r"header says 99,999,999,999 dimensions"),
-    (b"\n\n", r"line 1 is empty"),
-    (b"onlyword\n", r"line 1: expected a 'count dims' header"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"3 2\na 0.1 0.2\nb 0.3\nc 0.5 0.6\n", r"line 3: expected a word and 2 numbers, found 1"),
+        (b"3 2\na 0.1 0.2\nb 0.3 0.4\nc 0.5 0.6 0.7\n", r"line 4: expected a word and 2 numbers, found 3"),
+        (b"3 2\na 0.1 0.2\nb 0.3 zero\nc 0.5 0.6\n", r"line 3: 'zero' is not a number"),
+        (b"3 2\na 0.1 0.2\nb 0,3 0.4\n", r"line 3: '0,3' is not a number"),
+        (b"3 2\na 0.1 0.2\n\nc 0.5 0.6\n", r"line 3: the line is empty"),
+        (b"a 0.1 0.2\nb\t0.3\t0.4\n", r"line 2: .*single spaces"),
+        (b"2 2\na  0.1 0.2\nb 0.3 0.4\n", r"line 2: .*single spaces"),
+        (b"5 2\na 0.1 0.2\nb 0.3 0.4\n", r"header promises 5 vectors but the file ends after 2 \(line 3\)"),
+        (b"3 2\na 0.1 0.2\nb 0.3 0.", r"line 3: '0\.' is not a number|header promises 3"),
+        (b"", r"is empty"),
+        (b"99999999999 300\na 0.1\n", r"line 2: expected a word and 300 numbers"),  # a lying header allocates nothing big
+        (b"1 99999999999\na 0.1\n", r"header says 99,999,999,999 dimensions"),
+        (b"\n\n", r"line 1 is empty"),
+        (b"onlyword\n", r"line 1: expected a 'count dims' header"),
+    ],
+)
 def test_malformed_files_name_the_line(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -259,8 +282,9 @@ def test_cache_variants_are_kept_apart(tmp_path, sgns_file):
     assert half.vectors.dtype == np.float32 and not isinstance(half.vectors, np.memmap)
     assert np.array_equal(half.vectors, reference.vectors.astype(np.float16).astype(np.float32))
     assert np.array_equal(half.norms, np.linalg.norm(half.vectors, axis=1))
-    assert (fastload.cache_folder(sgns_file, float16=True, cache_root=root) / "vectors.npy").stat().st_size < \
-        (sgns_file.stat().st_size)
+    assert (fastload.cache_folder(sgns_file, float16=True, cache_root=root) / "vectors.npy").stat().st_size < (
+        sgns_file.stat().st_size
+    )
 
 
 def test_automatic_cache_only_for_big_files_in_the_models_folder(tmp_path, monkeypatch, sgns_file):
@@ -291,11 +315,18 @@ def test_two_processes_share_one_copy_of_the_cache(tmp_path, sgns_file):
 
     folder = fastload.convert(sgns_file, cache_root=tmp_path / "cache")
     child = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import sys, numpy as np; "  # another server process mapping the same cache file
-            f"a = np.load({str(folder / 'vectors.npy')!r}, mmap_mode='r'); float(a.sum()); print('ready', flush=True); sys.stdin.read()"
-        )],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, numpy as np; "  # another server process mapping the same cache file
+                f"a = np.load({str(folder / 'vectors.npy')!r}, mmap_mode='r'); float(a.sum()); "
+                "print('ready', flush=True); sys.stdin.read()"
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().strip() == "ready"
@@ -303,7 +334,7 @@ def test_two_processes_share_one_copy_of_the_cache(tmp_path, sgns_file):
         float(kv.vectors.sum())  # touch every page
         blocks = open("/proc/self/smaps", encoding="utf-8").read().split("\n")
         start = next(i for i, line in enumerate(blocks) if line.endswith(str(folder / "vectors.npy")))
-        fields = dict(line.split(":", 1) for line in blocks[start + 1:start + 20] if ":" in line)
+        fields = dict(line.split(":", 1) for line in blocks[start + 1 : start + 20] if ":" in line)
         assert blocks[start].split()[1] == "r--s"  # a read-only shared mapping of the file
         shared_kb = int(fields["Shared_Clean"].split()[0]) + int(fields["Shared_Dirty"].split()[0])
         assert shared_kb > 0  # the same page-cache pages are mapped by the other process too

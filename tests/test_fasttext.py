@@ -20,16 +20,16 @@ from pathlib import Path
 import gensim
 import numpy as np
 import pytest
+from conftest import PROJECT_ROOT, app_test
 from gensim.models import KeyedVectors
 from gensim.models.fasttext import load_facebook_vectors
+from loopback_servers import FileServer
 
-from conftest import PROJECT_ROOT, app_test
 from embedlab import downloads, manager, registry, static
 from embedlab.config import Limits
 from embedlab.downloads import DownloadError, download_vectors
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.vectors_io import fasttext_header, load_vectors
-from loopback_servers import FileServer
 
 ARTICLE_WORDS = ["诸葛亮", "水浒传", "三国演义", "苹果", "长江", "黄河", "刘备", "宋江"]
 WORDS = 4_000
@@ -69,8 +69,9 @@ def assert_equals_gensim(kv, source: Path, limit: int | None) -> None:
 
 def test_stops_after_n_words_without_fetching_the_rest(tmp_path, server, vec_gz, small_chunks):
     calls = []
-    result = download_vectors(server.address(vec_gz.name), words=500, models_dir=tmp_path,
-                              progress=lambda done, total: calls.append((done, total)))
+    result = download_vectors(
+        server.address(vec_gz.name), words=500, models_dir=tmp_path, progress=lambda done, total: calls.append((done, total))
+    )
     assert result.path == (tmp_path / "cc.zh.300.vec").resolve() and result.words == 500 and result.dims == DIMS
     assert not result.complete and result.fetched_bytes < vec_gz.stat().st_size / 4  # ~1/8 needed, plus a chunk
     assert result.path.read_text(encoding="utf-8").split("\n", 1)[0] == f"500 {DIMS}"
@@ -118,8 +119,11 @@ def test_a_server_that_ignores_range_starts_over_cleanly(tmp_path, server, vec_g
 
 def test_broken_sources_are_refused_and_cleaned_up(tmp_path, vec_gz):
     data = vec_gz.read_bytes()
-    files = {"junk.vec.gz": b"this is not gzip at all" * 100, "cut.vec.gz": data[: len(data) // 2],
-             "empty.vec.gz": gzip.compress(b"")}
+    files = {
+        "junk.vec.gz": b"this is not gzip at all" * 100,
+        "cut.vec.gz": data[: len(data) // 2],
+        "empty.vec.gz": gzip.compress(b""),
+    }
     with FileServer(files) as server:
         with pytest.raises(DownloadError, match="junk.vec.gz is unusable: not a readable gzip stream"):
             download_vectors(server.address("junk.vec.gz"), models_dir=tmp_path)
@@ -169,8 +173,9 @@ def test_seed_is_listed_then_downloaded_cached_and_loaded(own_models_dir, server
 
 
 def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "embedlab", *args], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "embedlab", *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_streams_a_vector_address_and_knows_the_seed(tmp_path, server, vec_gz):
@@ -190,8 +195,9 @@ def test_cli_streams_a_vector_address_and_knows_the_seed(tmp_path, server, vec_g
 
 
 def test_models_page_downloads_the_seed_in_one_click(own_models_dir, server, vec_gz, monkeypatch):
-    seeds = tuple(dataclasses.replace(s, url=server.address(vec_gz.name)) if s.id == "cc.zh.300.vec" else s
-                  for s in manager.SEEDS)
+    seeds = tuple(
+        dataclasses.replace(s, url=server.address(vec_gz.name)) if s.id == "cc.zh.300.vec" else s for s in manager.SEEDS
+    )
     monkeypatch.setattr(manager, "SEEDS", seeds)
     at = app_test("pages/models.py", lang="zh", model="cc.zh.300.vec")
     assert not at.exception
@@ -208,8 +214,7 @@ def test_models_page_downloads_the_seed_in_one_click(own_models_dir, server, vec
 # ---------------------------------------------------------------- fastText .bin models
 
 GENSIM_DATA = Path(gensim.__file__).parent / "test" / "test_data"
-BIN_MODELS = ["lee_fasttext.bin", "lee_fasttext_new.bin", "toy-model.bin", "non_ascii_fasttext.bin",
-              "crime-and-punishment.bin"]
+BIN_MODELS = ["lee_fasttext.bin", "lee_fasttext_new.bin", "toy-model.bin", "non_ascii_fasttext.bin", "crime-and-punishment.bin"]
 OOV = ["nightx", "governmentalism", "rainning", "внутрь", "xyz"]
 
 

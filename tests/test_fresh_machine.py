@@ -12,10 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_ROOT, assert_no_exception, expect_chart_text
 
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
@@ -27,8 +25,9 @@ def fresh(tmp_path_factory):
     root = tmp_path_factory.mktemp("fresh")
     project, home = root / "proj", root / "home"
     home.mkdir()
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=PROJECT_ROOT,
-                            capture_output=True, check=True).stdout.split(b"\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=PROJECT_ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
     for name in filter(None, (item.decode() for item in listed)):
         source = PROJECT_ROOT / name
         if source.is_file():
@@ -42,8 +41,9 @@ def fresh(tmp_path_factory):
 
 def cli(fresh, *args: str) -> subprocess.CompletedProcess:
     project, env = fresh
-    return subprocess.run([sys.executable, "-m", "embedlab", *args], cwd=project, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "embedlab", *args], cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cli_lists_and_uses_the_chinese_model(fresh):
@@ -52,20 +52,48 @@ def test_cli_lists_and_uses_the_chinese_model(fresh):
     assert models["sidamingzhu"]["available"] and models["sidamingzhu"]["language"] == "zh"
     found = json.loads(cli(fresh, "neighbors", "--model", "sidamingzhu", "诸葛亮", "--topn", "10", "--json").stdout)
     assert "刘备" in [r["word"] for r in found["results"]]
-    answer = json.loads(cli(fresh, "analogy", "--model", "sidamingzhu", "--pos", "诸葛亮,宋江", "--neg", "刘备",
-                            "--expect", "吴用", "--json").stdout)
+    answer = json.loads(
+        cli(
+            fresh, "analogy", "--model", "sidamingzhu", "--pos", "诸葛亮,宋江", "--neg", "刘备", "--expect", "吴用", "--json"
+        ).stdout
+    )
     assert answer["expression"] == "(诸葛亮 + 宋江 − 刘备)" and answer["expected"]["rank"] <= 3
 
 
 def test_cli_projects_and_trains_on_bundled_books(fresh, tmp_path):
     out = tmp_path / "coords.csv"
-    done = cli(fresh, "project", "--model", "sidamingzhu", "--groups", "刘备,曹操,孙权|宝玉,黛玉,宝钗", "--method", "pca",
-               "--dims", "2", "--out", str(out))
+    done = cli(
+        fresh,
+        "project",
+        "--model",
+        "sidamingzhu",
+        "--groups",
+        "刘备,曹操,孙权|宝玉,黛玉,宝钗",
+        "--method",
+        "pca",
+        "--dims",
+        "2",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     with out.open(encoding="utf-8") as handle:
         assert {row["word"] for row in csv.DictReader(handle)} == {"刘备", "曹操", "孙权", "宝玉", "黛玉", "宝钗"}
-    trained = cli(fresh, "train", "--sample", "alice", "--size", "16", "--epochs", "1", "--min-count", "3",
-                  "--out", str(tmp_path / "alice.kv"), "--json")
+    trained = cli(
+        fresh,
+        "train",
+        "--sample",
+        "alice",
+        "--size",
+        "16",
+        "--epochs",
+        "1",
+        "--min-count",
+        "3",
+        "--out",
+        str(tmp_path / "alice.kv"),
+        "--json",
+    )
     assert trained.returncode == 0, trained.stderr
     assert json.loads(trained.stdout)["vocabulary"] > 500
 

@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import app_test, assert_no_exception, expect_chart_text, open_app, own_milvus_lite, write_vector_file
+
 from embedlab.errors import InvalidInputError
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
@@ -123,7 +123,7 @@ def test_projection_oov_empty_huge_and_emoji_input_then_still_draws():
 
 @pytest.mark.parametrize("name", ["dims", "method", "model", "seed", "top", "source", "min_dist", "labels", "groups"])
 def test_projection_hostile_link_values(name):
-    for value in (HOSTILE_LINK_VALUES if name != "groups" else ["a" * 10_000, "<script>,<b>|" * 400]):
+    for value in HOSTILE_LINK_VALUES if name != "groups" else ["a" * 10_000, "<script>,<b>|" * 400]:
         at = app_test(PROJECTION, lang="en", **{"model": "minilm-static", name: value})
         assert_message(at, "Problem in the link", "Unknown model" if name == "model" else f"({name}=)", kinds=("warning",))
         assert figures(at)  # the defaults still draw
@@ -143,15 +143,21 @@ def test_polysemy_markup_word_and_sentences_stay_literal():
     assert any("\\<b\\>" in c.value for c in at.caption)  # the intro names the word, escaped
 
 
-@pytest.mark.parametrize("query, needles", [
-    (dict(word=""), ["Empty word"]),
-    (dict(word="x" * 10_000), ["(word=)", "is 10,000 characters", "at most 2,000"]),
-    (dict(word="😀", s=["I 😀 you.", "😀 is a face."]), ["does not know '😀'", "[UNK]"]),
-    (dict(word="bank", s=["a" * 10_000, "b"]), ["(s=)", "is 10,000 characters"]),
-    (dict(word="bank", s=[f"bank {i}" for i in range(60)]), ["60 sentences", "at most 50"]),
-    (dict(word="bank", s=["bank"], k="-1", layer="<script>", static="../../etc/passwd"), ["(k=)", "(layer=)", "(static=)", "at least two"]),
-    (dict(word="bank", s=["bank", "bank"], model="../../etc/passwd"), ["Unknown model: '../../etc/passwd'"]),
-])
+@pytest.mark.parametrize(
+    "query, needles",
+    [
+        (dict(word=""), ["Empty word"]),
+        (dict(word="x" * 10_000), ["(word=)", "is 10,000 characters", "at most 2,000"]),
+        (dict(word="😀", s=["I 😀 you.", "😀 is a face."]), ["does not know '😀'", "[UNK]"]),
+        (dict(word="bank", s=["a" * 10_000, "b"]), ["(s=)", "is 10,000 characters"]),
+        (dict(word="bank", s=[f"bank {i}" for i in range(60)]), ["60 sentences", "at most 50"]),
+        (
+            dict(word="bank", s=["bank"], k="-1", layer="<script>", static="../../etc/passwd"),
+            ["(k=)", "(layer=)", "(static=)", "at least two"],
+        ),
+        (dict(word="bank", s=["bank", "bank"], model="../../etc/passwd"), ["Unknown model: '../../etc/passwd'"]),
+    ],
+)
 def test_polysemy_broken_input_gets_messages(query, needles):
     at = app_test(POLYSEMY, lang="en", **{"model": "minilm", "static": "-", **query})
     assert_message(at, *needles)
@@ -183,13 +189,16 @@ def test_sentences_markup_and_emoji_sentences_are_compared_and_stay_literal():
     assert len(at.dataframe[0].value) == 1
 
 
-@pytest.mark.parametrize("query, needles", [
-    (dict(s=["", ""]), ["at least two"]),
-    (dict(s=["x" * 10_000, "y"]), ["(s=)", "is 10,000 characters"]),
-    (dict(s=["a", "b"], enc="<script>alert(1)</script>"), ["unknown values", "<script>"]),
-    (dict(s=["a", "b"], enc="../../etc/passwd," * 300), ["(enc=)"]),
-    (dict(s=["a", "b"], model="../../etc/passwd"), ["Unknown model: '../../etc/passwd'"]),
-])
+@pytest.mark.parametrize(
+    "query, needles",
+    [
+        (dict(s=["", ""]), ["at least two"]),
+        (dict(s=["x" * 10_000, "y"]), ["(s=)", "is 10,000 characters"]),
+        (dict(s=["a", "b"], enc="<script>alert(1)</script>"), ["unknown values", "<script>"]),
+        (dict(s=["a", "b"], enc="../../etc/passwd," * 300), ["(enc=)"]),
+        (dict(s=["a", "b"], model="../../etc/passwd"), ["Unknown model: '../../etc/passwd'"]),
+    ],
+)
 def test_sentences_broken_input_gets_messages(query, needles):
     at = app_test(SENTENCES, lang="en", **{"model": "minilm", "enc": "", **query})
     assert_message(at, *needles)
@@ -244,9 +253,12 @@ def test_train_uploads_in_gb18030_and_utf16_count_like_the_utf8_text():
 
     at = app_test(TRAIN, lang="en", source="upload", text_lang="zh")
     markup = "<b>x</b> 刘备三顾茅庐。\n" * 20
-    at.file_uploader(key="train.files").set_value([
-        ("gb.txt", ZH_TEXT.encode("gb18030"), "text/plain"), ("u16.txt", markup.encode("utf-16"), "text/plain"),
-    ]).run()
+    at.file_uploader(key="train.files").set_value(
+        [
+            ("gb.txt", ZH_TEXT.encode("gb18030"), "text/plain"),
+            ("u16.txt", markup.encode("utf-16"), "text/plain"),
+        ]
+    ).run()
     assert not at.exception and not at.error, shown(at, "error")
     captions = shown(at, "caption")
     assert "gb.txt: gb18030" in captions and "u16.txt: utf-16" in captions
@@ -257,11 +269,14 @@ def test_train_uploads_in_gb18030_and_utf16_count_like_the_utf8_text():
     assert_plotly_literal(at, "诸葛亮")
 
 
-@pytest.mark.parametrize("name, data, needle", [
-    ("empty.txt", b"", "empty.txt is empty"),
-    ("scan.txt", PNG, "binary"),
-    ("latin.txt", bytes(range(128, 256)) * 64, "not text in a supported encoding"),
-])
+@pytest.mark.parametrize(
+    "name, data, needle",
+    [
+        ("empty.txt", b"", "empty.txt is empty"),
+        ("scan.txt", PNG, "binary"),
+        ("latin.txt", bytes(range(128, 256)) * 64, "not text in a supported encoding"),
+    ],
+)
 def test_train_broken_uploads_get_messages_then_a_good_one_works(name, data, needle):
     at = app_test(TRAIN, lang="en", source="upload")
     at.file_uploader(key="train.files").set_value((name, data, "text/plain")).run()
@@ -298,8 +313,10 @@ def test_train_hostile_link_values(name):
 # ------------------------------------------------------------------ evaluate
 
 EVALUATE = "pages/evaluate.py"
-ANALOGIES = ": <b>capitals</b>\nathens greece paris france\nberlin germany rome italy\nparis france tokyo japan\n" \
-            ": <img/src=x/onerror=alert(1)>\nking queen man woman\nboy girl brother sister\n"
+ANALOGIES = (
+    ": <b>capitals</b>\nathens greece paris france\nberlin germany rome italy\nparis france tokyo japan\n"
+    ": <img/src=x/onerror=alert(1)>\nking queen man woman\nboy girl brother sister\n"
+)
 PAIRS = "king\tqueen\t8.5\ncat\tdog\t7.0\ncar\tbanana\t0.5\nhappy\tsad\t2.0\n"
 
 
@@ -321,11 +338,14 @@ def test_evaluate_uploads_in_utf16_and_gb18030_equal_the_backend_on_utf8(minilm_
     assert {m.label: m.value for m in at.metric}["Spearman"] == f"{pairs.spearman:.4f}"
 
 
-@pytest.mark.parametrize("name, data, needle", [
-    ("empty.txt", b"", "empty.txt is empty"),
-    ("scan.txt", PNG, "binary"),
-    ("prose.txt", "just some prose, no pairs here\n".encode("utf-16"), "no word pairs"),
-])
+@pytest.mark.parametrize(
+    "name, data, needle",
+    [
+        ("empty.txt", b"", "empty.txt is empty"),
+        ("scan.txt", PNG, "binary"),
+        ("prose.txt", "just some prose, no pairs here\n".encode("utf-16"), "no word pairs"),
+    ],
+)
 def test_evaluate_broken_uploads_get_messages_then_a_good_one_works(name, data, needle):
     at = app_test(EVALUATE, lang="en", model="minilm-static", task="pairs")
     at.file_uploader(key="evaluate.upload.pairs").set_value((name, data, "text/plain")).run()
@@ -360,18 +380,21 @@ def models_folder_unchanged():
     assert set(folder.iterdir()) == before
 
 
-@pytest.mark.parametrize("name, data, needle", [
-    ("empty.vec", b"", "empty"),
-    ("scan.bin", PNG, "not a word2vec binary file"),
-    ("scan.vec", PNG, "not UTF-8"),
-    ("short.vec", b"3 2\nking 0.1 0.2\n", "malformed or truncated"),
-    ("short.bin", b"2000 4\nab " + bytes(16), "malformed or truncated"),
-    ("broken.vec.gz", b"not gzip at all", "Not a gzipped file"),
-    ("zh-gb.vec", "2 2\n诸葛亮 0.1 0.2\n刘备 0.3 0.4\n".encode("gb18030"), "not UTF-8"),
-    ("zh-u16.vec", "2 2\n诸葛亮 0.1 0.2\n刘备 0.3 0.4\n".encode("utf-16"), "not UTF-8"),
-    ("<b>x</b>.vec", b"1 2\na 0.1 0.2\n", "Unusable file name"),
-    ("😀.vec", b"1 2\na 0.1 0.2\n", "Unusable file name"),
-])
+@pytest.mark.parametrize(
+    "name, data, needle",
+    [
+        ("empty.vec", b"", "empty"),
+        ("scan.bin", PNG, "not a word2vec binary file"),
+        ("scan.vec", PNG, "not UTF-8"),
+        ("short.vec", b"3 2\nking 0.1 0.2\n", "malformed or truncated"),
+        ("short.bin", b"2000 4\nab " + bytes(16), "malformed or truncated"),
+        ("broken.vec.gz", b"not gzip at all", "Not a gzipped file"),
+        ("zh-gb.vec", "2 2\n诸葛亮 0.1 0.2\n刘备 0.3 0.4\n".encode("gb18030"), "not UTF-8"),
+        ("zh-u16.vec", "2 2\n诸葛亮 0.1 0.2\n刘备 0.3 0.4\n".encode("utf-16"), "not UTF-8"),
+        ("<b>x</b>.vec", b"1 2\na 0.1 0.2\n", "Unusable file name"),
+        ("😀.vec", b"1 2\na 0.1 0.2\n", "Unusable file name"),
+    ],
+)
 def test_models_page_refuses_broken_vector_uploads(name, data, needle, models_folder_unchanged):
     at = app_test("pages/models.py", lang="en")
     at.file_uploader(key="models.upload").set_value((name, data, "application/octet-stream")).run()
@@ -380,10 +403,13 @@ def test_models_page_refuses_broken_vector_uploads(name, data, needle, models_fo
     assert not at.success
 
 
-@pytest.mark.parametrize("name, data, needle", [
-    ("scan.bin", PNG, "not a word2vec binary file"),  # gensim raised NotImplementedError here
-    ("zh.txt", "2 2\n诸葛亮 0.1 0.2\n刘备 0.3 0.4\n".encode("gb18030"), "not UTF-8"),  # was loaded as mojibake
-])
+@pytest.mark.parametrize(
+    "name, data, needle",
+    [
+        ("scan.bin", PNG, "not a word2vec binary file"),  # gensim raised NotImplementedError here
+        ("zh.txt", "2 2\n诸葛亮 0.1 0.2\n刘备 0.3 0.4\n".encode("gb18030"), "not UTF-8"),  # was loaded as mojibake
+    ],
+)
 def test_vector_files_in_the_wrong_format_are_refused_on_loading(tmp_path, name, data, needle):
     from embedlab.vectors_io import load_vectors
 
@@ -417,7 +443,11 @@ def test_models_page_hostile_names_and_link_values(models_folder_unchanged):
     for value in HOSTILE_LINK_VALUES + ["<b>bold</b>"]:
         at = app_test("pages/models.py", lang="en", model=value)
         assert_message(at, "Problem in the link", "(model=)", kinds=("warning",))
-    for name, needle in [(f"{IMG}.vec", "is not in the models folder"), ("../../etc/passwd", "Only files inside"), ("   ", "Type the name")]:
+    for name, needle in [
+        (f"{IMG}.vec", "is not in the models folder"),
+        ("../../etc/passwd", "Only files inside"),
+        ("   ", "Type the name"),
+    ]:
         at.text_input(key="models.local_name").input(name)
         at = click(at, "models.add_local")
         assert_message(at, needle, kinds=("error",))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import app_test, assert_no_exception, expect_chart_text, open_app, write_vector_file
 
 HOSTILE = ["<b>bold</b>", "<img/src=x/onerror=alert(1)>", "😀", "**star**", "$x$", "诸葛亮", "king", "queen"]
@@ -26,13 +25,16 @@ def test_odd_words_work_and_stay_literal(hostile_model_id, word):
     assert len(at.dataframe[0].value) == 3
 
 
-@pytest.mark.parametrize("query", [
-    {"word": "", "topn": "5"},
-    {"word": "😀😀😀", "topn": "-3"},
-    {"words": "a," * 5000},
-    {"word": "<script>alert(1)</script>"},
-    {"model": "../../etc/passwd"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"word": "", "topn": "5"},
+        {"word": "😀😀😀", "topn": "-3"},
+        {"words": "a," * 5000},
+        {"word": "<script>alert(1)</script>"},
+        {"model": "../../etc/passwd"},
+    ],
+)
 def test_hostile_query_parameters_get_messages(query):
     at = app_test("pages/explorer.py", **query)
     assert not at.exception
@@ -49,4 +51,6 @@ def test_markup_in_words_renders_as_text(app_url, browser_page, hostile_model_id
     expect_chart_text(browser_page, "<b>bold</b>")  # the tags are shown, not applied
     assert browser_page.locator(".js-plotly-plot b").count() == 0
     assert dialogs == []
-    browser_page.screenshot(path=str(Path(__file__).resolve().parent.parent / "artifacts" / "explorer-hostile.png"), full_page=True)
+    browser_page.screenshot(
+        path=str(Path(__file__).resolve().parent.parent / "artifacts" / "explorer-hostile.png"), full_page=True
+    )

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import PROJECT_ROOT, app_test
 from loopback_servers import HubServer
 from tiny_checkpoints import build_tiny_chinese_bert
@@ -39,15 +38,19 @@ def online_env(tmp_path: Path, endpoint: str) -> dict[str, str]:
     """This test session's environment with the hub switched on and pointed at ``endpoint``."""
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
     env.update(
-        HF_ENDPOINT=endpoint, HF_HOME=str(tmp_path / "hf-home"), HF_HUB_DISABLE_TELEMETRY="1",
-        EMBEDLAB_MODELS_DIR=str(tmp_path / "models"), PYTHONPATH=str(PROJECT_ROOT),
+        HF_ENDPOINT=endpoint,
+        HF_HOME=str(tmp_path / "hf-home"),
+        HF_HUB_DISABLE_TELEMETRY="1",
+        EMBEDLAB_MODELS_DIR=str(tmp_path / "models"),
+        PYTHONPATH=str(PROJECT_ROOT),
     )
     return env
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "embedlab", *args], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "embedlab", *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_seed_downloads_from_the_hub_and_serves_the_pickers_and_polysemy(tmp_path, hub, tiny_bert, monkeypatch):
@@ -109,8 +112,14 @@ NO_NETWORK_PROBE = textwrap.dedent("""
 def test_bundled_minilm_loads_without_the_hub_and_leaves_it_switched_on(tmp_path, hub):
     """With HF_HUB_OFFLINE unset, loading MiniLM (contextual, static, sentence-transformers) opens no socket
     at all, so it cannot wait on a network; and afterwards the hub is still on for downloads."""
-    done = subprocess.run([sys.executable, "-c", NO_NETWORK_PROBE], env=online_env(tmp_path, hub.url), cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK_PROBE],
+        env=online_env(tmp_path, hub.url),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["connections"] == [] and hub.requests == []

@@ -16,8 +16,8 @@ import sys
 
 import pytest
 import streamlit
-
 from conftest import PROJECT_ROOT, app_test, open_app
+
 from embedlab import i18n, registry, share
 from embedlab.config import load_settings
 from embedlab.errors import InvalidInputError
@@ -92,8 +92,13 @@ def test_a_coded_error_keeps_english_for_the_command_line():
 
 
 def test_the_cli_still_prints_english():
-    done = subprocess.run([sys.executable, "-m", "embedlab", "neighbors", "--model", "nope", "king"],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "embedlab", "neighbors", "--model", "nope", "king"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0 and "Unknown model: 'nope'" in done.stderr and not CJK.search(done.stderr)
 
 
@@ -243,7 +248,8 @@ def test_browser_gets_the_icon_without_any_outside_server(app_url, browser_page)
     browser_page.on("request", lambda request: requested.append(request.url))
     open_app(browser_page, f"{app_url}/explorer?lang=zh")
     browser_page.wait_for_function(  # Streamlit shows its own icon until the page config arrives
-        "document.querySelector(\"link[rel='shortcut icon']\").href.startsWith('data:image/svg+xml')", timeout=30_000)
+        "document.querySelector(\"link[rel='shortcut icon']\").href.startsWith('data:image/svg+xml')", timeout=30_000
+    )
     outside = [url for url in requested if not url.startswith((app_url, "data:", "blob:"))]
     assert not outside, outside[:5]
 

@@ -13,7 +13,6 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_ROOT
 
 BACKEND = sorted(path for path in (PROJECT_ROOT / "embedlab").rglob("*.py") if path.name != "ui.py")
@@ -22,7 +21,7 @@ BASE = {"errors": {"i18n"}, "i18n": set(), "config": {"errors"}}  # module -> th
 
 
 def imported(path: Path) -> set[str]:
-    """Every module name an ``import`` or ``from ... import`` in ``path`` names (``from embedlab import ui`` → ``embedlab.ui``)."""
+    """Every module an ``import`` or ``from ... import`` in ``path`` names (``from embedlab import ui`` → ``embedlab.ui``)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):

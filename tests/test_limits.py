@@ -6,8 +6,8 @@ import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
 from conftest import app_test
+
 from embedlab import manager, milvus_store, training, word_projection
 from embedlab.config import Limits, load_settings
 from embedlab.errors import InvalidInputError, ServerBusyError
@@ -94,7 +94,8 @@ def test_training_slots_hold_across_threads():
 # A read-only demo: in hosted mode, following a share link (no typing, no clicks) shows the result.
 SHARE_LINKS = [
     pytest.param(f"pages/{preset.page}.py", preset.params, id=f"{preset.page}:{preset.title_en}")
-    for preset in PRESETS if preset.language == "en"
+    for preset in PRESETS
+    if preset.language == "en"
 ] + [pytest.param("pages/evaluate.py", {"task": "pairs", "pairs": "en/simlex999.txt"}, id="evaluate:simlex")]
 
 

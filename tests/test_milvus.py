@@ -46,7 +46,9 @@ def test_indexed_vectors_find_themselves_and_agree_with_exact_search(store, word
         assert hits[0].id == row and hits[0].text == texts[row] and hits[0].score == pytest.approx(1.0, abs=1e-5)
         exact = vectors @ vectors[row]
         best = np.argsort(-exact, kind="stable")[:10]
-        assert [h.id for h in hits] == best.tolist() or np.allclose(sorted(exact[[h.id for h in hits]]), sorted(exact[best]), atol=1e-5)
+        assert [h.id for h in hits] == best.tolist() or np.allclose(
+            sorted(exact[[h.id for h in hits]]), sorted(exact[best]), atol=1e-5
+        )
         np.testing.assert_allclose([h.score for h in hits], exact[[h.id for h in hits]], atol=1e-5)
 
 
@@ -75,8 +77,9 @@ def test_search_by_free_text_with_a_sentence_model(store):
     ]
     name = milvus_store.collection_name("minilm", "six sentences")
     progress = []
-    count = milvus_store.index_sentences(store, name, sentences + ["", "   "], encode, index_type="FLAT",
-                                         progress=lambda d, t: progress.append((d, t)), batch=4)
+    count = milvus_store.index_sentences(
+        store, name, sentences + ["", "   "], encode, index_type="FLAT", progress=lambda d, t: progress.append((d, t)), batch=4
+    )
     assert count == 6 and progress[-1] == (6, 6)
     hits = milvus_store.search_text(store, name, "a rabbit checking the time on a pocket watch", encode, topn=3)
     assert hits[0].text == sentences[0]
@@ -124,12 +127,15 @@ def test_collection_names_are_valid_and_distinct():
 
 def test_search_page_works_against_a_milvus_server(milvus_server_uri, monkeypatch, data_dir):
     from conftest import app_test
+
     from embedlab import ui
 
     monkeypatch.setenv("EMBEDLAB_MILVUS_URI", milvus_server_uri)  # what a deployment sets
     ui.milvus.clear()
     try:
-        at = app_test("pages/search.py", model="minilm", corpus="alice", n="60", q="a rabbit with a pocket watch", topn="3", lang="en")
+        at = app_test(
+            "pages/search.py", model="minilm", corpus="alice", n="60", q="a rabbit with a pocket watch", topn="3", lang="en"
+        )
         assert not at.exception and not at.error
         captions = " ".join(caption.value for caption in at.caption)
         assert f"Milvus server ({milvus_server_uri})" in captions.replace("\\", ""), captions

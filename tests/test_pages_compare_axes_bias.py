@@ -8,20 +8,43 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 from gensim.models import KeyedVectors
 
 from embedlab import axes, compare, weat
 from embedlab.registry import load_model
 
-from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
-
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 MODELS = Path(os.environ["EMBEDLAB_MODELS_DIR"])
 
 # Words allowed in the Chinese interface besides the user's words and model ids: names of methods and libraries.
-ALLOWED_LATIN = {"procrustes", "scipy", "linalg", "orthogonal", "spearman", "weat", "wefe", "cohen", "ddof", "word2viz", "embedding",
-                 "projector", "cbow", "skip", "gram", "hamilton", "gonen", "caliskan", "science", "pca", "svd", "bert", "cos", "json",
-                 "english"}  # the language picker offers English by name
+ALLOWED_LATIN = {
+    "procrustes",
+    "scipy",
+    "linalg",
+    "orthogonal",
+    "spearman",
+    "weat",
+    "wefe",
+    "cohen",
+    "ddof",
+    "word2viz",
+    "embedding",
+    "projector",
+    "cbow",
+    "skip",
+    "gram",
+    "hamilton",
+    "gonen",
+    "caliskan",
+    "science",
+    "pca",
+    "svd",
+    "bert",
+    "cos",
+    "json",
+    "english",
+}  # the language picker offers English by name
 
 
 def _save(kv: KeyedVectors, name: str) -> str:
@@ -42,14 +65,26 @@ def zh_models(zh_w2v) -> dict[str, str]:
     rotated.add_vectors(words, (zh_w2v.kv.vectors + noise) @ ortho_group.rvs(zh_w2v.dims, random_state=1))
     narrow = KeyedVectors(vector_size=50)
     narrow.add_vectors(words, PCA(n_components=50, random_state=0).fit_transform(zh_w2v.kv.vectors))
-    return {"a": _save(zh_w2v.kv, "sanguo-zh.kv"), "rotated": _save(rotated, "sanguo-rotated-zh.kv"), "narrow": _save(narrow, "sanguo-50-zh.kv")}
+    return {
+        "a": _save(zh_w2v.kv, "sanguo-zh.kv"),
+        "rotated": _save(rotated, "sanguo-rotated-zh.kv"),
+        "narrow": _save(narrow, "sanguo-50-zh.kv"),
+    }
 
 
 def _texts(at) -> list[str]:
     """Every text the page shows (markdown, captions, messages, headings, metric and table labels)."""
-    found = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success") for e in getattr(at, kind)]
+    found = [
+        e.value
+        for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+        for e in getattr(at, kind)
+    ]
     found += [m.label for m in at.metric] + [str(c) for d in at.dataframe for c in d.value.columns]
-    found += [w.label for kind in ("text_input", "text_area", "number_input", "radio", "selectbox", "button", "expander") for w in getattr(at, kind)]
+    found += [
+        w.label
+        for kind in ("text_input", "text_area", "number_input", "radio", "selectbox", "button", "expander")
+        for w in getattr(at, kind)
+    ]
     found += [o for r in at.radio for o in r.options]
     return found
 
@@ -70,7 +105,9 @@ def _df_words(at, index: int = 0) -> list[str]:
 
 
 def test_compare_a_model_with_itself_moves_nothing():
-    at = app_test("pages/compare.py", model="minilm-static", model_b="minilm-static", vocab="1000", words="king,queen", word="king")
+    at = app_test(
+        "pages/compare.py", model="minilm-static", model_b="minilm-static", vocab="1000", words="king,queen", word="king"
+    )
     assert not at.exception and not at.error, [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["对齐后平均余弦"] == "1.0000" and metrics["共有词"] == "1,000"
@@ -79,13 +116,22 @@ def test_compare_a_model_with_itself_moves_nothing():
     assert len(moved) == 20 and (moved.iloc[:, 2] == 1.0).all()
     assert _df_words(at, 2) == ["king", "queen"]  # the followed words
     assert _df_words(at, 3) == _df_words(at, 4)  # neighbours side by side: the same lists
-    assert_no_english(at, {"minilm", "static", "king", "queen"} | set(_df_words(at, 0)) | set(_df_words(at, 1)) | set(_df_words(at, 3)))
+    assert_no_english(
+        at, {"minilm", "static", "king", "queen"} | set(_df_words(at, 0)) | set(_df_words(at, 1)) | set(_df_words(at, 3))
+    )
     assert at.query_params["vocab"] in ("1000", ["1000"])
 
 
 def test_compare_two_chinese_models_share_link(zh_models):
-    at = app_test("pages/compare.py", model=zh_models["a"], model_b=zh_models["rotated"], vocab="1500", words="刘备,曹操,孔明",
-                  word="曹操", lang="en")
+    at = app_test(
+        "pages/compare.py",
+        model=zh_models["a"],
+        model_b=zh_models["rotated"],
+        vocab="1500",
+        words="刘备,曹操,孔明",
+        word="曹操",
+        lang="en",
+    )
     assert not at.exception and not at.error, [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Mean cosine after alignment"]) > 0.99 and abs(float(metrics["Mean cosine before alignment"])) < 0.2
@@ -155,12 +201,17 @@ def test_axes_share_link_two_axes_scores_and_table():
 
 
 def test_axes_one_axis_projection_and_the_zh_interface():
-    at = app_test("pages/axes.py", model="minilm-static", x="woman,mother - man,father", words="nurse,engineer,maid", formula="projection")
+    at = app_test(
+        "pages/axes.py", model="minilm-static", x="woman,mother - man,father", words="nurse,engineer,maid", formula="projection"
+    )
     assert not at.exception and not at.error
     assert len(at.dataframe[0].value.columns) == 2  # one axis: a ranked strip
     assert any("w·d" in c.value for c in at.caption)
-    assert_no_english(at, {"nurse", "engineer", "maid", "woman", "mother", "man", "father", "minilm", "static"}
-                      | set(load_model("minilm-static").description.split()))
+    assert_no_english(
+        at,
+        {"nurse", "engineer", "maid", "woman", "mother", "man", "father", "minilm", "static"}
+        | set(load_model("minilm-static").description.split()),
+    )
 
 
 @pytest.mark.parametrize("x, message", [("woman", "恰好是"), ("woman-", "有一边是空的"), ("woman,man - man,woman", "没有方向")])
@@ -188,7 +239,9 @@ def test_bias_share_link_with_a_shipped_test():
     test = weat.get_test("weat7")
     expected = weat.weat(load_model("minilm-static"), targets=test.sets_in("en")[:2], attributes=test.sets_in("en")[2:])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Effect size d"] == f"{expected.effect_size:+.3f}" and metrics["p-value (one-sided)"] == f"{expected.p_value:.4g}"
+    assert (
+        metrics["Effect size d"] == f"{expected.effect_size:+.3f}" and metrics["p-value (one-sided)"] == f"{expected.p_value:.4g}"
+    )
     assert at.subheader[0].value == "Math / Arts × Male terms / Female terms"
     text = " ".join(m.value for m in at.markdown)
     assert "population" in text and "exact" in text and "12,870" in text
@@ -234,24 +287,33 @@ def test_bias_opens_on_a_test_the_shipped_model_knows(model_id, first):
 # ---------------------------------------------------------------- hostile links
 
 
-@pytest.mark.parametrize("page, params, expected", [
-    ("compare", {"vocab": "abc"}, "vocab"),
-    ("compare", {"vocab": "999999"}, "vocab"),
-    ("compare", {"topn": "0"}, "topn"),
-    ("compare", {"model_b": "no-such-model"}, "no-such-model"),
-    ("compare", {"by": "length"}, "by"),
-    ("compare", {"words": "x" * 10_000}, "words"),
-    ("axes", {"x": "x" * 10_000}, "x"),
-    ("axes", {"formula": "dot"}, "formula"),
-    ("axes", {"y": "a-b-c"}, "y"),
-    ("bias", {"std": "both"}, "std"),
-    ("bias", {"seed": "-1"}, "seed"),
-    ("bias", {"max_lost": "2"}, "max_lost"),
-    ("bias", {"test": "weat99"}, "test"),
-    ("bias", {"samples": "10"}, "samples"),
-])
+@pytest.mark.parametrize(
+    "page, params, expected",
+    [
+        ("compare", {"vocab": "abc"}, "vocab"),
+        ("compare", {"vocab": "999999"}, "vocab"),
+        ("compare", {"topn": "0"}, "topn"),
+        ("compare", {"model_b": "no-such-model"}, "no-such-model"),
+        ("compare", {"by": "length"}, "by"),
+        ("compare", {"words": "x" * 10_000}, "words"),
+        ("axes", {"x": "x" * 10_000}, "x"),
+        ("axes", {"formula": "dot"}, "formula"),
+        ("axes", {"y": "a-b-c"}, "y"),
+        ("bias", {"std": "both"}, "std"),
+        ("bias", {"seed": "-1"}, "seed"),
+        ("bias", {"max_lost": "2"}, "max_lost"),
+        ("bias", {"test": "weat99"}, "test"),
+        ("bias", {"samples": "10"}, "samples"),
+    ],
+)
 def test_bad_links_get_a_message_and_the_default(page, params, expected):
-    at = app_test(f"pages/{page}.py", model="minilm-static", lang="en", **({"vocab": "300"} if page == "compare" and "vocab" not in params else {}), **params)
+    at = app_test(
+        f"pages/{page}.py",
+        model="minilm-static",
+        lang="en",
+        **({"vocab": "300"} if page == "compare" and "vocab" not in params else {}),
+        **params,
+    )
     assert not at.exception
     assert any(expected in w.value.replace("\\", "") for w in at.warning), [w.value for w in at.warning]
     assert at.dataframe  # the page still works on its defaults
@@ -262,7 +324,13 @@ def test_user_text_stays_text(zh_models):
     at = app_test("pages/axes.py", model="minilm-static", x="woman-man", words=f"nurse,{evil}", lang="en")
     assert not at.exception
     assert all("<img" not in w.value or "\\<img" in w.value for w in at.warning)
-    at = app_test("pages/bias.py", model="minilm-static", targets="nurse,<b>x</b>|engineer,pilot", attributes="he,him|she,her", max_lost="0.5")
+    at = app_test(
+        "pages/bias.py",
+        model="minilm-static",
+        targets="nurse,<b>x</b>|engineer,pilot",
+        attributes="he,him|she,her",
+        max_lost="0.5",
+    )
     assert not at.exception and not at.error
     assert any("\\<b\\>" in w.value for w in at.warning)
 
@@ -274,13 +342,17 @@ def test_user_text_stays_text(zh_models):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_browser_share_links(app_url, browser_page, lang):
     SCREENSHOTS.mkdir(exist_ok=True)
-    open_app(browser_page, f"{app_url}/compare?model=minilm-static&model_b=minilm-static&vocab=500&words=king,queen,river&lang={lang}")
+    open_app(
+        browser_page, f"{app_url}/compare?model=minilm-static&model_b=minilm-static&vocab=500&words=king,queen,river&lang={lang}"
+    )
     assert_no_exception(browser_page)
     expect_chart_text(browser_page, "river")  # a label in the joint picture
     expect_text(browser_page, "对齐后平均余弦" if lang == "zh" else "Mean cosine after alignment")
     browser_page.screenshot(path=str(SCREENSHOTS / f"compare-{lang}.png"), full_page=True)
 
-    open_app(browser_page, f"{app_url}/axes?model=minilm-static&x=woman-man&y=rich-poor&words=nurse,engineer,maid,banker&lang={lang}")
+    open_app(
+        browser_page, f"{app_url}/axes?model=minilm-static&x=woman-man&y=rich-poor&words=nurse,engineer,maid,banker&lang={lang}"
+    )
     assert_no_exception(browser_page)
     expect_chart_text(browser_page, "engineer")
     browser_page.screenshot(path=str(SCREENSHOTS / f"axes-{lang}.png"), full_page=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 from tiny_checkpoints import build_tiny_chinese_bert
 
 BANK = [
-    "I deposited the cash at the bank.", "We had a picnic on the river bank.",
-    "The bank approved her loan.", "Reeds grew along the muddy bank.",
+    "I deposited the cash at the bank.",
+    "We had a picnic on the river bank.",
+    "The bank approved her loan.",
+    "Reeds grew along the muddy bank.",
 ]
 
 
@@ -32,7 +33,14 @@ def test_polysemy_chinese_share_link_pools_both_characters(tmp_path_factory, mon
     models = tmp_path_factory.mktemp("models-with-tiny-zh")
     build_tiny_chinese_bert(models / "tiny-zh")
     monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(models))
-    at = app_test("pages/polysemy.py", lang="zh", model="tiny-zh", word="苹果", s=["他在苹果上班。", "他在吃苹果。", "苹果很甜。"], static="-")
+    at = app_test(
+        "pages/polysemy.py",
+        lang="zh",
+        model="tiny-zh",
+        word="苹果",
+        s=["他在苹果上班。", "他在吃苹果。", "苹果很甜。"],
+        static="-",
+    )
     assert not at.exception, at.exception
     assert not _texts(at, "error")
     assert list(at.dataframe[0].value.iloc[:, 2]) == ["苹 果"] * 3

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import app_test, assert_no_exception, expect_text, open_app, own_milvus_lite
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
@@ -183,7 +182,9 @@ def test_models_page_downloads_from_a_url(tmp_path):
     served = tmp_path / "served"
     served.mkdir()
     rng = np.random.default_rng(1)
-    data = ("3 4\n" + "".join(f"{w} " + " ".join(f"{v:.3f}" for v in rng.normal(size=4)) + " \n" for w in ("甲", "乙", "丙"))).encode()
+    data = (
+        "3 4\n" + "".join(f"{w} " + " ".join(f"{v:.3f}" for v in rng.normal(size=4)) + " \n" for w in ("甲", "乙", "丙"))
+    ).encode()
     (served / "sgns.url-test.word").write_bytes(data)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
     handler.log_message = lambda *args: None

@@ -22,7 +22,11 @@ def test_builtin_models_are_listed_with_kinds(tmp_path, monkeypatch):
     assert set(specs["minilm"].kinds) == {"contextual", "sentence"}
     assert not specs["bert-base-chinese"].available and specs["bert-base-chinese"].how_to_get
     # The bundled English table, then the word2vec models EmbedLab ships (trained on its bundled books).
-    assert [s.id for s in registry.list_models(kind="static", available_only=True)] == ["minilm-static", "sidamingzhu", "classics-en"]
+    assert [s.id for s in registry.list_models(kind="static", available_only=True)] == [
+        "minilm-static",
+        "sidamingzhu",
+        "classics-en",
+    ]
 
 
 def test_unknown_model_lists_the_known_ids():

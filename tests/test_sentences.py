@@ -14,12 +14,12 @@ import shutil
 
 import numpy as np
 import pytest
+from tiny_checkpoints import TINY_EN_TEXT, build_tiny_xlmr_bge_m3
 
 from embedlab import registry, sentences
 from embedlab.config import load_settings
 from embedlab.contextual import ContextualModel, load_contextual, sentence_vectors, word_in_context
 from embedlab.errors import InvalidInputError, MissingDependencyError
-from tiny_checkpoints import TINY_EN_TEXT, build_tiny_xlmr_bge_m3
 
 TEXTS = ["He works at Apple.", "他在吃苹果。", "I like this book.", "I don't like this book."]
 
@@ -112,7 +112,9 @@ def test_bge_m3_hub_id_missing_offline_says_how_to_get_it():
 
 
 def test_sentence_transformer_paraphrase_scores_above_unrelated(minilm_st):
-    result = minilm_st.encode(["A man is playing a guitar.", "Someone is strumming a guitar.", "The stock market fell sharply today."])
+    result = minilm_st.encode(
+        ["A man is playing a guitar.", "Someone is strumming a guitar.", "The stock market fell sharply today."]
+    )
     sim = result.similarity
     assert sim[0, 1] > sim[0, 2] and sim[0, 1] > sim[1, 2]
     assert result.closest_pair[:2] == (0, 1)
@@ -138,7 +140,11 @@ def test_compare_puts_encoders_side_by_side(minilm_st):
     from embedlab.registry import load_model
 
     minilm = load_model("minilm")
-    encoders = [sentences.BertPoolingEncoder(minilm, pooling="mean"), sentences.BertPoolingEncoder(minilm, pooling="cls"), minilm_st]
+    encoders = [
+        sentences.BertPoolingEncoder(minilm, pooling="mean"),
+        sentences.BertPoolingEncoder(minilm, pooling="cls"),
+        minilm_st,
+    ]
     trio = ["I like this book.", "This book is very interesting.", "I don't like this book."]
     result = sentences.compare(encoders, trio)
     assert [r.kind for r in result.results] == ["mean", "cls", "sentence-transformers"]

@@ -32,7 +32,7 @@ def sidamingzhu():
 
 def test_bundled_corpora_are_the_public_files(data_dir):
     for sample in corpus.SAMPLES:
-        original = (data_dir / "corpora" / sample.file.removesuffix(".xz"))
+        original = data_dir / "corpora" / sample.file.removesuffix(".xz")
         assert lzma.decompress(sample.path.read_bytes()) == original.read_bytes(), sample.id
         assert corpus.fetch_sample(sample) == original.read_text(encoding="utf-8")
 
@@ -95,14 +95,31 @@ def test_shipped_model_matches_its_record(sidamingzhu):
 def test_zhuge_liang_neighbours_are_three_kingdoms_people(sidamingzhu):
     found = [n.word for n in static.neighbors(sidamingzhu, "诸葛亮", topn=10)]
     assert found == [w for w, _ in sidamingzhu.kv.most_similar("诸葛亮", topn=10)]
-    three_kingdoms_people = {"刘备", "司马懿", "姜维", "孔明", "关羽", "庞统", "袁本初", "孙皓", "诸葛丞相", "荀攸", "邓艾", "曹操", "周瑜"}
+    three_kingdoms_people = {
+        "刘备",
+        "司马懿",
+        "姜维",
+        "孔明",
+        "关羽",
+        "庞统",
+        "袁本初",
+        "孙皓",
+        "诸葛丞相",
+        "荀攸",
+        "邓艾",
+        "曹操",
+        "周瑜",
+    }
     assert "刘备" in found and len(three_kingdoms_people & set(found)) >= 3
     assert static.similarity(sidamingzhu, "诸葛亮", "刘备") > static.similarity(sidamingzhu, "诸葛亮", "贾母")
 
 
 def test_tour_analogies_on_the_characters(sidamingzhu):
     kv = sidamingzhu.kv
-    for positive, negative, expected, best in ((["吴用", "刘备"], ["宋江"], "诸葛亮", 5), (["诸葛亮", "宋江"], ["刘备"], "吴用", 1)):
+    for positive, negative, expected, best in (
+        (["吴用", "刘备"], ["宋江"], "诸葛亮", 5),
+        (["诸葛亮", "宋江"], ["刘备"], "吴用", 1),
+    ):
         for method, gensim_call in (("add", kv.most_similar), ("mul", kv.most_similar_cosmul)):
             found = static.expected_answer(sidamingzhu, positive=positive, negative=negative, expected=expected, method=method)
             ranked = [w for w, _ in gensim_call(positive=positive, negative=negative, topn=len(kv))]
@@ -119,7 +136,8 @@ def test_the_four_novels_characters_form_four_clusters(sidamingzhu):
     centroids = {novel: np.mean([coords[w] for w in words], axis=0) for novel, words in NOVEL_CHARACTERS.items()}
     nearest_own = sum(
         min(centroids, key=lambda c: np.linalg.norm(coords[w] - centroids[c])) == novel
-        for novel, words in NOVEL_CHARACTERS.items() for w in words
+        for novel, words in NOVEL_CHARACTERS.items()
+        for w in words
     )
     assert nearest_own >= 18  # of 20: each character sits nearest its own novel's centre
 

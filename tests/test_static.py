@@ -15,10 +15,17 @@ from embedlab.static import StaticModel, freeze
 def tiny() -> StaticModel:
     """Hand-built 4-d vectors with a clear geometry (royalty axis, gender axis, fruit)."""
     words = {
-        "king": [1.0, 1.0, 0.0, 0.1], "queen": [1.0, -1.0, 0.0, 0.1], "man": [0.0, 1.0, 0.0, 0.0],
-        "woman": [0.0, -1.0, 0.0, 0.0], "prince": [0.6, 1.0, 0.3, 0.4], "princess": [0.6, -1.0, 0.3, 0.4],
-        "apple": [0.0, 0.0, 1.0, 0.0], "pear": [0.1, 0.0, 1.0, 0.1], "banana": [0.0, 0.1, 0.9, -0.1],
-        "苹果": [0.0, 0.0, 1.0, 0.05], "苹果手机": [0.3, 0.0, 0.6, 0.6],
+        "king": [1.0, 1.0, 0.0, 0.1],
+        "queen": [1.0, -1.0, 0.0, 0.1],
+        "man": [0.0, 1.0, 0.0, 0.0],
+        "woman": [0.0, -1.0, 0.0, 0.0],
+        "prince": [0.6, 1.0, 0.3, 0.4],
+        "princess": [0.6, -1.0, 0.3, 0.4],
+        "apple": [0.0, 0.0, 1.0, 0.0],
+        "pear": [0.1, 0.0, 1.0, 0.1],
+        "banana": [0.0, 0.1, 0.9, -0.1],
+        "苹果": [0.0, 0.0, 1.0, 0.05],
+        "苹果手机": [0.3, 0.0, 0.6, 0.6],
     }
     kv = KeyedVectors(vector_size=4)
     kv.add_vectors(list(words), np.array(list(words.values()), dtype=np.float32))
@@ -71,7 +78,11 @@ def test_similarity_matrix_rank_odd_one_out_equal_gensim(tiny):
         for j, b in enumerate(words):
             assert matrix[i, j] == pytest.approx(reference.similarity(a, b), abs=1e-5)
     assert static.similarity(tiny, "king", "queen") == pytest.approx(reference.similarity("king", "queen"), abs=1e-6)
-    assert static.odd_one_out(tiny, ["apple", "pear", "banana", "king"]) == reference.doesnt_match(["apple", "pear", "banana", "king"]) == "king"
+    assert (
+        static.odd_one_out(tiny, ["apple", "pear", "banana", "king"])
+        == reference.doesnt_match(["apple", "pear", "banana", "king"])
+        == "king"
+    )
     assert static.rank(tiny, "king", "prince") == reference.rank("king", "prince")
 
 

@@ -29,22 +29,25 @@ def test_gb18030_fixture_decodes_to_the_utf8_novels_opening(data_dir):
     # opening poem, and the narration starting 话说天下大势 agrees character for character (the
     # editions differ in punctuation and, after 74 characters, in one particle: 殆).
     assert decoded.text.splitlines()[0].strip() == novel.splitlines()[0].strip() == "第一回　宴桃园豪杰三结义　斩黄巾英雄首立功"
-    web = hanzi(decoded.text[decoded.text.index("话说天下大势"):])
-    book = hanzi(novel[novel.index("话说天下大势"):])
+    web = hanzi(decoded.text[decoded.text.index("话说天下大势") :])
+    book = hanzi(novel[novel.index("话说天下大势") :])
     assert web[:74] == book[:74]
     assert "\ufffd" not in decoded.text
 
 
-@pytest.mark.parametrize("encoding, expected", [
-    ("utf-8", "utf-8"),
-    ("utf-8-sig", "utf-8-sig"),
-    ("gb18030", "gb18030"),
-    ("gbk", "gb18030"),  # GBK is a subset of GB18030
-    ("utf-16", "utf-16"),  # with a BOM
-    ("utf-16-le", "utf-16-le"),
-    ("utf-16-be", "utf-16-be"),
-    ("utf-32", "utf-32"),
-])
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),  # GBK is a subset of GB18030
+        ("utf-16", "utf-16"),  # with a BOM
+        ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+        ("utf-32", "utf-32"),
+    ],
+)
 def test_round_trip(encoding, expected):
     decoded = decode_text(SAMPLE.encode(encoding))
     assert decoded.text == SAMPLE
@@ -62,13 +65,16 @@ def test_crlf_kept_and_bom_removed():
     assert decoded.text == "a b\r\nc d\r\n"
 
 
-@pytest.mark.parametrize("junk, reason", [
-    (b"", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
-    (b"PK\x03\x04" + zlib.compress(SAMPLE.encode("utf-8") * 50), "not text|binary"),
-    (bytes(range(128, 256)) * 64, "not text|binary"),
-    (b"%PDF-1.7\n" + bytes([0x80, 0xFF, 0x81, 0x30]) * 300, "not text|binary"),
-])
+@pytest.mark.parametrize(
+    "junk, reason",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+        (b"PK\x03\x04" + zlib.compress(SAMPLE.encode("utf-8") * 50), "not text|binary"),
+        (bytes(range(128, 256)) * 64, "not text|binary"),
+        (b"%PDF-1.7\n" + bytes([0x80, 0xFF, 0x81, 0x30]) * 300, "not text|binary"),
+    ],
+)
 def test_binary_junk_is_refused_with_a_clear_message(junk, reason):
     with pytest.raises(InvalidInputError, match=reason):
         decode_text(junk, name="upload.bin")

@@ -92,10 +92,17 @@ def test_options_reach_gensim(small):
     assert trained.options.architecture == "skip-gram" and trained.model.language == "zh"
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"vector_size": 0}, "vector_size"), ({"window": 100}, "window"), ({"epochs": 0}, "epochs"),
-    ({"sg": 2}, "sg"), ({"min_count": "5"}, "min_count"), ({"sample": -1}, "sample"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"vector_size": 0}, "vector_size"),
+        ({"window": 100}, "window"),
+        ({"epochs": 0}, "epochs"),
+        ({"sg": 2}, "sg"),
+        ({"min_count": "5"}, "min_count"),
+        ({"sample": -1}, "sample"),
+    ],
+)
 def test_bad_options_are_refused(small, changes, message):
     with pytest.raises(InvalidInputError, match=message):
         train(small, TrainOptions(**{**FAST.__dict__, **changes}))
@@ -199,9 +206,30 @@ def test_job_cancel_and_failure_are_states_not_exceptions(data_dir, private_dirs
 
 def test_cli_train_writes_where_asked(data_dir, tmp_path, capsys):
     out = tmp_path / "elsewhere" / "alice.kv"
-    code = cli.main(["train", "--corpus", str(data_dir / "corpora" / "en" / "alice_in_wonderland.txt"), "--lang", "en",
-                     "--sg", "1", "--size", "16", "--window", "3", "--epochs", "2", "--min-count", "3", "--seed", "3",
-                     "--out", str(out), "--json"])
+    code = cli.main(
+        [
+            "train",
+            "--corpus",
+            str(data_dir / "corpora" / "en" / "alice_in_wonderland.txt"),
+            "--lang",
+            "en",
+            "--sg",
+            "1",
+            "--size",
+            "16",
+            "--window",
+            "3",
+            "--epochs",
+            "2",
+            "--min-count",
+            "3",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert result["path"] == str(out) and out.is_file()
@@ -211,8 +239,18 @@ def test_cli_train_writes_where_asked(data_dir, tmp_path, capsys):
 
 
 def test_cli_train_default_goes_to_models_dir(data_dir, private_dirs, capsys):
-    code = cli.main(["train", "--corpus", str(data_dir / "corpora" / "en" / "alice_in_wonderland.txt"),
-                     "--size", "8", "--epochs", "1", "--json"])
+    code = cli.main(
+        [
+            "train",
+            "--corpus",
+            str(data_dir / "corpora" / "en" / "alice_in_wonderland.txt"),
+            "--size",
+            "8",
+            "--epochs",
+            "1",
+            "--json",
+        ]
+    )
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert result["language"] == "en" and (private_dirs / result["model_id"]).is_file()

@@ -39,12 +39,15 @@ def _check(loaded, reference, count=None):
     assert not loaded.vectors.flags.writeable
 
 
-@pytest.mark.parametrize("name, header, trailing", [
-    ("plain.txt", True, False),
-    ("sgns.literature.word", True, True),  # Chinese-Word-Vectors: a space ends every line
-    ("glove.txt", False, False),
-    ("cc.zh.300.vec", True, False),
-])
+@pytest.mark.parametrize(
+    "name, header, trailing",
+    [
+        ("plain.txt", True, False),
+        ("sgns.literature.word", True, True),  # Chinese-Word-Vectors: a space ends every line
+        ("glove.txt", False, False),
+        ("cc.zh.300.vec", True, False),
+    ],
+)
 def test_text_formats(tmp_path, reference, name, header, trailing):
     path = tmp_path / name
     path.write_text(_text_lines(reference, header=header, trailing_space=trailing), encoding="utf-8")
@@ -79,13 +82,16 @@ def test_undecodable_bytes_are_replaced_not_fatal(tmp_path):
     assert loaded.index_to_key[0] == "ok" and "word" in loaded.index_to_key[1]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "empty"),
-    (b"just some prose here\n", "line 1"),
-    (b"3 4\nking 0.1 0.2 0.3 0.4\nqueen 0.1 0.2\n", "malformed"),
-    (b"3 2\nking 0.1 0.2\n", "malformed"),  # header promises more lines than there are
-    (b"one\n", "vector file"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty"),
+        (b"just some prose here\n", "line 1"),
+        (b"3 4\nking 0.1 0.2 0.3 0.4\nqueen 0.1 0.2\n", "malformed"),
+        (b"3 2\nking 0.1 0.2\n", "malformed"),  # header promises more lines than there are
+        (b"one\n", "vector file"),
+    ],
+)
 def test_broken_files_get_clear_errors(tmp_path, content, message):
     path = tmp_path / "broken.txt"
     path.write_bytes(content)

@@ -10,11 +10,10 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import PROJECT_ROOT
 
 from embedlab import weat
 from embedlab.errors import InvalidInputError
-
-from conftest import PROJECT_ROOT
 
 try:  # a test dependency (requirements-test-nodeps.txt: installed with --no-deps, see requirements-test.txt)
     from wefe.datasets import load_weat
@@ -88,8 +87,12 @@ def test_effect_sizes_equal_wefe_somewhere_above_threshold(minilm_static):
 def test_unknown_words_are_listed_and_dropped_as_wefe_drops_them(minilm_static):
     from wefe.preprocessing import get_embeddings_from_set
 
-    sets = (["rose", "tulip", "lily", "daisy", "qqflower"], ["ant", "spider", "wasp", "moth"],
-            ["love", "peace", "happy", "Gift"], ["death", "grief", "ugly", "kill", "zzbad"])
+    sets = (
+        ["rose", "tulip", "lily", "daisy", "qqflower"],
+        ["ant", "spider", "wasp", "moth"],
+        ["love", "peace", "happy", "Gift"],
+        ["death", "grief", "ugly", "kill", "zzbad"],
+    )
     ours = _ours(minilm_static, sets, max_lost=0.5, case_fallback=False)
     wefe_model = _wefe_model(minilm_static)
     for key, words in zip("xyab", sets):
@@ -108,7 +111,12 @@ def test_effect_sizes_equal_wefe_on_a_chinese_model(zh_w2v):
     theirs = _wefe(zh_w2v, sets, threshold=0.5, preprocessors=[{}])
     ours = _ours(zh_w2v, sets, max_lost=0.5)
     assert ours.missing and ours.effect_size == pytest.approx(theirs["effect_size"], abs=1e-9)
-    custom = (["刘备", "关羽", "张飞", "诸葛亮", "赵云"], ["曹操", "司马懿", "夏侯惇", "许褚", "张辽"], ["汉", "蜀", "玄德"], ["魏", "曹", "丞相"])
+    custom = (
+        ["刘备", "关羽", "张飞", "诸葛亮", "赵云"],
+        ["曹操", "司马懿", "夏侯惇", "许褚", "张辽"],
+        ["汉", "蜀", "玄德"],
+        ["魏", "曹", "丞相"],
+    )
     assert _ours(zh_w2v, custom).effect_size == pytest.approx(_wefe(zh_w2v, custom, preprocessors=[{}])["effect_size"], abs=1e-9)
 
 
@@ -147,12 +155,17 @@ def test_exact_p_value_equals_scipy_and_brute_force(minilm_static):
     result = _ours(minilm_static, [s.words for s in (test.x, test.y, test.a, test.b)])
     assert result.p_method == "exact" and result.permutations == result.total_splits == math.comb(16, 8)
     s = np.array([a.score for a in result.associations])
-    scipy_p = permutation_test((s[:8], s[8:]), lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
-                               permutation_type="independent", alternative="greater", n_resamples=np.inf, vectorized=True).pvalue
+    scipy_p = permutation_test(
+        (s[:8], s[8:]),
+        lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
+        permutation_type="independent",
+        alternative="greater",
+        n_resamples=np.inf,
+        vectorized=True,
+    ).pvalue
     assert result.p_value == pytest.approx(scipy_p, abs=1e-12)
     observed = s[:8].sum() - s[8:].sum()
-    count = sum(1 for chosen in itertools.combinations(range(16), 8)
-                if 2 * s[list(chosen)].sum() - s.sum() >= observed - 1e-12)
+    count = sum(1 for chosen in itertools.combinations(range(16), 8) if 2 * s[list(chosen)].sum() - s.sum() >= observed - 1e-12)
     assert result.p_value == pytest.approx(count / math.comb(16, 8))
 
 
@@ -174,13 +187,18 @@ def test_large_sets_are_sampled_with_the_seed_said(minilm_static):
     assert result.p_method == "sampled" and result.seed == 9 and result.permutations == 2_000
     assert result.total_splits == math.comb(42, 21)
     assert result.p_value == pytest.approx(1 / 2_001)  # no random split beats instruments vs weapons
-    assert result.missing == {"x": ("bagpipe", "lute", "bassoon", "bongo"), "y": ("harpoon", "hatchet", "teargas", "slingshot"),
-                              "b": ("filth", "pollute")}
+    assert result.missing == {
+        "x": ("bagpipe", "lute", "bassoon", "bongo"),
+        "y": ("harpoon", "hatchet", "teargas", "slingshot"),
+        "b": ("filth", "pollute"),
+    }
 
 
 def test_refusals_say_how_to_fix(minilm_static):
     with pytest.raises(weat.WeatError, match="'Flowers' lost 16 of 25") as caught:
-        weat.weat(minilm_static, targets=weat.get_test("weat1").sets_in("en")[:2], attributes=weat.get_test("weat1").sets_in("en")[2:])
+        weat.weat(
+            minilm_static, targets=weat.get_test("weat1").sets_in("en")[:2], attributes=weat.get_test("weat1").sets_in("en")[2:]
+        )
     assert "allow a larger share" in str(caught.value) and isinstance(caught.value, InvalidInputError)
     with pytest.raises(weat.WeatError, match="empty"):
         weat.weat(minilm_static, targets=([], ["a"]), attributes=(["b"], ["c"]))
@@ -207,15 +225,41 @@ def test_the_shipped_sets_work_on_the_shipped_models(model_id, prefix):
 
 def test_cli_json():
     out = subprocess.run(
-        [sys.executable, "-m", "embedlab", "weat", "--model", "minilm-static", "--targets", "math,algebra,geometry|poetry,art,dance",
-         "--attributes", "he,man,boy|she,woman,girl", "--json"], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True,
+        [
+            sys.executable,
+            "-m",
+            "embedlab",
+            "weat",
+            "--model",
+            "minilm-static",
+            "--targets",
+            "math,algebra,geometry|poetry,art,dance",
+            "--attributes",
+            "he,man,boy|she,woman,girl",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
     )
     result = json.loads(out.stdout)
     assert {"effect_size", "p_value", "p_method", "std", "missing", "associations"} <= set(result)
     assert result["p_method"] == "exact" and result["std"] == "population" and result["total_splits"] == 20
-    listed = json.loads(subprocess.run([sys.executable, "-m", "embedlab", "weat", "--model", "minilm-static", "--test", "weat7", "--json"],
-                                       capture_output=True, text=True, cwd=PROJECT_ROOT, check=True).stdout)
+    listed = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "embedlab", "weat", "--model", "minilm-static", "--test", "weat7", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            check=True,
+        ).stdout
+    )
     assert listed["sets"]["x"]["name"] == "Math" and listed["effect_size"] > 0
-    bad = subprocess.run([sys.executable, "-m", "embedlab", "weat", "--model", "minilm-static", "--test", "weat1"],
-                         capture_output=True, text=True, cwd=PROJECT_ROOT)
+    bad = subprocess.run(
+        [sys.executable, "-m", "embedlab", "weat", "--model", "minilm-static", "--test", "weat1"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     assert bad.returncode == 1 and "lost 16 of 25" in bad.stderr

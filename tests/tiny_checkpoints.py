@@ -10,13 +10,27 @@ from __future__ import annotations
 from pathlib import Path
 
 TINY_ZH_TEXT = [
-    "他在苹果上班。", "他在吃苹果。", "小米手机很好用。", "早上喝小米粥。", "我喜欢这本书。", "我不喜欢这本书。",
-    "这本书非常有趣。", "苹果和香蕉都是水果。", "苹果公司发布了新手机。",
+    "他在苹果上班。",
+    "他在吃苹果。",
+    "小米手机很好用。",
+    "早上喝小米粥。",
+    "我喜欢这本书。",
+    "我不喜欢这本书。",
+    "这本书非常有趣。",
+    "苹果和香蕉都是水果。",
+    "苹果公司发布了新手机。",
 ]
 TINY_EN_TEXT = [
-    "He works at Apple.", "He ate an apple.", "I like this book.", "I don't like this book.",
-    "This book is very interesting.", "The cat sat on the mat.", "Apples and bananas are fruit.",
-    "Apple released a new phone.", "She reads a book every week.", "The weather is nice today.",
+    "He works at Apple.",
+    "He ate an apple.",
+    "I like this book.",
+    "I don't like this book.",
+    "This book is very interesting.",
+    "The cat sat on the mat.",
+    "Apples and bananas are fruit.",
+    "Apple released a new phone.",
+    "She reads a book every week.",
+    "The weather is nice today.",
 ]
 
 
@@ -35,8 +49,12 @@ def build_tiny_chinese_bert(folder: Path, *, seed: int = 0) -> Path:
     tokenizer.save_pretrained(folder)
     torch.manual_seed(seed)
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=4, num_attention_heads=4,
-        intermediate_size=64, max_position_embeddings=64,
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=4,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=64,
     )
     BertModel(config).eval().save_pretrained(folder)
     return folder
@@ -52,20 +70,40 @@ def build_tiny_xlmr_bge_m3(folder: Path, *, seed: int = 0) -> Path:
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # XLM-R's ids 0..4
     trained = SentencePieceUnigramTokenizer()
     trained.train_from_iterator(
-        (TINY_ZH_TEXT + TINY_EN_TEXT) * 20, vocab_size=300, special_tokens=specials, unk_token="<unk>", show_progress=False,
+        (TINY_ZH_TEXT + TINY_EN_TEXT) * 20,
+        vocab_size=300,
+        special_tokens=specials,
+        unk_token="<unk>",
+        show_progress=False,
     )
     trained.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", 0), ("</s>", 2)],
+        single="<s> $A </s>",
+        pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", 0), ("</s>", 2)],
     )
     tokenizer = XLMRobertaTokenizerFast(
-        tokenizer_object=trained, bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>",
-        unk_token="<unk>", pad_token="<pad>", mask_token="<mask>", model_max_length=128,
+        tokenizer_object=trained,
+        bos_token="<s>",
+        eos_token="</s>",
+        sep_token="</s>",
+        cls_token="<s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        mask_token="<mask>",
+        model_max_length=128,
     )
     tokenizer.save_pretrained(folder)
     torch.manual_seed(seed)
     config = XLMRobertaConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
-        max_position_embeddings=130, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=130,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
     )
     XLMRobertaModel(config).eval().save_pretrained(folder)
     colbert = torch.nn.Linear(32, 32)

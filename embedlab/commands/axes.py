@@ -1,6 +1,6 @@
 """``axes``: place words on semantic axes given by words (``woman-man``, ``rich-poor``).
 
-    python -m embedlab axes --model minilm-static --x "woman-man" --y "rich-poor" --words nurse,engineer,maid --json
+python -m embedlab axes --model minilm-static --x "woman-man" --y "rich-poor" --words nurse,engineer,maid --json
 """
 
 from __future__ import annotations
@@ -35,7 +35,11 @@ def register(subparsers) -> None:
     parser.add_argument("--x", required=True, help='first axis: "a-b" or "a1,a2 - b1,b2"')
     parser.add_argument("--y", default="", help="second axis (optional)")
     parser.add_argument("--words", required=True, help="comma-separated words to place")
-    parser.add_argument("--formula", choices=list(axes.FORMULAS), default="cosine",
-                        help="cosine with the direction, or scalar projection on the unit direction")
+    parser.add_argument(
+        "--formula",
+        choices=list(axes.FORMULAS),
+        default="cosine",
+        help="cosine with the direction, or scalar projection on the unit direction",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=_axes, formatter=_format)

@@ -50,8 +50,12 @@ def _sentences(args: argparse.Namespace) -> dict:
         encoder = sentences.BertPoolingEncoder(contextual.as_contextual(loaded), pooling=args.pooling, layer=args.layer)
     result = sentences.compare([encoder], args.sentences).results[0]
     i, j, score = result.closest_pair
-    out = {"model": args.model, "encoder": result.encoder, "similarity": _rounded(result.similarity),
-           "closest": {"pair": [i, j], "score": round(score, 6)}}
+    out = {
+        "model": args.model,
+        "encoder": result.encoder,
+        "similarity": _rounded(result.similarity),
+        "closest": {"pair": [i, j], "score": round(score, 6)},
+    }
     if result.note:
         out["note"] = result.note
     return out
@@ -86,7 +90,9 @@ def register(subparsers) -> None:
     parser.add_argument("--model", default="minilm", help="contextual or sentence model id")
     parser.add_argument("sentences", nargs="+", help="2 to 50 sentences")
     parser.add_argument(
-        "--pooling", choices=("model",) + contextual.POOLINGS, default="model",
+        "--pooling",
+        choices=("model",) + contextual.POOLINGS,
+        default="model",
         help="model: the model's own sentence encoder (sentence-transformers, BGE-M3, else mean pooling)",
     )
     parser.add_argument("--layer", choices=contextual.LAYERS, default="last")

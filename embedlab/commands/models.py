@@ -40,8 +40,9 @@ def _download(args: argparse.Namespace) -> dict:
     if seed is not None and (seed.url or seed.hub_id):
         if seed.url is None and args.words is not None:
             raise InvalidInputError(f"--words applies to vector files; {seed.id} is a hub model and downloads whole.")
-        path = manager.download_seed(seed, words=args.words, progress=_progress("downloading"),
-                                     cache_progress=_progress("caching"))
+        path = manager.download_seed(
+            seed, words=args.words, progress=_progress("downloading"), cache_progress=_progress("caching")
+        )
         return {"path": str(path)}
     if args.words is not None:
         if not args.source.startswith(("http://", "https://")):
@@ -52,8 +53,13 @@ def _download(args: argparse.Namespace) -> dict:
             raise InvalidInputError("--sha256 cannot check a file cut after --words words: give one or the other.")
         done = downloads.download_vectors(args.source, words=args.words, filename=args.name, progress=_progress("downloading"))
         manager.add_local(done.path.name, progress=_progress("caching"))
-        return {"path": str(done.path), "words": done.words, "dims": done.dims, "fetched_bytes": done.fetched_bytes,
-                "resumed_from": done.resumed_from}
+        return {
+            "path": str(done.path),
+            "words": done.words,
+            "dims": done.dims,
+            "fetched_bytes": done.fetched_bytes,
+            "resumed_from": done.resumed_from,
+        }
     if args.source.startswith(("http://", "https://")):
         done = downloads.download_url(args.source, sha256=args.sha256, filename=args.name, progress=_progress("downloading"))
         return {"path": str(done.path), "bytes": done.size, "sha256": done.sha256, "resumed_from": done.resumed_from}
@@ -86,7 +92,9 @@ def _format(result: dict) -> str:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("convert", help="cache a word2vec text file for memory-mapped loading (and build its HNSW index)")
+    parser = subparsers.add_parser(
+        "convert", help="cache a word2vec text file for memory-mapped loading (and build its HNSW index)"
+    )
     parser.add_argument("file")
     parser.add_argument("--limit", type=int, default=None, help="keep only the first N words")
     parser.add_argument("--float16", action="store_true", help="store the cache as float16 (half the disk)")
@@ -96,9 +104,13 @@ def register(subparsers) -> None:
 
     parser = subparsers.add_parser("download", help="download a model into the models folder (URL, hub id or seed id)")
     parser.add_argument("source", help=f"an http(s) address, a hub id such as BAAI/bge-m3, or a seed id ({_seed_ids()})")
-    parser.add_argument("--words", type=int, default=None,
-                        help="for a vector file (.vec/.txt, optionally .gz): keep the first N words, streaming "
-                             "(the rest is never downloaded); cc.zh.300.vec keeps 200,000 unless told")
+    parser.add_argument(
+        "--words",
+        type=int,
+        default=None,
+        help="for a vector file (.vec/.txt, optionally .gz): keep the first N words, streaming "
+        "(the rest is never downloaded); cc.zh.300.vec keeps 200,000 unless told",
+    )
     parser.add_argument("--sha256", default=None, help="expected checksum (the file is removed on a mismatch)")
     parser.add_argument("--name", default=None, help="file name to save under")
     parser.add_argument("--json", action="store_true")

@@ -14,8 +14,14 @@ def _model(model_id: str) -> static.StaticModel:
 def _models(args: argparse.Namespace) -> dict:
     return {
         "models": [
-            {"id": s.id, "kinds": list(s.kinds), "language": s.language, "source": s.source,
-             "description": s.description, "available": s.available}
+            {
+                "id": s.id,
+                "kinds": list(s.kinds),
+                "language": s.language,
+                "source": s.source,
+                "description": s.description,
+                "available": s.available,
+            }
             for s in registry.list_models(kind=args.kind)
         ]
     }
@@ -35,13 +41,20 @@ def _similarity(args: argparse.Namespace) -> dict:
 
 def _analogy(args: argparse.Namespace) -> dict:
     result = static.analogy(
-        _model(args.model), positive=share.parse_words(args.pos, "pos"),
-        negative=share.parse_words(args.neg or "", "neg"), method=args.method, topn=args.topn,
+        _model(args.model),
+        positive=share.parse_words(args.pos, "pos"),
+        negative=share.parse_words(args.neg or "", "neg"),
+        method=args.method,
+        topn=args.topn,
     )
     answer = {"expression": result.label, "method": result.method, "results": _scored(result.results)}
     if args.expect:
         found = static.expected_answer(
-            _model(args.model), positive=result.positive, negative=result.negative, expected=args.expect, method=args.method,
+            _model(args.model),
+            positive=result.positive,
+            negative=result.negative,
+            expected=args.expect,
+            method=args.method,
         )
         answer["expected"] = {"word": found.word, "rank": found.rank, "score": found.score}
     return answer
@@ -57,7 +70,11 @@ def _format_results(result: dict) -> str:
         rows = [f"{r['word']}\t{r['score']:.4f}" for r in result["results"]]
         return "\n".join(([head] if head else []) + rows)
     if "models" in result:
-        return "\n".join(f"{m['id']:<24} {'/'.join(m['kinds']):<20} {m['language']:<6} {'' if m['available'] else '(not installed) '}{m['description']}" for m in result["models"])
+        return "\n".join(
+            f"{m['id']:<24} {'/'.join(m['kinds']):<20} {m['language']:<6} "
+            f"{'' if m['available'] else '(not installed) '}{m['description']}"
+            for m in result["models"]
+        )
     return "\n".join(f"{k}: {v}" for k, v in result.items())
 
 

@@ -20,11 +20,19 @@ from embedlab.errors import InvalidInputError
 
 def _train(args: argparse.Namespace) -> dict:
     options = training.TrainOptions(
-        sg=args.sg, vector_size=args.size, window=args.window, min_count=args.min_count, epochs=args.epochs,
-        negative=args.negative, seed=args.seed, workers=args.workers,
+        sg=args.sg,
+        vector_size=args.size,
+        window=args.window,
+        min_count=args.min_count,
+        epochs=args.epochs,
+        negative=args.negative,
+        seed=args.seed,
+        workers=args.workers,
     ).checked()
     if not args.corpus and not args.sample:
-        raise InvalidInputError("Give --corpus FILE ... or --sample ID (one of: " + ", ".join(s.id for s in corpus.SAMPLES) + ").")
+        raise InvalidInputError(
+            "Give --corpus FILE ... or --sample ID (one of: " + ", ".join(s.id for s in corpus.SAMPLES) + ")."
+        )
     parts = [corpus.read_corpus_files(args.corpus)] if args.corpus else []
     parts += [corpus.strip_boilerplate(corpus.fetch_sample(sample_id)) for sample_id in args.sample or []]
     text = "\n\n".join(parts)
@@ -32,11 +40,17 @@ def _train(args: argparse.Namespace) -> dict:
     if user_dict is None and args.sample and args.lang != "en":
         user_dict = corpus.names_dictionary("zh")  # the sample novels' character names stay whole
     segmented = corpus.segment(text, args.lang, user_dict=user_dict, hmm=args.hmm)
-    print(f"{segmented.stats.tokens:,} tokens, {segmented.stats.vocabulary:,} distinct"
-          f"{' (segmentation from cache)' if segmented.from_cache else ''}", file=sys.stderr)
+    print(
+        f"{segmented.stats.tokens:,} tokens, {segmented.stats.vocabulary:,} distinct"
+        f"{' (segmentation from cache)' if segmented.from_cache else ''}",
+        file=sys.stderr,
+    )
 
     def report(epoch: training.EpochReport) -> None:
-        print(f"{epoch.architecture} epoch {epoch.epoch}/{epoch.epochs}: loss {epoch.loss:,.0f} ({epoch.seconds:.1f} s)", file=sys.stderr)
+        print(
+            f"{epoch.architecture} epoch {epoch.epoch}/{epoch.epochs}: loss {epoch.loss:,.0f} ({epoch.seconds:.1f} s)",
+            file=sys.stderr,
+        )
 
     trained = training.train(segmented, options, on_epoch=report)
     if args.out:
@@ -46,18 +60,29 @@ def _train(args: argparse.Namespace) -> dict:
         name = training.default_name(options, segmented.language, segmented.key)
         saved = training.save_trained(trained, name=name, folder=load_settings().models_dir, overwrite=args.overwrite)
     return {
-        "model_id": saved.model_id, "path": str(saved.path), "text_path": str(saved.text_path),
-        "language": segmented.language, "architecture": options.architecture,
-        "vocabulary": trained.model.vocab_size, "dims": trained.model.dims,
-        "losses": list(trained.losses), "seconds": trained.seconds,
-        "corpus": {"sentences": segmented.stats.sentences, "tokens": segmented.stats.tokens,
-                   "vocabulary": segmented.stats.vocabulary, "cached": segmented.from_cache},
+        "model_id": saved.model_id,
+        "path": str(saved.path),
+        "text_path": str(saved.text_path),
+        "language": segmented.language,
+        "architecture": options.architecture,
+        "vocabulary": trained.model.vocab_size,
+        "dims": trained.model.dims,
+        "losses": list(trained.losses),
+        "seconds": trained.seconds,
+        "corpus": {
+            "sentences": segmented.stats.sentences,
+            "tokens": segmented.stats.tokens,
+            "vocabulary": segmented.stats.vocabulary,
+            "cached": segmented.from_cache,
+        },
     }
 
 
 def _format(result: dict) -> str:
-    return (f"saved {result['path']} ({result['architecture']}, {result['vocabulary']:,} words × {result['dims']}, "
-            f"{result['seconds']:.1f} s)\nword2vec text: {result['text_path']}")
+    return (
+        f"saved {result['path']} ({result['architecture']}, {result['vocabulary']:,} words × {result['dims']}, "
+        f"{result['seconds']:.1f} s)\nword2vec text: {result['text_path']}"
+    )
 
 
 def register(subparsers) -> None:
@@ -67,8 +92,13 @@ def register(subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=_train, formatter=_format)
     parser.add_argument("--corpus", nargs="+", metavar="F", help="text files (UTF-8, GB18030/GBK or UTF-16)")
-    parser.add_argument("--sample", nargs="+", metavar="ID", choices=[s.id for s in corpus.SAMPLES],
-                        help="bundled books: " + ", ".join(s.id for s in corpus.SAMPLES))
+    parser.add_argument(
+        "--sample",
+        nargs="+",
+        metavar="ID",
+        choices=[s.id for s in corpus.SAMPLES],
+        help="bundled books: " + ", ".join(s.id for s in corpus.SAMPLES),
+    )
     parser.add_argument("--lang", choices=["auto", *corpus.LANGUAGES], default="auto", help="zh: jieba; en: simple tokeniser")
     parser.add_argument("--sg", type=int, choices=[0, 1], default=defaults.sg, help="0 = CBOW, 1 = skip-gram")
     parser.add_argument("--size", type=int, default=defaults.vector_size, help="vector dimensions")
@@ -92,7 +122,7 @@ def _build_shipped(args: argparse.Namespace) -> dict:
         shipped.get(model_id)  # an unknown id fails before any work
         last = [""]
 
-        def report(stage: str, fraction: float, model_id=model_id) -> None:
+        def report(stage: str, fraction: float, model_id=model_id, last=last) -> None:
             line = f"{model_id}: {stage} {fraction:4.0%}"
             if line != last[0]:
                 print(line, file=sys.stderr, end="\r" if fraction < 1 else "\n")
@@ -107,7 +137,9 @@ def register_build(subparsers) -> None:
     from embedlab import shipped
 
     parser = subparsers.add_parser("build-shipped", help="rebuild the word2vec models that ship with EmbedLab")
-    parser.add_argument("models", nargs="*", metavar="ID", help="model ids (default: all): " + ", ".join(m.id for m in shipped.SHIPPED))
+    parser.add_argument(
+        "models", nargs="*", metavar="ID", help="model ids (default: all): " + ", ".join(m.id for m in shipped.SHIPPED)
+    )
     parser.add_argument("--folder", metavar="DIR", help="write here instead of embedlab/data/models")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=_build_shipped)
