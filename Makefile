@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export NUMBA_CACHE_DIR ?= $(HOME)/.cache/embedlab/numba
 
-.PHONY: run test test-all browser-deps bench shipped-models clean
+.PHONY: run test test-all lint typecheck browser-deps bench shipped-models clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,6 +30,14 @@ browser-deps:
 
 test: $(VENV)/.installed-test browser-deps
 	$(PY) -m pytest -q
+
+# The code gates: ruff (lint rules and formatting) and mypy, configured in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(PY) -m mypy
 
 # Everything, including the slow-marked tests.
 test-all: $(VENV)/.installed-test browser-deps

@@ -9,7 +9,7 @@ from embedlab import ui
 # A file shipped in the repository (sent inline as a data URI): a Material icon here would make
 # the browser fetch the favicon from Google's font server, which fails offline.
 ICON = Path(__file__).resolve().parent / "static" / "embedlab.svg"
-st.set_page_config(page_title="EmbedLab", page_icon=str(ICON), layout="wide")
+st.set_page_config(page_title="EmbedLab", page_icon=ui.favicon(str(ICON)), layout="wide")  # a data URI, read once
 
 ui.language_picker()
 ui.warm_projection()

@@ -19,12 +19,13 @@ same picture at once. The cached file holds only numbers and words (``numpy.load
 pickle); a file that cannot be read, or was made for other vectors, is computed again.
 
 Honesty comes with it: :attr:`Atlas.distortion` says for every word which of its true
-neighbours the map keeps near it (:mod:`embedlab.distortion`), and :func:`density` gives the
-point density for contour lines, so a crowded region is not mistaken for an empty one.
+neighbours the map keeps near it (:mod:`embedlab.distortion`); :func:`embedlab.pictures.density`
+gives the point density for contour lines, so a crowded region is not mistaken for an empty one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -44,6 +45,7 @@ import numpy as np
 
 from embedlab import ann, distortion, projection, static
 from embedlab.errors import InvalidInputError
+from embedlab.jobs import JobSlots
 from embedlab.projection import DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, MAX_POINTS, Progress
 
 METHODS = ("pca", "umap")  # t-SNE of tens of thousands of words takes too long for a page
@@ -228,6 +230,9 @@ def build(
     top : int
         Words drawn: the first ``top`` of the vocabulary (3 to ``max_points``).
     method : {"pca", "umap"}
+        UMAP starts from the PCA picture here (``umap_init="pca"`` of :func:`embedlab.projection.project`):
+        for tens of thousands of words it is much faster than the spectral start and keeps the
+        global arrangement.
     seed : int
         Fixes UMAP's layout and k-means' start: the same inputs give the same atlas.
     n_neighbors, min_dist : UMAP's (see :func:`embedlab.projection.project`).
@@ -248,7 +253,7 @@ def build(
     started = time.perf_counter()
     words, vectors = _words_and_vectors(model, top)
     found = projection.project(
-        vectors, method=method, dims=2, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist,
+        vectors, method=method, dims=2, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, umap_init="pca",
         progress=lambda fraction, stage: report(0.9 * fraction, stage if stage != "done" else "clusters"),
     )
     honest = distortion.measure(None, found.coordinates, original=found.neighbors, similarities=found.neighbor_similarities)
@@ -357,12 +362,22 @@ def load_or_build(
     progress: Progress | None = None,
     max_points: int = MAX_POINTS,
     folder: Path | None = None,
+    slots: JobSlots | None = None,
+    owner: str | None = None,
 ) -> Atlas:
     """:func:`build` through the disk cache: the saved atlas when there is one, else computed and saved.
 
     Two requests for the same new atlas in one process compute it once (the second waits). A
     cache that cannot be written (read-only disk) still returns the atlas. ``folder`` overrides
-    :func:`cache_folder`. Parameters and errors as :func:`build`.
+    :func:`cache_folder`; ``slots`` are the server's job slots (computing, not reading, holds a
+    ``"projection"`` slot for ``owner``). Parameters as :func:`build`.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`build`.
+    ServerBusyError
+        When the atlas must be computed and every job slot is taken.
     """
     _check_options(top, method, seed, n_neighbors, min_dist, clusters, max_points)
     key = cache_key(model, top=top, method=method, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, clusters=clusters)
@@ -373,8 +388,9 @@ def load_or_build(
         found = load(path, key, model.id) if path.is_file() else None
         if found is not None:
             return found
-        found = build(model, top=top, method=method, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist,
-                      clusters=key["clusters"], progress=progress, max_points=max_points)
+        with slots.hold("projection", owner=owner) if slots is not None else contextlib.nullcontext():
+            found = build(model, top=top, method=method, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist,
+                          clusters=key["clusters"], progress=progress, max_points=max_points)
         try:
             save(found, path, key)
         except OSError:
@@ -450,29 +466,6 @@ def view_box(found: Atlas, row: int, *, k: int = distortion.DEFAULT_K, margin: f
     size = np.maximum((high - low) * (1 + 2 * margin), extent / 20)
     middle = (low + high) / 2
     return (float(middle[0] - size[0] / 2), float(middle[0] + size[0] / 2), float(middle[1] - size[1] / 2), float(middle[1] + size[1] / 2))
-
-
-@dataclass(frozen=True)
-class Density:
-    """Point density on a regular grid, for contour lines: ``z[j, i]`` at ``(x[i], y[j])``, 0 to 1."""
-
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
-
-
-def density(coordinates: np.ndarray, *, bins: int = 90, smooth: float = 1.5) -> Density:
-    """A smoothed 2-D histogram of the points (Gaussian blur of ``smooth`` bins), scaled to a maximum of 1."""
-    points = np.asarray(coordinates, dtype=np.float64)
-    low, high = points.min(axis=0), points.max(axis=0)
-    pad = (high - low) * 0.05 + 1e-9
-    counts, x_edges, y_edges = np.histogram2d(points[:, 0], points[:, 1], bins=bins, range=[[low[0] - pad[0], high[0] + pad[0]], [low[1] - pad[1], high[1] + pad[1]]])
-    radius = max(1, int(3 * smooth))
-    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / smooth) ** 2)
-    kernel /= kernel.sum()
-    blurred = np.apply_along_axis(np.convolve, 0, counts, kernel, mode="same")
-    blurred = np.apply_along_axis(np.convolve, 1, blurred, kernel, mode="same")
-    return Density((x_edges[:-1] + x_edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2, (blurred / (blurred.max() or 1.0)).T)
 
 
 def to_csv(found: Atlas) -> str:

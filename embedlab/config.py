@@ -40,6 +40,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import SupportsIndex, SupportsInt
 
 from embedlab.errors import InvalidInputError
 
@@ -109,10 +110,12 @@ def _config_path() -> Path | None:
 
 
 def _positive_int(value: object, name: str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
+    number = 0  # anything int() cannot read (a list, a table) counts as not a whole number
+    if isinstance(value, str | bytes | SupportsInt | SupportsIndex):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
     if number < 1:
         raise InvalidInputError(f"{name} must be a whole number of at least 1, not {value!r}.")
     return number

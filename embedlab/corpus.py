@@ -88,7 +88,7 @@ def strip_boilerplate(text: str) -> str:
 def check_language(language: str) -> Language:
     if language not in LANGUAGES:
         raise InvalidInputError(f"Unknown corpus language: {language!r}. Must be one of: {list(LANGUAGES)}.")
-    return language  # type: ignore[return-value]
+    return language
 
 
 # ---------------------------------------------------------------- tokenisers
@@ -128,7 +128,7 @@ def tokenize_sentence(sentence: str, language: Language, *, user_dict: str | Non
     """The word tokens of one sentence, without punctuation or whitespace."""
     if language == "en":
         return [token.lower() for token in ENGLISH_TOKEN.findall(sentence)]
-    tokens = []
+    tokens: list[str] = []
     for piece in _jieba(user_dict).lcut(sentence, HMM=hmm):
         tokens.extend(part for part in piece.split() if WORD_CHAR.search(part))
     return tokens

@@ -15,7 +15,7 @@ the CLI and the English UI say the same thing::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Self
+from typing import Self, SupportsIndex, SupportsInt
 
 
 class EmbedLabError(Exception):
@@ -104,7 +104,10 @@ class ServerBusyError(EmbedLabError):
 
     @property
     def place(self) -> int:
-        return int(self.params.get("place", 1))
+        place = self.params.get("place", 1)
+        if not isinstance(place, str | SupportsInt | SupportsIndex):
+            raise TypeError(f"ServerBusyError's place must be a number, not {place!r}")
+        return int(place)
 
 
 class DiskFullError(EmbedLabError):

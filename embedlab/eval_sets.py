@@ -111,7 +111,8 @@ def parse_analogies(text: str, *, name: str = "analogies") -> AnalogySet:
             continue
         if not sections:
             sections.append((NO_SECTION, []))
-        sections[-1][1].append(AnalogyQuestion(*words, line=number))
+        a, b, c, d = words
+        sections[-1][1].append(AnalogyQuestion(a, b, c, d, line=number))
     result = AnalogySet(name, tuple(AnalogySection(n, tuple(q)) for n, q in sections), tuple(skipped))
     if result.questions == 0:
         raise InvalidInputError.coded("no_analogies", name=name)
@@ -180,6 +181,6 @@ def find_eval_sets(folder: str | Path) -> list[EvalFile]:
             continue
         with path.open("rb") as handle:
             head = handle.read(4096)
-        kind = "analogies" if any(line.lstrip().startswith(b":") for line in head.splitlines()) else "pairs"
+        kind: Literal["analogies", "pairs"] = "analogies" if any(line.lstrip().startswith(b":") for line in head.splitlines()) else "pairs"
         found.append(EvalFile(path, kind, str(path.relative_to(folder))))
     return found

@@ -383,6 +383,28 @@ def _evaluate_ca8(kv, analogies, limit, method, worst, progress, started) -> Ana
     return _assemble(kv, "ca8", method, analogies, counted_sections, scored, asked, index, worst, started, limit)
 
 
+def vocabulary_forms(model: StaticModel | KeyedVectors, words, *, convention: Convention = "gensim",
+                     restrict_vocab: int = GENSIM_RESTRICT_VOCAB) -> dict[str, str | None]:
+    """The vocabulary word each of ``words`` was matched to when scoring, so a question can be asked again as it was scored.
+
+    ``gensim``: the first of the first ``restrict_vocab`` words equal to it ignoring case (what
+    ``case_insensitive`` matching uses); ``ca8``: the word itself when the model has it. None for
+    a word the evaluation could not match.
+    """
+    kv = _keyed_vectors(model)
+    if convention == "ca8":
+        return {word: word if word in kv.key_to_index else None for word in words}
+    wanted = {word.upper() for word in words}
+    found: dict[str, str] = {}
+    for key in kv.index_to_key[:restrict_vocab]:  # one pass; earlier (more frequent) variants win
+        folded = key.upper()
+        if folded in wanted and folded not in found:
+            found[folded] = key
+            if len(found) == len(wanted):
+                break
+    return {word: found.get(word.upper()) for word in words}
+
+
 # ---------------------------------------------------------------- similarity evaluation
 
 

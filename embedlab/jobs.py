@@ -30,7 +30,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from embedlab.errors import InvalidInputError, ServerBusyError
@@ -106,15 +106,19 @@ class JobSlots:
         cap = self.per_kind.get(kind)
         return cap is None or before.count(kind) < cap - self._running[kind]
 
+    def _capped(self, kind: str) -> bool:
+        """Whether ``kind`` has reached its own cap (its waiting jobs cannot start whatever else ends)."""
+        cap = self.per_kind.get(kind)
+        return cap is not None and self._running[kind] >= cap
+
     def _place(self, owner: str | None, kind: str) -> int:
-        """1 + the tickets ahead that go first: those that could start now, and those of the same kind."""
-        return 1 + sum(1 for k in self._before(owner) if k == kind or self._room(k))
+        """1 + the tickets ahead that go first: those of the same kind, and those not held back by a cap of their own."""
+        return 1 + sum(1 for k in self._before(owner) if k == kind or not self._capped(k))
 
     def _busy(self, owner: str | None, kind: str) -> ServerBusyError:
         place = self._place(owner, kind)
-        cap = self.per_kind.get(kind)
-        if kind == "training" and cap is not None and self._running[kind] >= cap:
-            return ServerBusyError.coded("training_busy", count=cap, place=place)
+        if kind == "training" and self._capped(kind):
+            return ServerBusyError.coded("training_busy", count=self.per_kind[kind], place=place)
         return ServerBusyError.coded("server_busy", count=self.count, place=place)
 
     # ------------------------------------------------------------ public
@@ -258,7 +262,7 @@ def write_marker(folder: str | Path, names: Sequence[str], *, kind: str = "train
     marker.parent.mkdir(parents=True, exist_ok=True)
     record = {
         "id": job_id, "kind": kind, "names": list(names), "pid": os.getpid(), "identity": _process_identity(os.getpid()),
-        "host": socket.gethostname(), "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "host": socket.gethostname(), "started": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     staging = marker.with_suffix(".tmp")
     staging.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

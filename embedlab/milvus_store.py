@@ -332,11 +332,25 @@ def search_vectors(store: Store, name: str, vectors: np.ndarray, *, topn: int = 
     with _answering(store.target):
         if not store.client.has_collection(name, timeout=CALL_TIMEOUT_S):
             raise InvalidInputError(f"Nothing is indexed under {name!r} in {store.target.label}: index the corpus first.")
-        answers = store.client.search(
-            name, data=queries.tolist(), limit=topn, output_fields=["text"], search_params={"metric_type": "COSINE"},
-            timeout=CALL_TIMEOUT_S,
-        )
+        answers = _search_loaded(store, name, queries.tolist(), topn)
     return [[Hit(int(hit["id"]), hit["entity"]["text"], float(hit["distance"])) for hit in answer] for answer in answers]
+
+
+def _search_loaded(store: Store, name: str, queries: list, topn: int) -> list:
+    """Search ``name``, loading it first when Milvus does not hold it in memory (as after a server restart)."""
+    from pymilvus.exceptions import MilvusException
+
+    def search() -> list:
+        return store.client.search(name, data=queries, limit=topn, output_fields=["text"],
+                                   search_params={"metric_type": "COSINE"}, timeout=CALL_TIMEOUT_S)
+
+    try:
+        return search()
+    except MilvusException as exc:
+        if "not loaded" not in str(exc.message).lower() and "released" not in str(exc.message).lower():
+            raise
+    store.client.load_collection(name, timeout=CALL_TIMEOUT_S)
+    return search()
 
 
 def search_text(store: Store, name: str, query: str, encode: Encoder, *, topn: int = 10) -> list[Hit]:

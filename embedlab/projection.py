@@ -35,14 +35,14 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from embedlab.errors import InvalidInputError
+from embedlab.errors import InvalidInputError, check_choice  # check_choice: also used as projection.check_choice
 
 Method = Literal["pca", "umap", "tsne"]
 METHODS: tuple[Method, ...] = ("pca", "umap", "tsne")
@@ -308,11 +308,6 @@ class Projection:
         return self.quality.knn_preservation
 
 
-def check_choice(value, name: str, choices: Sequence) -> None:
-    if value not in choices:
-        raise InvalidInputError(f"Unknown {name}: {value!r}. Must be one of: {list(choices)}.")
-
-
 def check_number(value, name: str, low: float, high: float, *, whole: bool = False) -> None:
     kinds = (int,) if whole else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
@@ -343,6 +338,7 @@ def project(
     n_neighbors: int = DEFAULT_N_NEIGHBORS,
     min_dist: float = DEFAULT_MIN_DIST,
     perplexity: float = DEFAULT_PERPLEXITY,
+    umap_init: Literal["spectral", "pca"] = "spectral",
     progress: Progress | None = None,
 ) -> Projection:
     """Project the rows of ``vectors`` to ``dims`` dimensions.
@@ -360,6 +356,9 @@ def project(
         starts from the PCA picture, so with it the seed makes little or no difference.)
     n_neighbors, min_dist : UMAP's; ``n_neighbors`` is lowered to ``n − 1`` for small sets.
     perplexity : t-SNE's; lowered to ``(n − 1) / 3`` for small sets.
+    umap_init : {"spectral", "pca"}
+        UMAP's start: umap-learn's spectral layout, or the PCA picture (much faster for tens of
+        thousands of points, and it keeps PCA's global arrangement; the atlas uses it).
     progress : callable, optional
         ``progress(fraction, stage)`` as the work advances (see :data:`Progress`).
 
@@ -379,6 +378,7 @@ def project(
     check_number(n_neighbors, "n_neighbors", *N_NEIGHBORS_RANGE, whole=True)
     check_number(min_dist, "min_dist", *MIN_DIST_RANGE)
     check_number(perplexity, "perplexity", *PERPLEXITY_RANGE)
+    check_choice(umap_init, "umap_init", ("spectral", "pca"))
     matrix = _check_vectors(vectors)
     n = len(matrix)
     if n < dims + 1:
@@ -415,7 +415,7 @@ def project(
         coordinates = pca.fit_transform(matrix)
         explained = tuple(float(v) for v in pca.explained_variance_ratio_)
     elif method == "umap":
-        coordinates, fallback = _run_umap(matrix, indices, similarities, dims=dims, seed=seed, report=lambda f: report(0.3 + 0.6 * f, "umap"), **parameters)
+        coordinates, fallback = _run_umap(matrix, indices, similarities, dims=dims, seed=seed, init=umap_init, report=lambda f: report(0.3 + 0.6 * f, "umap"), **parameters)
         if fallback:
             notes.append(Note.of("spectral_fallback"))
     else:
@@ -457,7 +457,7 @@ class _EpochProgress(io.TextIOBase):
         return len(text)
 
 
-def _run_umap(matrix, indices, similarities, *, dims, seed, n_neighbors, min_dist, report) -> tuple[np.ndarray, bool]:
+def _run_umap(matrix, indices, similarities, *, dims, seed, init, n_neighbors, min_dist, report) -> tuple[np.ndarray, bool]:
     umap = _umap()
     distances = np.maximum(1.0 - similarities[:, :n_neighbors], 0.0)
     distances[:, 0] = 0.0
@@ -465,7 +465,7 @@ def _run_umap(matrix, indices, similarities, *, dims, seed, n_neighbors, min_dis
     spectral = len(matrix) > dims + 1
     reducer = umap.UMAP(
         n_components=dims, n_neighbors=n_neighbors, min_dist=min_dist, metric="cosine", random_state=seed, n_jobs=1,
-        init="spectral" if spectral else "random",
+        init=init if spectral else "random",
         precomputed_knn=(indices[:, :n_neighbors], distances),
         tqdm_kwds={"disable": False, "file": _EpochProgress(report), "bar_format": "{n}/{total}", "mininterval": 0.2},
     )

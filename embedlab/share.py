@@ -5,7 +5,8 @@ links. ``embedlab.ui`` binds decoded values to widgets. Contracts::
 
     /explorer?model=ID&word=W&topn=N
     /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N
-    /projection?model=ID&groups=a,b,c|d,e|f,g&method=pca|umap|tsne&dims=2|3&seed=S
+    /projection?model=ID&groups=a,b,c|d,e|f,g&method=pca|umap|tsne&dims=2|3&seed=S[&word=W&k=K&colour=group|kept]
+    /projection?model=ID&source=atlas&top=N&method=pca|umap&seed=S[&word=W&zoom=x0,x1,y0,y1&clusters=C]
     /polysemy?model=ID&word=W&s=SENT1&s=SENT2...
     /sentences?model=ID&s=SENT1&s=SENT2...
     /search?model=ID&corpus=SAMPLE&n=N&q=TEXT&topn=K
@@ -149,3 +150,37 @@ def build_link(page: str, params: Mapping[str, object]) -> str:
         pairs.append((key, str(value)))
     query = urlencode(pairs)
     return f"/{page}" + (f"?{query}" if query else "")
+
+
+# ---------------------------------------------------------------- honest pictures (issue 13)
+
+
+def parse_box(value: str, name: str) -> tuple[float, float, float, float]:
+    """A zoom box ``x0,x1,y0,y1``: four finite numbers with ``x0 < x1`` and ``y0 < y1``."""
+    parts = _text(value, name, limit=200).split(",")
+    try:
+        box = tuple(float(part) for part in parts)
+    except ValueError:
+        box = ()
+    if len(box) != 4 or not all(abs(v) < 1e12 for v in box) or not (box[0] < box[1] and box[2] < box[3]):
+        raise InvalidInputError.coded("bad_box", field=name, value=repr(value[:60]))
+    return box  # type: ignore[return-value]
+
+
+def join_box(box: Sequence[float]) -> str:
+    """The query form of a zoom box: ``x0,x1,y0,y1`` with six significant digits."""
+    return ",".join(f"{v:.6g}" for v in box)
+
+
+def analogy_link(model_id: str, a: str, b: str, c: str, expected: str, *, method: str = "add", lang: str | None = None) -> str:
+    """A relative link to the analogy page asking ``a : b :: c : ?`` (``b − a + c``) with ``expected`` filled in.
+
+    Relative to the current page (``analogy?…``), so it works under any base path.
+    """
+    params = {"model": model_id, "pos": [b, c], "neg": [a], "expect": expected, "method": method, "lang": lang}
+    return build_link("analogy", params)[1:]
+
+
+def pair_link(model_id: str, first: str, second: str, *, lang: str | None = None) -> str:
+    """A relative link to the word explorer with ``first`` as the word and both words compared."""
+    return build_link("explorer", {"model": model_id, "word": first, "words": [first, second], "lang": lang})[1:]

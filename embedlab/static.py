@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 from gensim.models import KeyedVectors
@@ -401,10 +401,13 @@ def analogy_vector(model: StaticModel, *, positive: Iterable[str], negative: Ite
     )
 
 
+PictureRole: TypeAlias = Literal["positive", "negative", "result", "answer"]
+
+
 @dataclass(frozen=True)
 class PicturePoint:
     label: str
-    role: Literal["positive", "negative", "result", "answer"]
+    role: PictureRole
     x: float
     y: float
 
@@ -417,7 +420,7 @@ def analogy_picture(model: StaticModel, result: AnalogyResult, *, answers: int =
     """
     from sklearn.decomposition import PCA
 
-    shown = [(w, "positive") for w in result.positive] + [(w, "negative") for w in result.negative]
+    shown: list[tuple[str, PictureRole]] = [(w, "positive") for w in result.positive] + [(w, "negative") for w in result.negative]
     shown += [(s.word, "answer") for s in result.results[:answers]]
     words = [w for w, _ in shown]
     if len(words) < 3:

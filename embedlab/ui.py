@@ -329,6 +329,7 @@ def load(model_id: str) -> Any:
         st.info(t("app.model_evicted", model=model_id, limit=pool.max_models), icon=":material/memory:")
     with st.spinner(t("app.loading_model", model=model_id)):
         model = pool.get(model_id)
+        settle_heap()  # the model's objects are long-lived: later collections skip them
     _report_load_faults(model_id, model, replaced=pool.was_replaced(model_id))
     return model
 
@@ -503,7 +504,12 @@ def static_alignment(static_id: str, contextual_id: str) -> polysemy.StaticAlign
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _sentence_transformer(folder: str, model_id: str) -> sentences.SentenceTransformerEncoder:
-    return sentences.SentenceTransformerEncoder(folder, model_id=model_id)
+    encoder = sentences.SentenceTransformerEncoder(folder, model_id=model_id)
+    loaded = model_pool().peek(model_id)  # the same checkpoint as a contextual model: one copy of the weights, not two
+    if isinstance(loaded, contextual.ContextualModel) and loaded.folder is not None and str(loaded.folder) == folder:
+        encoder.share_network(loaded.network)
+    settle_heap()
+    return encoder
 
 
 def sentence_encoder(model_id: str):
@@ -526,7 +532,9 @@ def loaded_models() -> dict[str, tuple[Any, int]]:
 def unload(model_id: str) -> bool:
     """Drop a model (and its approximate index) from this server; False when it was not loaded."""
     _ann_index.clear()
-    return model_pool().unload(model_id)
+    dropped = model_pool().unload(model_id)
+    settle_heap()  # what the model held may sit in reference cycles
+    return dropped
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -546,6 +554,7 @@ def build_ann_index(model: static.StaticModel, progress: Callable[[int, int], No
     with heavy_job("index"):
         index = ann.load_or_build(model.kv, progress=progress)
     _ann_index.clear()
+    forget_remembered(model)  # its neighbours now come through the index
     return index
 
 
@@ -599,6 +608,7 @@ def _warm_up_quietly() -> None:
         log.info("UMAP warm-up took %.1f s", projection.warm_up())
     except Exception:  # a failed warm-up only means the first UMAP compiles on demand
         log.exception("UMAP warm-up failed")
+    settle_heap()
 
 
 @st.cache_resource(show_spinner=False)
@@ -1037,3 +1047,119 @@ def lab_guard() -> Iterator[None]:
         yield
     except Exception as exc:  # a page must never show a traceback
         show_lab_error(exc)
+
+
+# ---------------------------------------------------------------- speed (issue 14)
+
+import gc  # noqa: E402
+import weakref  # noqa: E402
+from collections import OrderedDict  # noqa: E402
+from functools import cache  # noqa: E402
+
+_remembered_lock = threading.Lock()
+_remembered: "weakref.WeakKeyDictionary[Any, OrderedDict]" = weakref.WeakKeyDictionary()
+REMEMBERED_PER_MODEL = 64
+
+
+def remembered(model: Any, what: str, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per (loaded ``model``, ``what``, ``key``) in this server process, shared by every session.
+
+    Results are kept per model object (a model loaded again starts afresh; an unloaded one takes its
+    results with it), the last :data:`REMEMBERED_PER_MODEL` of them. They must be read-only (frozen
+    dataclasses, tuples). Errors are not kept: the next call computes again.
+    """
+    with _remembered_lock:
+        entries = _remembered.setdefault(model, OrderedDict())
+        full_key = (what, *key)
+        if full_key in entries:
+            entries.move_to_end(full_key)
+            return entries[full_key]
+    value = compute()
+    with _remembered_lock:
+        entries[full_key] = value
+        while len(entries) > REMEMBERED_PER_MODEL:
+            entries.popitem(last=False)
+    return value
+
+
+def forget_remembered(model: Any) -> None:
+    """Drop what :func:`remembered` kept for ``model``."""
+    with _remembered_lock:
+        _remembered.pop(model, None)
+
+
+def settle_heap() -> None:
+    """Collect garbage once, then let Python's collector skip everything that lives now (``gc.freeze``).
+
+    A server holds millions of long-lived objects (torch, transformers, the models); a full
+    collection walks them all (about 0.3 s of CPU here), and Streamlit's own collection after every
+    script run is switched off in ``.streamlit/config.toml`` (``runner.postScriptGC``). Called
+    after a model is loaded or unloaded and once the start-up warm-up is done.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+@cache
+def favicon(path: str) -> str:
+    """An SVG icon file as a data URI, read once (``st.set_page_config`` reads and encodes a path on every run)."""
+    import base64
+    from pathlib import Path
+
+    return "data:image/svg+xml;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+# ---------------------------------------------------------------- honest pictures (issue 13)
+
+from embedlab import analogy_view, atlas, distortion, pictures  # noqa: E402  (imported here, beside the helpers that use them)
+
+
+def box_param(name: str) -> Param:
+    """A zoom box ``x0,x1,y0,y1`` in the URL; the page state holds a tuple, or None for the whole picture."""
+    return Param(name, None, lambda value: share.parse_box(value, name), lambda box: share.join_box(box) if box else None)
+
+
+@st.cache_resource(show_spinner=False)
+def atlas_cache() -> result_cache.ResultCache:
+    """Atlases this server has read or computed, shared by every session (in front of the disk cache)."""
+    return result_cache.ResultCache(max_entries=8)
+
+
+def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
+    """:func:`embedlab.atlas.load_or_build` through this server's memory and the disk cache, with a progress bar while it computes.
+
+    Computing takes one of the server's job slots (raises ServerBusyError with the place in line).
+    """
+    bar = None
+
+    def report(fraction: float, stage: str) -> None:
+        nonlocal bar
+        bar = bar or st.progress(0.0)
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=options["top"]))
+
+    key = (model.id, ann.fingerprint(model.kv), tuple(sorted(options.items())))
+    try:
+        with working():
+            return atlas_cache().get_or_compute(key, lambda: atlas.load_or_build(
+                model, progress=report, max_points=load_settings().limits.projection_points, slots=job_slots(), owner=visitor(),
+                **options,
+            ))
+    finally:
+        if bar is not None:
+            bar.empty()
+
+
+def pick_from_chart(page: str, chart: str, words: Sequence[str]) -> Callable[[], None]:
+    """An ``on_select`` callback for chart ``chart``: a clicked point chooses its word (``<page>.word``), a dragged box
+    becomes the zoom (``<page>.zoom``). Points carry their row as the first ``customdata`` value."""
+    def apply() -> None:
+        event = st.session_state.get(chart)
+        choice = pictures.picked(event.get("selection") if event else None)
+        if choice.box is not None:
+            st.session_state[key(page, "zoom")] = choice.box
+        elif choice.row is not None and 0 <= choice.row < len(words):
+            st.session_state[key(page, "word")] = words[choice.row]
+            st.session_state[key(page, "zoom_to_word")] = True
+
+    return apply

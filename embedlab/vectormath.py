@@ -24,6 +24,6 @@ def unit_rows(vectors: np.ndarray, *, dtype: type = np.float64) -> np.ndarray:
     dtype : numpy dtype
         float64 by default (exact statistics); float32 where memory matters (ANN indexes).
     """
-    matrix = np.atleast_2d(np.asarray(vectors, dtype=dtype))
+    matrix: np.ndarray = np.atleast_2d(np.asarray(vectors, dtype=dtype))
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1, norms).astype(dtype)

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 
@@ -77,6 +77,9 @@ class WordSet:
     words: tuple[str, ...]
 
 
+SetPair: TypeAlias = tuple[Sequence[str] | WordSet, Sequence[str] | WordSet]  # (X, Y) targets or (A, B) attributes
+
+
 @dataclass(frozen=True)
 class WeatTest:
     """One shipped test: targets ``X``, ``Y`` and attributes ``A``, ``B``.
@@ -101,7 +104,8 @@ class WeatTest:
     def sets_in(self, lang: str) -> tuple[WordSet, WordSet, WordSet, WordSet]:
         """The four sets named in ``lang``."""
         names = self.labels.get(lang) or self.labels.get("en") or [s.name for s in (self.x, self.y, self.a, self.b)]
-        return tuple(WordSet(name, s.words) for name, s in zip(names, (self.x, self.y, self.a, self.b)))
+        x, y, a, b = (WordSet(name, s.words) for name, s in zip(names, (self.x, self.y, self.a, self.b)))
+        return x, y, a, b
 
 
 @dataclass(frozen=True)
@@ -227,15 +231,15 @@ def permutation_p_value(
     -------
     (p_value, method, permutations counted, total splits)
     """
-    scores = np.asarray(scores, dtype=np.float64)
-    n = len(scores)
+    values = np.asarray(scores, dtype=np.float64)
+    n = len(values)
     total = math.comb(n, n_x)
-    whole = float(scores.sum())
-    observed = 2.0 * float(scores[:n_x].sum()) - whole
-    tolerance = 1e-12 * max(1.0, float(np.abs(scores).sum()))  # equal splits summed in another order
+    whole = float(values.sum())
+    observed = 2.0 * float(values[:n_x].sum()) - whole
+    tolerance = 1e-12 * max(1.0, float(np.abs(values).sum()))  # equal splits summed in another order
     if total <= exact_limit:
         combos = np.fromiter(itertools.combinations(range(n), n_x), dtype=np.dtype((np.intp, n_x)), count=total)
-        stats = 2.0 * scores[combos].sum(axis=1) - whole
+        stats = 2.0 * values[combos].sum(axis=1) - whole
         hits = int(np.count_nonzero(stats >= observed - tolerance))
         return hits / total, "exact", total, total
     rng = np.random.default_rng(seed)
@@ -244,7 +248,7 @@ def permutation_p_value(
     for start in range(0, samples, _SAMPLE_CHUNK):
         count = min(_SAMPLE_CHUNK, samples - start)
         order = rng.permuted(np.broadcast_to(base, (count, n)), axis=1)
-        stats = 2.0 * scores[order[:, :n_x]].sum(axis=1) - whole
+        stats = 2.0 * values[order[:, :n_x]].sum(axis=1) - whole
         hits += int(np.count_nonzero(stats >= observed - tolerance))
     return (hits + 1) / (samples + 1), "sampled", samples, total
 
@@ -255,8 +259,8 @@ def permutation_p_value(
 def weat(
     model: StaticModel,
     *,
-    targets: tuple[Sequence[str] | WordSet, Sequence[str] | WordSet],
-    attributes: tuple[Sequence[str] | WordSet, Sequence[str] | WordSet],
+    targets: SetPair,
+    attributes: SetPair,
     std: Std = "population",
     exact_limit: int = DEFAULT_EXACT_LIMIT,
     samples: int = DEFAULT_SAMPLES,
@@ -399,12 +403,16 @@ def load_tests() -> tuple[WeatTest, ...]:
         sets = data["sets"]
         for entry in data["tests"]:
             keys = [entry[k] for k in "xyab"]
+            x, y, a, b = (WordSet(key, tuple(sets[key]["words"])) for key in keys)
             tests.append(
                 WeatTest(
                     entry["id"],
                     data["language"],
                     entry["title"],
-                    *(WordSet(key, tuple(sets[key]["words"])) for key in keys),
+                    x,
+                    y,
+                    a,
+                    b,
                     labels={lang: [sets[key].get(lang, key) for key in keys] for lang in ("zh", "en")},
                     source=entry.get("source", data.get("source", "")),
                 )

@@ -1,10 +1,9 @@
-"""Analogy: word arithmetic with 3CosAdd or 3CosMul, and a 2-D picture of it.
+"""Analogy: word arithmetic with 3CosAdd or 3CosMul; a 2-D picture with the parallelogram, and the true cosines beside it.
 
 Share link: /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N[&expect=W]
 """
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from embedlab import ui
@@ -28,55 +27,61 @@ ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
 st.caption(f"**{ui.md(model.id)}** · {ui.md(ui.describe(model.id, model.description))}")
 ui.preset_buttons(PAGE, model.id)
 
-col_pos, col_neg, col_method, col_topn = st.columns([3, 3, 2, 1])
-col_pos.text_input(ui.t("analogy.positive"), key=ui.key(PAGE, "pos"))
-col_neg.text_input(ui.t("analogy.negative"), key=ui.key(PAGE, "neg"))
-col_method.radio(
-    ui.t("analogy.method"), ["add", "mul"], key=ui.key(PAGE, "method"), horizontal=True,
-    format_func=ui.option_labels("analogy.method"),
-)
-col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
-st.text_input(ui.t("analogy.expect"), key=ui.key(PAGE, "expect"), max_chars=100, help=ui.t("analogy.expect_help"))
 
-with ui.guard():
-    positive = ui.words_of(st.session_state[ui.key(PAGE, "pos")], "pos", page=PAGE, drop_long=False)
-    negative = ui.words_of(st.session_state[ui.key(PAGE, "neg")], "neg", page=PAGE, drop_long=False)
-    if not positive:
-        st.info(ui.t("analogy.need_positive"))
-    else:
-        with ui.working():
-            result = ui.static.analogy(
-                model, positive=positive, negative=negative,
-                method=st.session_state[ui.key(PAGE, "method")], topn=st.session_state[ui.key(PAGE, "topn")],
-            )
-        st.subheader(ui.t("analogy.results", expr=ui.md(result.label)))
-        expected = st.session_state[ui.key(PAGE, "expect")].strip()
-        if expected:
-            with ui.guard():
-                ranks = [ui.static.expected_answer(model, positive=positive, negative=negative, expected=expected, method=m)
-                         for m in ("add", "mul")]
-                st.info(ui.t("analogy.expected", word=ui.md(expected), add_rank=ranks[0].rank, add_score=ranks[0].score,
-                             mul_rank=ranks[1].rank, mul_score=ranks[1].score), icon=":material/flag:")
-        table = pd.DataFrame({ui.t("common.word"): [r.word for r in result.results], ui.t("common.score"): [r.score for r in result.results]})
-        table.index = range(1, len(table) + 1)
-        col_table, col_picture = st.columns([2, 3])
-        col_table.dataframe(table, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")})
+@st.fragment
+def result_panel() -> None:
+    """The inputs and the answer: a change here reruns only this panel (the URL follows)."""
+    col_pos, col_neg, col_method, col_topn = st.columns([3, 3, 2, 1])
+    col_pos.text_input(ui.t("analogy.positive"), key=ui.key(PAGE, "pos"))
+    col_neg.text_input(ui.t("analogy.negative"), key=ui.key(PAGE, "neg"))
+    col_method.radio(
+        ui.t("analogy.method"), ["add", "mul"], key=ui.key(PAGE, "method"), horizontal=True,
+        format_func=ui.option_labels("analogy.method"),
+    )
+    col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
+    st.text_input(ui.t("analogy.expect"), key=ui.key(PAGE, "expect"), max_chars=100, help=ui.t("analogy.expect_help"))
 
-        points = ui.static.analogy_picture(model, result)
-        frame = pd.DataFrame(
-            {"x": [p.x for p in points], "y": [p.y for p in points], "label": [ui.plot_text(p.label) for p in points],
-             "role": [ui.t(f"analogy.role.{p.role}") for p in points]}
-        )
-        picture = px.scatter(frame, x="x", y="y", text="label", color="role", height=420,
-                             labels={"role": ui.t("analogy.role"), "label": ui.t("common.word")})
-        picture.update_traces(textposition="top center", marker=dict(size=11))
-        target = points[-1]
-        for p in points:
-            if p.role == "positive":
-                picture.add_annotation(x=target.x, y=target.y, ax=p.x, ay=p.y, xref="x", yref="y", axref="x", ayref="y",
-                                       showarrow=True, arrowhead=2, arrowcolor="#8aa", opacity=0.6, text="")
-        picture.update_layout(margin=dict(l=10, r=10, t=30, b=10), title=ui.t("analogy.picture"), xaxis_title="PC1", yaxis_title="PC2")
-        col_picture.plotly_chart(picture, width="stretch")
-        col_picture.caption(ui.t("analogy.picture_note", dims=model.dims))
+    with ui.guard():
+        positive = ui.words_of(st.session_state[ui.key(PAGE, "pos")], "pos", page=PAGE, drop_long=False)
+        negative = ui.words_of(st.session_state[ui.key(PAGE, "neg")], "neg", page=PAGE, drop_long=False)
+        if not positive:
+            st.info(ui.t("analogy.need_positive"))
+        else:
+            method, topn = st.session_state[ui.key(PAGE, "method")], st.session_state[ui.key(PAGE, "topn")]
+            with ui.working():
+                result = ui.remembered(model, "analogy", (tuple(positive), tuple(negative), method, topn), lambda: ui.static.analogy(
+                    model, positive=positive, negative=negative, method=method, topn=topn,
+                ))
+            st.subheader(ui.t("analogy.results", expr=ui.md(result.label)))
+            expected = st.session_state[ui.key(PAGE, "expect")].strip()
+            if expected:
+                with ui.guard():
+                    ranks = [ui.remembered(model, "expected", (tuple(positive), tuple(negative), expected, m), lambda m=m: ui.static.expected_answer(
+                        model, positive=positive, negative=negative, expected=expected, method=m)) for m in ("add", "mul")]
+                    st.info(ui.t("analogy.expected", word=ui.md(expected), add_rank=ranks[0].rank, add_score=ranks[0].score,
+                                 mul_rank=ranks[1].rank, mul_score=ranks[1].score), icon=":material/flag:")
+            table = pd.DataFrame({ui.t("common.word"): [r.word for r in result.results], ui.t("common.score"): [r.score for r in result.results]})
+            table.index = range(1, len(table) + 1)
+            col_table, col_picture = st.columns([2, 3])
+            col_table.dataframe(table, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")})
 
-ui.sync_url(PAGE, PARAMS)
+            shown = ui.analogy_view.arithmetic_picture(model, result, expected=expected)
+            col_picture.plotly_chart(ui.pictures.analogy_figure(shown, lang=ui.lang()), width="stretch")
+            if shown.parallelogram:
+                a, b, c = (ui.md(w) for w in shown.parallelogram)
+                col_picture.caption(ui.t("analogy.parallelogram_note", a=a, b=b, c=c, expr=ui.md(result.label)))
+            col_picture.caption(ui.t("analogy.picture_note", dims=model.dims))
+            col_table.markdown(f"**{ui.t('analogy.landing_title')}**")
+            cosine, distance = ui.t("analogy.col.cosine"), ui.t("analogy.col.distance")
+            landing = pd.DataFrame({
+                ui.t("common.word"): [p.word for p in shown.points],
+                ui.t("analogy.col.role"): [ui.t(f"analogy.role.{p.role}") for p in shown.points],
+                cosine: [p.cosine for p in shown.points], distance: [p.distance for p in shown.points],
+            }).sort_values(cosine, ascending=False)
+            col_table.dataframe(landing, hide_index=True, width="stretch", column_config={
+                cosine: st.column_config.NumberColumn(format="%.4f"), distance: st.column_config.NumberColumn(format="%.3f")})
+            col_table.caption(ui.t("analogy.landing_caption", dims=model.dims, expr=ui.md(result.label), share=f"{shown.explained:.0%}"))
+    ui.sync_url(PAGE, PARAMS)
+
+
+result_panel()

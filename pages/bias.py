@@ -116,7 +116,10 @@ with st.expander(ui.t("bias.options")):
 def set_names() -> tuple[str, str, str, str]:
     """The shipped test's set names when the words are exactly one test's; X, Y, A, B otherwise."""
     test = TESTS.get(value("test"))
-    return tuple(s.name for s in test.sets_in(ui.lang())) if test else ("X", "Y", "A", "B")
+    if test is None:
+        return ("X", "Y", "A", "B")
+    x, y, a, b = test.sets_in(ui.lang())
+    return x.name, y.name, a.name, b.name
 
 
 def strength(d: float) -> str:

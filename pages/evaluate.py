@@ -127,13 +127,25 @@ def show_analogies(report, set_name: str, skipped: tuple[int, ...]) -> None:
         st.subheader(ui.t("evaluate.misses"))
         st.caption(ui.t("evaluate.misses_help"))
         shown = report.misses[:30]
+        open_column = ui.t("evaluate.col.open")
         st.dataframe(pd.DataFrame({
             ui.t("evaluate.col.question"): [f"{m.a} : {m.b} :: {m.c} : ?" for m in shown],
             ui.t("evaluate.col.expected"): [m.expected for m in shown],
             ui.t("evaluate.col.predicted"): [m.predicted for m in shown],
             ui.t("evaluate.col.rank"): [f"{m.rank:,}" if m.rank else "—" for m in shown],
             section: [m.section for m in shown],
-        }), hide_index=True, width="stretch")
+            open_column: question_links(shown, report.convention, report.method),
+        }), hide_index=True, width="stretch", column_config={
+            open_column: st.column_config.LinkColumn(display_text=ui.t("evaluate.open_question")),
+        })
+        st.caption(ui.t("evaluate.misses_links"))
+
+
+def question_links(misses, convention: str, method: str) -> list[str]:
+    """A link per missed question to the analogy page, asked with the words the evaluation matched (gensim folds case)."""
+    forms = ui.evaluation.vocabulary_forms(model, {w for m in misses for w in (m.a, m.b, m.c, m.expected)}, convention=convention)
+    return [ui.share.analogy_link(model.id, *(forms[w] or w for w in (m.a, m.b, m.c, m.expected)), method=method, lang=ui.lang())
+            for m in misses]
 
 
 def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
@@ -149,6 +161,19 @@ def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
                        title=ui.t("evaluate.scatter"), height=420)
     chart.update_layout(margin=dict(l=10, r=10, t=40, b=10))
     st.plotly_chart(chart, width="stretch")
+    st.subheader(ui.t("evaluate.pairs_table"))
+    st.caption(ui.t("evaluate.pairs_help"))
+    human, cosine, gap, open_column = ui.t("evaluate.human"), ui.t("evaluate.cosine"), ui.t("evaluate.col.gap"), ui.t("evaluate.col.open")
+    ranked = frame.assign(**{gap: (frame[human].rank(ascending=False) - frame[cosine].rank(ascending=False)).round().astype(int)})
+    ranked = ranked.reindex(ranked[gap].abs().sort_values(ascending=False, kind="stable").index)
+    forms = ui.evaluation.vocabulary_forms(model, set(ranked["w1"]) | set(ranked["w2"]))
+    st.dataframe(pd.DataFrame({
+        ui.t("evaluate.col.w1"): ranked["w1"], ui.t("evaluate.col.w2"): ranked["w2"], human: ranked[human], cosine: ranked[cosine],
+        gap: ranked[gap],
+        open_column: [ui.share.pair_link(model.id, forms[a] or a, forms[b] or b, lang=ui.lang()) for a, b in zip(ranked["w1"], ranked["w2"])],
+    }), hide_index=True, width="stretch", height=420, column_config={
+        cosine: st.column_config.NumberColumn(format="%.4f"), open_column: st.column_config.LinkColumn(display_text=ui.t("evaluate.open_pair")),
+    })
     if report.missing:
         with st.expander(ui.t("evaluate.missing_pairs", n=len(report.missing))):
             st.dataframe(pd.DataFrame(report.missing, columns=["w1", "w2"]), hide_index=True, width="stretch")

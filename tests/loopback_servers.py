@@ -188,7 +188,7 @@ class _HubHandler(_Handler):
         resolve = _RESOLVE.match(self.path)
         match = api or resolve
         repo = urllib.parse.unquote(match.group("repo")) if match else None
-        if repo not in self.server.repos:
+        if match is None or repo not in self.server.repos:
             self._not_found("RepoNotFound", "Repository not found")
             return
         commit = self.server.commits[repo]
@@ -213,6 +213,7 @@ class _HubHandler(_Handler):
             }
             self._send_body(json.dumps(info).encode(), {"Content-Type": "application/json"}, head=head)
             return
+        assert resolve is not None  # not the API, so the path matched _RESOLVE
         name = urllib.parse.unquote(resolve.group("file"))
         data = self.server.repos[repo].get(name)
         if data is None:

@@ -35,6 +35,7 @@ WIDGET_VALUE_FIELDS = {
     "text_input": "string_value", "text_area": "string_value", "radio": "string_value", "selectbox": "string_value",
     "number_input": "double_value", "checkbox": "bool_value", "toggle": "bool_value", "button": "trigger_value",
     "multiselect": "string_array_value", "slider": "double_array_value", "color_picker": "string_value",
+    "select_slider": "string_array_value",  # a "slider" element with options
 }
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
@@ -46,7 +47,8 @@ class Widget:
     label: str
     value: object
     fragment_id: str = ""
-    int_data: bool = False  # a number_input of whole numbers (sent as int_value, as the browser does)
+    int_data: bool = False
+    script_hash: str = ""  # the script that drew it: app.py's widgets (the sidebar) outlive a page change  # a number_input of whole numbers (sent as int_value, as the browser does)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class StreamlitClient:
         self.page_script_hash = ""
         self.query_string = ""
         self.session_id = ""
+        self.main_script_hash = ""
         self._previous: dict[str, Widget] = {}
         self._socket = None
 
@@ -101,7 +104,8 @@ class StreamlitClient:
     async def open(self, page: str, query: str = "") -> Run:
         """Open ``/<page>?<query>`` as a link followed in a fresh tab of this session would."""
         self._previous = {**self._previous, **self.widgets}  # what the browser still remembers of them
-        self.widgets = {}
+        # As the browser does on a page change: the page's own widgets go, app.py's (the sidebar) keep their state.
+        self.widgets = {k: w for k, w in self.widgets.items() if w.script_hash != self.page_script_hash}
         self.query_string = query
         return await self._rerun(page_name=page, page_script_hash="")
 
@@ -164,18 +168,19 @@ class StreamlitClient:
             if kind == "new_session":
                 self.session_id = msg.new_session.initialize.session_id or self.session_id
                 self.page_script_hash = msg.new_session.page_script_hash or self.page_script_hash
+                self.main_script_hash = msg.new_session.main_script_hash or self.main_script_hash
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "navigation":
                 self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
             elif kind == "delta":
-                self._read_delta(msg.delta, exceptions)
+                self._read_delta(msg.delta, exceptions, msg.metadata.active_script_hash)
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # st.rerun(): the next run follows on the same socket
                 return Run(time.perf_counter() - started, msg.script_finished, count, size, b"".join(payload), exceptions)
 
-    def _read_delta(self, delta, exceptions: list[str]) -> None:
+    def _read_delta(self, delta, exceptions: list[str], script_hash: str = "") -> None:
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element
@@ -186,6 +191,8 @@ class StreamlitClient:
         if kind not in WIDGET_VALUE_FIELDS:
             return
         proto = getattr(element, kind)
+        if kind == "slider" and len(proto.options):
+            kind = "select_slider"
         known = self.widgets.get(proto.id) or self._previous.get(proto.id)
         if getattr(proto, "set_value", False):
             value = _initial_value(kind, proto, set_value=True)
@@ -193,7 +200,7 @@ class StreamlitClient:
             value = known.value if known is not None else _initial_value(kind, proto)
         self.widgets[proto.id] = Widget(
             proto.id, kind, proto.label, value, delta.fragment_id,
-            int_data=kind == "number_input" and proto.data_type == proto.INT,
+            int_data=kind == "number_input" and proto.data_type == proto.INT, script_hash=script_hash,
         )
 
 
@@ -213,4 +220,6 @@ def _initial_value(kind: str, proto, *, set_value: bool = False) -> object:
         return list(proto.raw_values) if set_value else [proto.options[i] for i in proto.default]
     if kind == "slider":
         return list(proto.value) if set_value else list(proto.default)
+    if kind == "select_slider":
+        return [proto.options[int(i)] for i in (proto.value if set_value else proto.default)]
     return None

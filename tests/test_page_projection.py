@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -63,7 +64,8 @@ def test_share_link_umap_3d_with_clipped_parameters():
     assert [trace["name"] for trace in figure["data"]] == ["hamlet", "apple", "thames"]
     assert sorted(plotted_words(at)) == sorted(words_of(EN_GROUPS))
     assert any("n_neighbors lowered from 15 to 11" in info.value for info in at.info)
-    assert "hamlet" in figure["data"][0]["customdata"][0] and "nearest in the original space" in figure["data"][0]["customdata"][0]
+    row, hover = figure["data"][0]["customdata"][0]  # the row (for clicks), then the hover text
+    assert row == 0 and "hamlet" in hover and "nearest in the original space" in hover
     assert at.query_params["seed"] == "5" and at.query_params["dims"] == "3"
 
 
@@ -133,6 +135,59 @@ def test_chinese_model_draws_its_groups(chinese_model_id):
     assert not at.exception and not at.error
     assert sorted(plotted_words(at)) == sorted(words_of(ZH_GROUPS))
     assert "可信度 trustworthiness" in metrics(at)
+
+
+# ------------------------------------------------------------------ per-point honesty (issue 13)
+
+
+def test_a_chosen_word_lists_its_true_neighbours_with_gensims_cosines(minilm_static):
+    from gensim.models import KeyedVectors
+
+    at = app_test(PAGE, model="minilm-static", groups=EN_GROUPS, method="umap", seed="1", word="apple", k="5", lang="en")
+    assert not at.exception and not at.error
+    assert at.query_params["word"] == "apple" and at.query_params["k"] == "5"
+    words = words_of(EN_GROUPS)
+    drawn = KeyedVectors(minilm_static.dims)
+    drawn.add_vectors(words, np.array([minilm_static.kv[w] for w in words]))
+    expected = drawn.most_similar("apple", topn=5)  # among the drawn words, from the original vectors
+    table = at.dataframe[0].value
+    assert list(table["Word"]) == [w for w, _ in expected]
+    np.testing.assert_allclose(table["Cosine"], [s for _, s in expected], atol=1e-5)
+    figure = chart(at)
+    names = [trace["name"] for trace in figure["data"]]
+    assert "chosen word" in names
+    far = [w for w, where in zip(table["Word"], table["In the picture"]) if where == "far"]
+    assert ("lines to the far ones" in names) == bool(far)
+    whole = [w for w, _ in minilm_static.kv.most_similar("apple", topn=5)]  # the whole vocabulary, named in a caption
+    assert any(all(w in c.value for w in whole) for c in at.caption)
+
+
+def test_colour_by_neighbours_kept_paints_each_point_with_its_share(minilm_static):
+    from embedlab import word_projection as W
+
+    at = app_test(PAGE, model="minilm-static", source="top", top="300", method="pca", colour="kept", lang="en")
+    assert not at.exception and not at.error
+    result = W.project_words(minilm_static, W.frequent_words(minilm_static, 300), method="pca")
+    kept = result.distortion.kept(10)
+    (trace,) = [t for t in chart(at)["data"] if t["type"] in ("scatter", "scattergl")]
+    np.testing.assert_allclose(trace["marker"]["color"], kept)
+    assert {m.label: m.value for m in at.metric}["Neighbours kept (k = 10)"] == f"{kept.mean():.0%}"
+
+
+def test_a_word_that_is_not_drawn_is_said_and_the_picture_still_draws():
+    at = app_test(PAGE, model="minilm-static", groups=EN_GROUPS, word="zebra", lang="zh")
+    assert not at.exception and at.get("plotly_chart")
+    assert any("不在这张图上" in i.value for i in at.info)
+
+
+def test_a_click_or_a_dragged_box_is_read_back_from_the_chart_selection():
+    from embedlab import pictures
+
+    assert pictures.picked({"points": [{"curve_number": 1, "point_index": 3, "customdata": [17, "hover"]}], "box": []}).row == 17
+    box = pictures.picked({"points": [{"customdata": [4, 0.5]}], "box": [{"x": [3.0, 1.0], "y": [-2.0, 5.0]}]})
+    assert box.box == (1.0, 3.0, -2.0, 5.0) and box.row is None  # a box zooms, even with points inside it
+    assert pictures.picked({"points": [{"x": 1, "y": 2}], "box": []}) == pictures.Picked()  # contours, labels
+    assert pictures.picked(None) == pictures.Picked()
 
 
 # ------------------------------------------------------------------ in Chromium

@@ -173,3 +173,57 @@ def test_evicted_model_is_announced_and_reloaded(monkeypatch, chinese_model_id):
         assert any("minilm-static" in info.value and "1" in info.value for info in at.info)
     finally:
         ui.model_pool.clear()
+
+
+# ------------------------------------------------------------------ analogy: expected rank, parallelogram, true cosines (issue 13)
+
+
+def gensim_rank(model, positive, negative, expected, method) -> int:
+    """The 1-based place of ``expected`` in gensim's full answer list, the query words left out (as gensim's topn does)."""
+    scores = (model.kv.most_similar if method == "add" else model.kv.most_similar_cosmul)(positive=positive, negative=negative, topn=None)
+    order = [model.kv.index_to_key[i] for i in sorted(range(len(scores)), key=lambda i: -scores[i])]
+    answers = [word for word in order if word not in positive + negative]
+    return answers.index(expected) + 1
+
+
+@pytest.mark.parametrize("model_id, positive, negative, expected, lang", [
+    ("minilm-static", ["king", "woman"], ["man"], "princess", "en"),
+    ("sidamingzhu", ["诸葛亮", "宋江"], ["刘备"], "吴用", "zh"),
+])
+def test_analogy_page_ranks_the_expected_answer_as_gensim_does(model_id, positive, negative, expected, lang):
+    from embedlab.registry import load_model
+
+    model = load_model(model_id)
+    at = _page("pages/analogy.py", model=model_id, pos=",".join(positive), neg=",".join(negative), expect=expected, lang=lang)
+    assert not at.exception and not at.error
+    add, mul = (gensim_rank(model, positive, negative, expected, m) for m in ("add", "mul"))
+    text = at.info[0].value
+    if lang == "en":
+        assert f"rank {add} under 3CosAdd" in text and f"rank {mul} under 3CosMul" in text
+    else:
+        assert f"3CosAdd 排第 {add} 名" in text and f"3CosMul 排第 {mul} 名" in text
+    assert at.query_params["expect"] == expected
+
+
+def test_analogy_picture_draws_the_parallelogram_and_prints_the_true_cosines(minilm_static):
+    import json
+
+    at = _page("pages/analogy.py", model="minilm-static", pos="paris,germany", neg="france", expect="munich", lang="en")
+    assert not at.exception and not at.error
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    shape = next(trace for trace in figure["data"] if trace.get("name") == "parallelogram")
+    (xa, xb, xd, xc, _), (ya, yb, yd, yc, _) = shape["x"], shape["y"]  # france → paris, germany → the corner
+    assert (xd, yd) == pytest.approx((xb - xa + xc, yb - ya + yc), abs=1e-6)  # PCA keeps the parallelogram exactly
+    landing = at.dataframe[1].value.set_index("Word")
+    for word, score in minilm_static.kv.most_similar(positive=["paris", "germany"], negative=["france"], topn=5):
+        assert landing.loc[word, "Cosine to the result"] == pytest.approx(score, abs=1e-5)  # 3CosAdd's score is that cosine
+    assert landing.loc["munich", "Role"] == "expected answer"
+    assert list(landing["Cosine to the result"]) == sorted(landing["Cosine to the result"], reverse=True)
+
+
+def test_analogy_on_a_user_added_chinese_model_ranks_and_draws(chinese_model_id, zh_w2v):
+    at = _page("pages/analogy.py", model=chinese_model_id, pos="曹操,刘备", neg="孙权", expect="关羽", lang="zh")
+    assert not at.exception and not at.error
+    add = gensim_rank(zh_w2v, ["曹操", "刘备"], ["孙权"], "关羽", "add")
+    assert f"3CosAdd 排第 {add} 名" in at.info[0].value
+    assert "平行四边形" in [trace.get("name") for trace in __import__("json").loads(at.get("plotly_chart")[0].proto.spec)["data"]]

@@ -242,3 +242,53 @@ def test_browser_train_upload_in_gb18030(app_url, browser_page, data_dir):
     expect_text(browser_page, "不同的词", timeout_ms=180_000)
     assert_no_exception(browser_page)
     screenshot(browser_page, "train-upload-zh.png", height=1800)
+
+
+# ---------------------------------------------------------------- evaluate: misses and pairs you can open (issue 13)
+
+
+def test_evaluate_misses_link_to_the_analogy_page_with_their_question(minilm_static, data_dir):
+    from urllib.parse import parse_qs, urlsplit
+
+    from embedlab import static
+    from embedlab.eval_sets import read_analogies
+    from embedlab.evaluation import evaluate_analogies
+
+    at = app_test("pages/evaluate.py", lang="en", model="minilm-static", task="analogies",
+                  analogies="en/questions-words.txt", convention="gensim", method="add")
+    assert not at.exception and not at.error
+    report = evaluate_analogies(minilm_static, read_analogies(data_dir / "eval" / "en" / "questions-words.txt"), worst=100)
+    misses = at.dataframe[1].value
+    assert len(misses) == 30
+    for link, miss in zip(misses["Open"], report.misses):
+        parts = urlsplit(link)
+        query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+        assert parts.path == "analogy" and query["model"] == "minilm-static" and query["method"] == "add"
+        # a : b :: c : ? is b − a + c; the words as the model spells them (gensim's convention folds case)
+        assert query["pos"].split(",") == [miss.b.lower(), miss.c.lower()] and query["neg"] == miss.a.lower()
+        assert query["expect"] == miss.expected.lower()
+        found = static.expected_answer(minilm_static, positive=query["pos"].split(","), negative=query["neg"], expected=query["expect"])
+        assert found.rank == miss.rank  # the page this link opens shows the rank the evaluation found
+    first = {name: values[0] for name, values in parse_qs(urlsplit(misses["Open"][0]).query).items()}
+    opened = app_test("pages/analogy.py", **first)
+    assert not opened.exception and not opened.error
+    assert f"rank {report.misses[0].rank} under 3CosAdd" in opened.info[0].value
+
+
+def test_evaluate_pairs_link_to_the_explorer_with_both_words(minilm_static):
+    from urllib.parse import parse_qs, urlsplit
+
+    at = app_test("pages/evaluate.py", lang="zh", model="minilm-static", task="pairs", pairs="en/wordsim353.tsv")
+    assert not at.exception and not at.error
+    pairs = at.dataframe[0].value
+    gaps = list(pairs["名次差"].abs())
+    assert gaps == sorted(gaps, reverse=True)  # where the model and people disagree most, first
+    for first, second, link in zip(pairs["词 1"], pairs["词 2"], pairs["打开"]):
+        parts = urlsplit(link)
+        query = parse_qs(parts.query)
+        # the words as the model spells them (the evaluation folds case, and minilm-static is lower case)
+        assert parts.path == "explorer" and query["word"] == [first.lower()] and query["words"] == [f"{first},{second}".lower()]
+        assert query["lang"] == ["zh"]
+    first = {name: values[0] for name, values in parse_qs(urlsplit(pairs["打开"][0]).query).items()}
+    opened = app_test("pages/explorer.py", **first)
+    assert not opened.exception and not opened.error

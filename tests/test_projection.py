@@ -281,9 +281,10 @@ def test_csv_has_word_group_and_coordinates(minilm_static):
     chosen = W.select_words(minilm_static, GROUPS)
     result = W.project_words(minilm_static, chosen, method="pca", dims=3)
     rows = list(csv.reader(io.StringIO(W.to_csv(result))))
-    assert rows[0] == ["word", "group", "x", "y", "z"]
+    assert rows[0] == ["word", "group", "x", "y", "z", "kept"]
     assert [r[0] for r in rows[1:]] == list(chosen.words)
-    np.testing.assert_allclose(np.array([r[2:] for r in rows[1:]], dtype=float), result.projection.coordinates, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.array([r[2:5] for r in rows[1:]], dtype=float), result.projection.coordinates, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose([float(r[5]) for r in rows[1:]], result.distortion.kept(10), atol=1e-4)
 
 
 def test_csv_quotes_words_with_commas(minilm_static):
@@ -291,7 +292,7 @@ def test_csv_quotes_words_with_commas(minilm_static):
     tricky = W.WordProjection(result.model_id, W.Selection(
         ('a,"b"',) + result.selection.words[1:], result.selection.groups, result.selection.origins), result.projection)
     rows = list(csv.reader(io.StringIO(W.to_csv(tricky))))
-    assert rows[1][0] == 'a,"b"' and len(rows[1]) == 4
+    assert rows[1][0] == 'a,"b"' and len(rows[1]) == 5
 
 
 def test_projector_tsv_files(minilm_static):
@@ -350,7 +351,7 @@ def test_cli_writes_the_csv_the_backend_computes(minilm_static, tmp_path, capsys
                  "--method", "pca", "--dims", "3", "--seed", "0", "--out", str(out)])
     assert code == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["word", "group", "x", "y", "z"]
+    assert list(rows[0]) == ["word", "group", "x", "y", "z", "kept"]
     expected = W.project_words(minilm_static, W.select_words(minilm_static, [["apple", "banana", "pear"], ["thames", "nile", "danube"]]), method="pca", dims=3)
     assert [(r["word"], r["group"]) for r in rows] == list(zip(expected.selection.words, expected.selection.groups))
     np.testing.assert_allclose([[float(r[a]) for a in "xyz"] for r in rows], expected.projection.coordinates, rtol=1e-5, atol=1e-6)
@@ -375,7 +376,7 @@ def test_cli_out_of_vocabulary_exits_2(capsys):
 def test_cli_prints_csv_without_out(capsys):
     assert main(["project", "--words", "apple,banana,pear,nile", "--method", "tsne", "--seed", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "word,group,x,y" and len(lines) == 5
+    assert lines[0] == "word,group,x,y,kept" and len(lines) == 5
 
 
 @pytest.mark.slow
@@ -386,3 +387,98 @@ def test_the_whole_vocabulary_projects_with_progress(minilm_static):
     assert len(chosen) == minilm_static.vocab_size and np.isfinite(found.coordinates).all()
     assert found.quality.rows == P.QUALITY_ROWS and "quality_sampled" in [n.code for n in found.notes]
     assert seen.count("neighbors") > 3 and seen.count("umap") > 5  # the bar moves during the long stages
+
+
+# ------------------------------------------------------------------ per-point honesty (issue 13)
+
+from embedlab import distortion as D  # noqa: E402
+from embedlab import knn  # noqa: E402
+
+
+def brute_force_kept(vectors: np.ndarray, coordinates: np.ndarray, k: int) -> np.ndarray:
+    """Each point's share of its k nearest by cosine that are among its k nearest by distance in the picture, in plain numpy."""
+    unit = vectors.astype(np.float64) / np.linalg.norm(vectors.astype(np.float64), axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, -np.inf)
+    distances = np.linalg.norm(coordinates[:, None, :] - coordinates[None, :, :], axis=2)
+    np.fill_diagonal(distances, np.inf)
+    original = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    shown = np.argsort(distances, axis=1, kind="stable")[:, :k]
+    return np.array([len(set(a) & set(b)) / k for a, b in zip(original, shown)])
+
+
+@pytest.mark.parametrize("method, dims", [("pca", 2), ("umap", 2), ("tsne", 3)])
+@pytest.mark.parametrize("k", [5, 10, 20])
+def test_per_point_kept_equals_a_brute_force_numpy_count(minilm_static, words60, method, dims, k):
+    result = W.project_words(minilm_static, words60, method=method, dims=dims, seed=0)
+    vectors = vectors_of(minilm_static, words60.words)
+    expected = brute_force_kept(vectors, np.asarray(result.projection.coordinates), k)
+    np.testing.assert_array_equal(result.distortion.kept(k), expected)
+    assert result.distortion.mean_kept(k) == pytest.approx(expected.mean())
+    assert 0 < expected.mean() < 1  # neither trivially kept nor lost: the check can fail
+
+
+def test_mean_kept_at_five_is_the_quality_score(minilm_static, words60):
+    result = W.project_words(minilm_static, words60, method="umap", seed=0)
+    assert result.distortion.mean_kept(5) == pytest.approx(result.projection.knn_preservation)
+
+
+def test_true_neighbours_are_gensims_most_similar_among_the_first_n_words(minilm_static):
+    result = W.project_words(minilm_static, W.frequent_words(minilm_static, 600), method="pca")
+    words = result.selection.words
+    for row in (120, 300, 450, 599):
+        word = words[row]
+        listed = D.true_neighbours(words, result.projection.coordinates, result.distortion, row, 10)
+        expected = minilm_static.kv.most_similar(word, topn=10, restrict_vocab=600)  # the drawn words are the first 600
+        assert [n.word for n in listed] == [w for w, _ in expected]
+        np.testing.assert_allclose([n.cosine for n in listed], [s for _, s in expected], atol=1e-5)
+
+
+def test_true_neighbours_of_typed_groups_equal_gensim_on_the_drawn_words(minilm_static, words60):
+    from gensim.models import KeyedVectors
+
+    result = W.project_words(minilm_static, words60, method="umap", seed=0)
+    drawn = KeyedVectors(minilm_static.dims)
+    drawn.add_vectors(list(words60.words), vectors_of(minilm_static, words60.words))
+    points = np.asarray(result.projection.coordinates)
+    for word in ["apple", "thames", "dracula"]:
+        row = words60.words.index(word)
+        listed = D.true_neighbours(words60.words, points, result.distortion, row, 10)
+        expected = drawn.most_similar(word, topn=10)
+        assert [n.word for n in listed] == [w for w, _ in expected]
+        np.testing.assert_allclose([n.cosine for n in listed], [s for _, s in expected], atol=1e-5)
+        distances = np.linalg.norm(points - points[row], axis=1)
+        for n in listed:  # the rank in the picture, and near exactly when among the k nearest there
+            assert n.picture_rank == 1 + np.sum(np.delete(distances, row) < distances[n.row])
+            assert n.near == (n.picture_rank <= 10)
+        assert sum(n.near for n in listed) == result.distortion.kept_counts(10)[row]
+
+
+def test_exact_neighbours_across_blocks_equal_brute_force(minilm_static):
+    vectors = np.array(minilm_static.kv.vectors[2000:6500])  # 4,500 rows: three blocks of the search
+    indices, similarities = knn.nearest(vectors, 12)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, -np.inf)
+    expected = np.argsort(-sims, axis=1, kind="stable")[:, :12]
+    assert (indices[:, 0] == np.arange(4500)).all() and (similarities[:, 0] == 1).all()
+    np.testing.assert_allclose(similarities[:, 1:], np.take_along_axis(sims, expected, axis=1), atol=1e-5)
+    assert np.mean(indices[:, 1:] == expected) > 0.999  # the rest are near-ties in float32
+
+
+def test_distortion_refuses_a_k_it_does_not_hold(minilm_static):
+    result = W.project_words(minilm_static, W.select_words(minilm_static, GROUPS), method="pca")
+    assert result.distortion.max_k == 11
+    with pytest.raises(InvalidInputError, match="from 1 to 11"):
+        result.distortion.kept(12)
+
+
+def test_cli_kept_column_is_the_share_of_ten_true_neighbours_kept(minilm_static, tmp_path):
+    out = tmp_path / "coords.csv"
+    assert main(["project", "--model", "minilm-static", "--top", "300", "--method", "umap", "--seed", "2", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["word", "group", "x", "y", "kept"]
+    words = [r["word"] for r in rows]
+    coordinates = np.array([[float(r["x"]), float(r["y"])] for r in rows])
+    expected = brute_force_kept(vectors_of(minilm_static, words), coordinates, 10)
+    assert np.mean(np.isclose([float(r["kept"]) for r in rows], expected)) > 0.99  # coordinates are rounded in the CSV

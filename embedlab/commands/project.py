@@ -1,5 +1,8 @@
 """``project``: word vectors drawn in 2-D or 3-D, written as CSV (and Embedding Projector TSV).
 
+The CSV's ``kept`` column is each word's share of its 10 nearest drawn words in the original
+space (cosine) that are also among its 10 nearest in the picture (Euclidean).
+
     python -m embedlab project --model minilm-static --groups "apple,banana,pear|thames,nile,danube" \\
         --method umap --dims 2 --seed 0 --out coords.csv
 """
@@ -54,6 +57,7 @@ def _project(args: argparse.Namespace) -> dict:
         "model": model.id, "method": found.method, "dims": found.dims, "seed": found.seed, "parameters": found.parameters,
         "count": len(selection), "explained_variance": found.explained_variance,
         "trustworthiness": found.trustworthiness, "knn_preservation": found.knn_preservation, "quality_k": found.quality.k,
+        "kept_k": min(10, result.distortion.max_k), "kept_mean": result.distortion.mean_kept(min(10, result.distortion.max_k)),
         "notes": [str(note) for note in result.notes], "seconds": round(found.seconds, 3),
     }
     if args.projector:
@@ -77,7 +81,8 @@ def _format(result: dict) -> str:
     lines = [f"{result['count']} points, {result['method']} {result['dims']}-D, seed {result['seed']} → {result['out']}"]
     if result["explained_variance"]:
         lines.append("explained variance: " + ", ".join(f"{v:.1%}" for v in result["explained_variance"]))
-    lines.append(f"trustworthiness@{result['quality_k']}: {result['trustworthiness']:.3f}   k-NN preserved: {result['knn_preservation']:.1%}")
+    lines.append(f"trustworthiness@{result['quality_k']}: {result['trustworthiness']:.3f}   k-NN preserved: {result['knn_preservation']:.1%}"
+                 f"   neighbours kept (k = {result['kept_k']}, the CSV's kept column): {result['kept_mean']:.1%}")
     lines += [f"note: {note}" for note in result["notes"]]
     lines += [f"projector file: {path}" for path in result.get("projector", [])]
     return "\n".join(lines)
@@ -100,5 +105,5 @@ def register(subparsers) -> None:
     parser.add_argument("--n-neighbors", type=int, default=projection.DEFAULT_N_NEIGHBORS, help="UMAP")
     parser.add_argument("--min-dist", type=float, default=projection.DEFAULT_MIN_DIST, help="UMAP")
     parser.add_argument("--perplexity", type=float, default=projection.DEFAULT_PERPLEXITY, help="t-SNE")
-    parser.add_argument("--out", help="write the coordinates here as CSV (word, group, x, y[, z]); default: print them")
+    parser.add_argument("--out", help="write the coordinates here as CSV (word, group, x, y[, z], kept); default: print them")
     parser.add_argument("--projector", help="also write vectors.tsv and metadata.tsv for projector.tensorflow.org into this folder")

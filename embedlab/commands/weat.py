@@ -12,15 +12,18 @@ from embedlab import registry, share, weat
 from embedlab.errors import InvalidInputError
 
 
-def _pair(text: str, name: str) -> list[list[str]]:
+def _pair(text: str, name: str) -> weat.SetPair:
     groups = share.parse_groups(text, name)
     if len(groups) != 2:
         raise InvalidInputError(f"--{name} must be two word sets joined by '|', e.g. \"rose,lily|ant,wasp\"; got {len(groups)}.")
-    return groups
+    first, second = groups
+    return first, second
 
 
 def _weat(args: argparse.Namespace) -> dict:
     model = registry.load_model(args.model, kind="static")
+    targets: weat.SetPair
+    attributes: weat.SetPair
     if args.test:
         test = weat.get_test(args.test)
         x, y, a, b = test.sets_in("en")
