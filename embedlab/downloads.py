@@ -226,7 +226,10 @@ def _download_lock(folder: Path, name: str):
 
 def _disk_full(name: str, folder: Path, part: Path) -> DiskFullError:
     """The disk filled up while ``name`` was downloaded: say so, and what was kept in ``part`` for resuming."""
-    kept = part.stat().st_size if part.exists() else 0
+    if part.is_dir():  # a hub snapshot's staging folder
+        kept = sum(f.stat().st_size for f in part.rglob("*") if f.is_file())
+    else:
+        kept = part.stat().st_size if part.exists() else 0
     return DiskFullError.coded("disk_full_download", name=name, folder=str(folder), part=part.name, mb=round(kept / 2**20, 1))
 
 
@@ -769,13 +772,28 @@ def download_hub(repo_id: str, *, models_dir: Path | None = None, progress: Prog
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
 
-    try:
-        _with_progress(lambda tqdm_class: snapshot_download(repo_id, local_dir=folder, tqdm_class=tqdm_class), progress)
-    except RepositoryNotFoundError as exc:
-        raise DownloadError(f"The hub has no model called {repo_id!r}.") from exc
-    except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
-        shutil.rmtree(folder / ".cache", ignore_errors=True)
-        raise DownloadError(f"Cannot reach the model hub to download {repo_id} ({type(exc).__name__}). {manual}") from exc
+    # Files arrive in a hidden staging folder (never listed as a model; kept for resuming) that takes
+    # the model's name only when the whole snapshot is there; the lock keeps two sessions apart.
+    staging = folder.with_name(f".{folder.name}.partial")
+    with _download_lock(folder.parent, folder.name):
+        try:
+            _with_progress(lambda tqdm_class: snapshot_download(repo_id, local_dir=staging, tqdm_class=tqdm_class), progress)
+        except RepositoryNotFoundError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise DownloadError(f"The hub has no model called {repo_id!r}.") from exc
+        except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
+            if isinstance(exc, OSError) and files.no_space(exc):
+                raise _disk_full(repo_id, folder.parent, staging) from None
+            raise DownloadError(f"Cannot reach the model hub to download {repo_id} ({type(exc).__name__}). {manual}") from exc
+        shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's resume bookkeeping
+        if folder.exists():  # a new download replaces the old folder only once it is complete
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, folder)
     return folder
 
 

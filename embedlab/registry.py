@@ -269,6 +269,8 @@ def _folder_specs(settings: Settings) -> list[ModelSpec]:
         return []
     specs = []
     for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):  # caches, locks, downloads in progress: never models
+            continue
         if is_vector_file(path):
             language = "zh" if "zh" in path.name.lower() or path.name.startswith("sgns") else "multi"
             trained = _training_record(path)

@@ -164,6 +164,7 @@ class HubServer(_Recording):
         super().__init__(_HubHandler)
         self.repos: dict[str, dict[str, bytes]] = {}
         self.commits: dict[str, str] = {}
+        self.failing: set[str] = set()  # file names whose GET answers 500 (a download that breaks half-way)
         for repo, folder in (repos or {}).items():
             files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
             self.repos[repo] = files
@@ -218,6 +219,11 @@ class _HubHandler(_Handler):
         data = self.server.repos[repo].get(name)
         if data is None:
             self._not_found("EntryNotFound", f"{name} does not exist on main")
+            return
+        if name in self.server.failing and not head:
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         headers = {
             "X-Repo-Commit": commit,

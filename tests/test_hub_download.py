@@ -93,6 +93,28 @@ def test_unknown_hub_model_and_offline_mode_are_explained(tmp_path, hub):
     assert len(hub.requests) == before  # refused before any traffic
 
 
+def test_a_broken_hub_download_lists_nothing_and_a_rerun_completes_it(tmp_path, hub, monkeypatch):
+    """Files arrive in a hidden staging folder that becomes the model only once the snapshot is complete."""
+    from embedlab import registry
+
+    env = online_env(tmp_path, hub.url)
+    weights = next(name for name in hub.repos["bert-base-chinese"] if name.endswith((".safetensors", ".bin")))
+    hub.failing.add(weights)
+    broken = run_cli(env, "download", "bert-base-chinese")
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+    models = tmp_path / "models"
+    assert not (models / "bert-base-chinese").exists()
+    assert [p.name for p in models.iterdir() if not p.name.startswith(".")] == []  # nothing half-downloaded is a model
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(models))
+    assert not next(s for s in registry.list_models() if s.id == "bert-base-chinese").available
+    hub.failing.clear()
+    done = run_cli(env, "download", "bert-base-chinese")
+    assert done.returncode == 0, done.stderr
+    assert (models / "bert-base-chinese" / weights).read_bytes() == hub.repos["bert-base-chinese"][weights]
+    assert not any(p.name.endswith(".partial") for p in models.iterdir())
+    assert next(s for s in registry.list_models() if s.id == "bert-base-chinese").available
+
+
 NO_NETWORK_PROBE = textwrap.dedent("""
     import json, os, sys
     connections = []
