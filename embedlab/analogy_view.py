@@ -93,7 +93,8 @@ class ArithmeticPicture:
         raise KeyError(word)
 
 
-def arithmetic_picture(model: static.StaticModel, result: static.AnalogyResult, *, expected: str | None = None, answers: int = 5) -> ArithmeticPicture:
+def arithmetic_picture(model: static.StaticModel, result: static.AnalogyResult, *, expected: str | None = None,
+                       answers: int = 5) -> ArithmeticPicture:
     """A 2-D PCA picture of ``result``'s arithmetic with true cosines (see the module docstring).
 
     Parameters
@@ -139,4 +140,5 @@ def arithmetic_picture(model: static.StaticModel, result: static.AnalogyResult, 
     shape = None
     if len(result.positive) == 2 and len(result.negative) == 1:
         shape = (result.negative[0], result.positive[0], result.positive[1])
-    return ArithmeticPicture(points, (float(corner[0]), float(corner[1])), result.label, shape, float(sum(pca.explained_variance_ratio_)))
+    explained = float(sum(pca.explained_variance_ratio_))
+    return ArithmeticPicture(points, (float(corner[0]), float(corner[1])), result.label, shape, explained)

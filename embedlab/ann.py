@@ -29,6 +29,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 from gensim.models import KeyedVectors
@@ -36,7 +37,7 @@ from gensim.models import KeyedVectors
 from embedlab import vectormath
 from embedlab.errors import InvalidInputError, MissingDependencyError
 from embedlab.fastload import Progress, default_cache_root
-from embedlab.static import MAX_TOPN, Scored, StaticModel, require
+from embedlab.static import MAX_TOPN, METRICS, Scored, StaticModel, require
 from embedlab.static import neighbors as exact_neighbors
 
 AUTO_THRESHOLD = 500_000
@@ -60,6 +61,25 @@ def _faiss():
     return faiss
 
 
+class FaissHnswIndex(Protocol):
+    """What EmbedLab calls on a ``faiss.IndexHNSWFlat`` (faiss ships no type stubs; pointers come from ``faiss.swig_ptr``)."""
+
+    def search_level_0(
+        self,
+        n: int,
+        x: Any,
+        k: int,
+        nearest: Any,
+        nearest_d: Any,
+        distances: Any,
+        labels: Any,
+        nprobe: int,
+        search_type: int,
+        params: Any,
+        /,
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class HnswIndex:
     """A built or loaded HNSW graph over a model's unit vectors.
@@ -73,7 +93,7 @@ class HnswIndex:
     count, dims : int
     """
 
-    index: object
+    index: FaissHnswIndex
     m: int
     ef_construction: int
     count: int
@@ -266,5 +286,7 @@ def search(
     in_vocabulary = isinstance(word, str) and word.strip() in model
     if index is not None and metric == "cosine" and model.vocab_size >= threshold and in_vocabulary:
         return approximate_neighbors(model, word, index, topn=topn)
+    if metric not in METRICS:  # callers pass the UI's plain string; refuse it as static.neighbors does
+        raise InvalidInputError(f"Unknown metric: {metric!r}. Must be one of: {list(METRICS)}.")
     results = exact_neighbors(model, word, topn=topn, metric=metric)  # validates and raises OOV
     return SearchResult(word.strip(), tuple(results), False, "exact")

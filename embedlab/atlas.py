@@ -190,7 +190,8 @@ def cluster(vectors: np.ndarray, count: int, *, seed: int = 0, sample: int = CLU
     return assignment, directions
 
 
-def central_words(words: Sequence[str], vectors: np.ndarray, assignment: np.ndarray, directions: np.ndarray, *, most: int = CENTRAL_WORDS) -> list[tuple[str, ...]]:
+def central_words(words: Sequence[str], vectors: np.ndarray, assignment: np.ndarray, directions: np.ndarray, *,
+                  most: int = CENTRAL_WORDS) -> list[tuple[str, ...]]:
     """Each cluster's ``most`` words with the highest cosine to its mean direction, most central first."""
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     found = []
@@ -281,7 +282,8 @@ def cache_folder() -> Path:
     return cache_dir() / "atlas"
 
 
-def cache_key(model: static.StaticModel, *, top: int, method: str, seed: int, n_neighbors: int, min_dist: float, clusters: int) -> dict:
+def cache_key(model: static.StaticModel, *, top: int, method: str, seed: int, n_neighbors: int, min_dist: float,
+              clusters: int) -> dict:
     """What makes two atlases the same: the vectors (by fingerprint), N, method and every parameter."""
     parameters = {"n_neighbors": n_neighbors, "min_dist": float(min_dist)} if method == "umap" else {}
     return {
@@ -326,7 +328,8 @@ def load(path: Path, key: dict, model_id: str) -> Atlas | None:
             meta = json.loads(str(stored["meta"]))
             if meta.get("key") != key:
                 return None
-            arrays = {name: stored[name] for name in ("words", "coordinates", "clusters", "label_points", "original", "similarities", "picture")}
+            names = ("words", "coordinates", "clusters", "label_points", "original", "similarities", "picture")
+            arrays = {name: stored[name] for name in names}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
     coordinates = np.array(arrays["coordinates"], dtype=np.float64)
@@ -465,7 +468,8 @@ def view_box(found: Atlas, row: int, *, k: int = distortion.DEFAULT_K, margin: f
     extent = found.coordinates.max(axis=0) - found.coordinates.min(axis=0)
     size = np.maximum((high - low) * (1 + 2 * margin), extent / 20)
     middle = (low + high) / 2
-    return (float(middle[0] - size[0] / 2), float(middle[0] + size[0] / 2), float(middle[1] - size[1] / 2), float(middle[1] + size[1] / 2))
+    low, high = middle - size / 2, middle + size / 2
+    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
 
 
 def to_csv(found: Atlas) -> str:

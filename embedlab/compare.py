@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 
@@ -39,6 +39,7 @@ DEFAULT_TOPN = 10
 MAX_TOPN = 100
 MAX_PICTURE_WORDS = 60
 _CHUNK = 2_048  # rows of the similarity matrix computed at once (memory stays ~ CHUNK × vocab floats)
+PcaFit: TypeAlias = tuple[np.ndarray, np.ndarray]  # a fitted PCA's (mean, components)
 
 Order = Literal["cosine", "overlap"]
 
@@ -148,10 +149,11 @@ class Comparison:
     topn: int
     reduced_to: int | None = None
     explained: tuple[float, float] | None = None
-    _unit_a: np.ndarray = field(default=None, repr=False)  # raw unit vectors of the shared words, float32 (neighbour pools)
-    _unit_b: np.ndarray = field(default=None, repr=False)
-    _pca_a: tuple | None = field(default=None, repr=False)  # (mean, components) when reduced
-    _pca_b: tuple | None = field(default=None, repr=False)
+    # raw unit vectors of the shared words, float32 (neighbour pools); always given, by keyword (compare() builds them)
+    _unit_a: np.ndarray = field(kw_only=True, repr=False)
+    _unit_b: np.ndarray = field(kw_only=True, repr=False)
+    _pca_a: PcaFit | None = field(default=None, repr=False)  # (mean, components) when reduced
+    _pca_b: PcaFit | None = field(default=None, repr=False)
 
     @property
     def shared(self) -> int:
@@ -216,14 +218,14 @@ def shared_vocabulary(model_a: StaticModel, model_b: StaticModel, *, size: int =
     return [common[i] for i in order]
 
 
-def _pca(rows: np.ndarray, width: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], float]:
+def _pca(rows: np.ndarray, width: int) -> tuple[np.ndarray, PcaFit, float]:
     from sklearn.decomposition import PCA
 
     pca = PCA(n_components=width, svd_solver="full").fit(rows)
     return unit_rows(pca.transform(rows)), (pca.mean_, pca.components_), float(np.sum(pca.explained_variance_ratio_))
 
 
-def _to_space(unit: np.ndarray, pca: tuple | None) -> np.ndarray:
+def _to_space(unit: np.ndarray, pca: PcaFit | None) -> np.ndarray:
     """Unit rows moved into a model's PCA-reduced space (unchanged when it was not reduced)."""
     if pca is None:
         return unit
@@ -231,7 +233,9 @@ def _to_space(unit: np.ndarray, pca: tuple | None) -> np.ndarray:
     return unit_rows((unit - mean) @ components.T)
 
 
-def _top_neighbours(queries: np.ndarray, pool: np.ndarray, topn: int, exclude: Sequence[int] | None = None) -> np.ndarray:
+def _top_neighbours(
+    queries: np.ndarray, pool: np.ndarray, topn: int, exclude: Sequence[int] | np.ndarray | None = None
+) -> np.ndarray:
     """Indices (into ``pool``) of each query's ``topn`` most similar rows, best first; ``exclude[i]`` skips row i's own index."""
     found = np.empty((len(queries), topn), dtype=np.int64)
     for start in range(0, len(queries), _CHUNK):
@@ -343,10 +347,10 @@ def compare(
         topn,
         reduced_to,
         explained,
-        unit_a,
-        unit_b,
         pca_a,
         pca_b,
+        _unit_a=unit_a,
+        _unit_b=unit_b,
     )
 
 

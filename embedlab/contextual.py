@@ -370,6 +370,14 @@ def token_states(
     InvalidInputError
         For empty or over-long input, or an unknown ``layer``.
     """
+    states = _token_states_list(model, sentences, layer=layer, batch_size=batch_size)
+    return states[0] if isinstance(sentences, str) else states
+
+
+def _token_states_list(
+    model: ContextualModel, sentences: str | Sequence[str], *, layer: Layer, batch_size: int
+) -> list[TokenStates]:
+    """:func:`token_states`, always as a list (one item for one string)."""
     check_choice(layer, "layer", LAYERS)
     texts = check_sentences(sentences)
     encoded, truncated = _tokenize(model, texts)
@@ -379,7 +387,7 @@ def token_states(
         return [hidden[i, :n].float().numpy().copy() for i, n in enumerate(lengths)]
 
     vectors = _run_batches(model, encoded["input_ids"], layer=layer, batch_size=batch_size, reduce=unpad)
-    states = [
+    return [
         TokenStates(
             text,
             tuple(encoded.encodings[i].tokens),
@@ -390,7 +398,6 @@ def token_states(
         )
         for i, text in enumerate(texts)
     ]
-    return states[0] if isinstance(sentences, str) else states
 
 
 def sentence_vectors(
@@ -503,7 +510,7 @@ def word_in_context(
     missing = [i + 1 for i, found in enumerate(spans) if not found]
     if missing:
         raise InvalidInputError.coded("word_not_in_sentences", word=word, which=[f"#{i}" for i in missing])
-    states = token_states(model, texts, layer=layer, batch_size=batch_size)
+    states = _token_states_list(model, texts, layer=layer, batch_size=batch_size)
     unknown = model.tokenizer.unk_token
     occurrences, rows, lost = [], [], []
     for index, (state, found) in enumerate(zip(states, spans)):

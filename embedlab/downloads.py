@@ -416,13 +416,16 @@ class _FirstWords:
 
     def __init__(self, out: Path, *, words: int | None, compression: str | None, progress: Progress | None):
         self.out_path, self.words, self.compression, self.progress = out, words, compression, progress
-        self.handle: BinaryIO | None = None
-        self.reset()
+        self.handle: BinaryIO = self.out_path.open("wb")
+        self._start()
 
     def reset(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
+        """Begin the copy again, empty (the source is being sent again from its first byte)."""
+        self.handle.close()
         self.handle = self.out_path.open("wb")
+        self._start()
+
+    def _start(self) -> None:
         self.inflate = self._decompressor()
         self.carry = b""
         self.header_seen = False

@@ -181,6 +181,8 @@ def find_eval_sets(folder: str | Path) -> list[EvalFile]:
             continue
         with path.open("rb") as handle:
             head = handle.read(4096)
-        kind: Literal["analogies", "pairs"] = "analogies" if any(line.lstrip().startswith(b":") for line in head.splitlines()) else "pairs"
+        kind: Literal["analogies", "pairs"] = (
+            "analogies" if any(line.lstrip().startswith(b":") for line in head.splitlines()) else "pairs"
+        )
         found.append(EvalFile(path, kind, str(path.relative_to(folder))))
     return found

@@ -338,7 +338,8 @@ def parse_word2vec_text(
             raise
         except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise InvalidInputError(f"Cannot read {name}: {exc}. Is the download complete?") from exc
-    if parser.header_count is not None and parser.count < parser.wanted:
+    # with a header, wanted is never None (the header's count, or the limit below it)
+    if parser.header_count is not None and parser.wanted is not None and parser.count < parser.wanted:
         raise InvalidInputError(
             f"{name} is malformed or truncated: its header promises {parser.header_count:,} vectors but the file ends after "
             f"{parser.count:,} (line {parser.next_line_no - 1})."

@@ -971,6 +971,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{field}应为四个数 x0,x1,y0,y1，且 x0 < x1、y0 < y1，而不是 {value}。",
         "en": "{field} must be four numbers x0,x1,y0,y1 with x0 < x1 and y0 < y1, not {value}.",
     },
+    # --- speed (issue 14) ---
+    "explorer.all_dims": {
+        "zh": "全部 {dims} 维，一格一维：红为正，蓝为负，颜色越深绝对值越大；把鼠标放上去看数值。",
+        "en": "All {dims} dimensions, one cell each: red positive, blue negative, darker for larger values; hover for the numbers.",
+    },
+    "search.build_first": {
+        "zh": "这个链接要搜索的索引在本服务器上还没有建好。建索引要把 {n} 句话编码一遍（本机约需 {seconds} 秒），所以不会在打开链接时自动开始：请点“建立索引”。",
+        "en": "The index this link searches is not built on this server yet. Building it encodes {n} sentences (about {seconds} s here), so it does not start just because a link was opened: press “Index it”.",
+    },
+    "search.fast_encoder": {
+        "zh": "句向量由 ONNX Runtime 计算：与 sentence-transformers 相同的模型和结果（余弦 > 0.9999），速度约快一倍以上。",
+        "en": "Sentence vectors computed by ONNX Runtime: the same model and vectors as sentence-transformers (cosine > 0.9999), about twice as fast or more.",
+    },
 }
 
 

@@ -57,7 +57,7 @@ def _merge_kernel():
 
             @numba.njit(nogil=True, cache=True)
             def merge(sims, row_start, col_start, best_values, best_rows):  # pragma: no cover - compiled
-                """Offer row ``r`` of ``sims`` to the best list of row ``row_start + r``; column ``c`` is row ``col_start + c``."""
+                """Offer each row of ``sims`` to its row's best list (block row r: row_start + r; column c: col_start + c)."""
                 rows, columns = sims.shape
                 for r in range(rows):
                     row = row_start + r

@@ -186,12 +186,14 @@ def list_rows(*, loaded: dict[str, tuple[Any, int]] | None = None, settings: Set
             where = "models folder"
         else:
             where = "hub" if spec.available else "missing"
-        vocab = dims = None
+        vocab: int | None = None
+        dims: int | None = None
         mapped = False
         if spec.id in loaded:
             vocab, dims, mapped = _loaded_info(loaded[spec.id][0])
         elif path.exists() and where != "bundled":
             vocab, dims = file_shape(path)
+        disk: int | None
         if spec.id == "minilm":
             from embedlab.bundled import minilm_path
 

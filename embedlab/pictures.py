@@ -38,13 +38,19 @@ def escaped(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+KEPT_LEGEND = dict(orientation="h", yanchor="top", y=-0.12, x=0)  # the colour bar takes the right side
+GROUP_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star", "triangle-down", "pentagon", "hexagon", "x")
+GROUP_SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open", "square-open", "diamond-open")  # scatter3d's
+
+
 def kept_axis(lang: str, k: int) -> dict:
     """A layout ``coloraxis`` for kept shares (0 to 1), titled in ``lang``."""
     return dict(colorscale=KEPT_SCALE, cmin=0.0, cmax=1.0,
                 colorbar=dict(title=dict(text=i18n.t("honest.colourbar", lang, k=k)), tickformat=".0%", len=0.6))
 
 
-def add_true_neighbours(fig: go.Figure, coordinates: np.ndarray, row: int, word: str, neighbours: Sequence[TrueNeighbour], *, lang: str) -> None:
+def add_true_neighbours(fig: go.Figure, coordinates: np.ndarray, row: int, word: str, neighbours: Sequence[TrueNeighbour], *,
+                        lang: str) -> None:
     """Mark ``word`` (at ``row``), ring its true neighbours kept near, and draw dashed lines to those drawn far away.
 
     Parameters
@@ -151,7 +157,12 @@ def atlas_figure(found, *, lang: str, colour: str = "cluster", k: int = 10, cont
             line=dict(width=1), colorscale=[[0, "#b0b0b0"], [1, "#404040"]], showscale=False, hoverinfo="skip",
             name=i18n.t("atlas.legend.density", lang), showlegend=True,
         ))
-    size = 6 if len(found) <= 2_000 else 4 if len(found) <= 10_000 else 3
+    inside = np.arange(len(found))
+    if zoom is not None:
+        x, y = points[:, 0], points[:, 1]
+        inside = np.flatnonzero((x >= zoom[0]) & (x <= zoom[1]) & (y >= zoom[2]) & (y <= zoom[3]))
+    shown = len(inside)  # points in view: fewer in view, bigger markers
+    size = 8 if shown <= 500 else 6 if shown <= 2_000 else 4 if shown <= 10_000 else 3
     hover = ("<b>%{text}</b><br>" + i18n.t("atlas.hover.cluster", lang) + ": {label}<br>"
              + i18n.t("honest.hover_kept", lang, k=k) + "<extra></extra>")
     for c, label in enumerate(found.labels):
@@ -170,15 +181,16 @@ def atlas_figure(found, *, lang: str, colour: str = "cluster", k: int = 10, cont
         fig.add_annotation(x=x, y=y, text=f"<b>{escaped(label)}</b>", showarrow=False, font=dict(size=12),
                            bgcolor="rgba(255,255,255,0.7)")
     if zoom is not None:  # zoomed in: name the points in view, unless there are too many to read
-        inside = np.flatnonzero((points[:, 0] >= zoom[0]) & (points[:, 0] <= zoom[1]) & (points[:, 1] >= zoom[2]) & (points[:, 1] <= zoom[3]))
         inside = np.setdiff1d(inside, [chosen, *(n.row for n in neighbours)] if chosen is not None else [])
         if 0 < len(inside) <= ZOOM_LABELS:
-            fig.add_trace(go.Scatter(x=points[inside, 0], y=points[inside, 1], mode="text", text=[escaped(found.words[i]) for i in inside],
-                                     textposition="top center", textfont=dict(size=10, color="#555"), hoverinfo="skip", showlegend=False))
+            fig.add_trace(go.Scatter(x=points[inside, 0], y=points[inside, 1], mode="text", textposition="top center",
+                                     text=[escaped(found.words[i]) for i in inside], textfont=dict(size=10, color="#555"),
+                                     hoverinfo="skip", showlegend=False))
     if chosen is not None:
         add_true_neighbours(fig, points, chosen, found.words[chosen], neighbours, lang=lang)
     if colour == "kept":
         fig.update_layout(coloraxis=kept_axis(lang, k))
+        fig.update_layout(legend=KEPT_LEGEND)
     axis = [i18n.t("projection.axis_pca", lang, n=i + 1, share=f"{v:.1%}") for i, v in enumerate(found.explained_variance)] \
         if found.explained_variance else [i18n.t("projection.axis", lang, n=i + 1) for i in range(2)]
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=axis[0], yaxis_title=axis[1],
@@ -239,7 +251,7 @@ def analogy_figure(shown, *, lang: str, height: int = 460) -> go.Figure:
             hovertemplate="<b>%{text}</b><br>" + i18n.t("analogy.hover_cosine", lang) + "<extra></extra>",
         ))
     x, y = shown.corner
-    fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers+text", text=[escaped(shown.label)], textposition="bottom center",
+    fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers+text", text=[escaped(shown.label)], textposition="bottom left",
                              name=i18n.t("analogy.role.result", lang), marker=dict(size=13, symbol="x", color="black"),
                              hoverinfo="skip"))
     if shown.parallelogram:

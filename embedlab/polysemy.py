@@ -120,14 +120,16 @@ def sense_clusters(vectors: np.ndarray, *, k: int | None = None, max_k: int = MA
         return SenseClusters(_relabel(labels), k, "user", ((k, score),))
     if n < 3:
         return SenseClusters((0,) * n, 1, "too_few", ())
-    scores, best = [], None
+    scores: list[tuple[int, float]] = []
+    best: tuple[int, float, np.ndarray] | None = None
     for candidate in range(2, min(max_k, n - 1) + 1):
         labels = _cluster(vectors, candidate)
         score = float(silhouette_score(vectors, labels, metric="cosine"))
         scores.append((candidate, score))
         if best is None or score > best[1]:
             best = (candidate, score, labels)
-    if best[1] <= 0:  # no split beats leaving the contexts together (e.g. identical sentences)
+    # No split beats leaving the contexts together (e.g. identical sentences), or none was tried (max_k < 2).
+    if best is None or best[1] <= 0:
         return SenseClusters((0,) * n, 1, "silhouette", tuple(scores))
     return SenseClusters(_relabel(best[2]), best[0], "silhouette", tuple(scores))
 
@@ -158,7 +160,7 @@ def project_2d(vectors: np.ndarray) -> Projection:
     # Two contexts span one direction: the second axis holds only rounding noise (1e-16), which
     # a plot would stretch into a meaningless scale. It is drawn as what it is, zero.
     coords[:, explained < NOISE_VARIANCE] = 0.0
-    return Projection(coords, tuple(float(x) for x in explained))
+    return Projection(coords, (float(explained[0]), float(explained[1])))
 
 
 # ---------------------------------------------------------------- static vectors in the same space

@@ -503,3 +503,17 @@ def first_preset(page: str, language: str, model_id: str | None = None) -> Prese
             if preset.language == wanted:
                 return preset
     return None
+
+
+def page_preset(page: str, language: str, model_id: str | None = None) -> Preset:
+    """:func:`first_preset` for a page that ships presets (every such page has English ones): its defaults come from it.
+
+    Raises
+    ------
+    LookupError
+        When ``page`` has no preset in ``language`` or English (a page without presets must not ask).
+    """
+    preset = first_preset(page, language, model_id)
+    if preset is None:
+        raise LookupError(f"No preset for the {page!r} page in {language!r} or English.")
+    return preset

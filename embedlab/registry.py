@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired, TypedDict
 
 from embedlab.config import Settings, load_settings
 from embedlab.errors import InvalidInputError, UnknownModelError
@@ -178,8 +178,19 @@ def _builtin_specs() -> list[ModelSpec]:
 
 
 # The seed article's models: listed so people learn how to get them; usable once present.
-SEED_MODELS = {
-    "bert-base-chinese": dict(
+class SeedModel(TypedDict):
+    """A model of the seed article that is listed even before it is fetched (see :data:`SEED_MODELS`)."""
+
+    kinds: tuple[Kind, ...]
+    language: str
+    description: str
+    how_to_get: str
+    url: NotRequired[str]  # a static seed's vector file (streamed, cut after ``words`` words)
+    words: NotRequired[int]
+
+
+SEED_MODELS: dict[str, SeedModel] = {
+    "bert-base-chinese": SeedModel(
         kinds=("contextual",),
         language="zh",
         description="Google's Chinese BERT (12 layers, 768-d, character vocabulary).",
@@ -188,7 +199,7 @@ SEED_MODELS = {
             "or run huggingface-cli download bert-base-chinese and set it in embedlab.toml."
         ),
     ),
-    "BAAI/bge-m3": dict(
+    "BAAI/bge-m3": SeedModel(
         kinds=("sentence", "contextual"),
         language="multi",
         description="BGE-M3 (XLM-R large): dense and sparse multilingual sentence vectors, via pymilvus[model].",
@@ -198,7 +209,7 @@ SEED_MODELS = {
         ),
     ),
     # A static seed with a web address: streamed, cut after `words` words, saved as <id> in the models folder.
-    "cc.zh.300.vec": dict(
+    "cc.zh.300.vec": SeedModel(
         kinds=("static",),
         language="zh",
         description="fastText's Chinese word vectors (Common Crawl + Wikipedia, 300-d), the 200,000 most frequent words.",

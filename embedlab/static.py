@@ -39,6 +39,7 @@ MAX_WORD_CHARS = 100
 MAX_TOPN = 500
 
 Metric = Literal["cosine", "euclidean"]
+METRICS: tuple[Metric, ...] = ("cosine", "euclidean")
 AnalogyMethod = Literal["add", "mul"]
 
 
@@ -224,7 +225,7 @@ def neighbors(model: StaticModel, word: str, *, topn: int = 10, metric: Metric =
     """
     (word,) = require(model, [word], subword=True)
     topn = _check_topn(topn)
-    check_choice(metric, "metric", ("cosine", "euclidean"))
+    check_choice(metric, "metric", METRICS)
     if metric == "cosine":
         return [Scored(w, float(s)) for w, s in model.kv.most_similar(word, topn=topn)]
     vectors = model.kv.vectors

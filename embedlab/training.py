@@ -48,7 +48,7 @@ from embedlab.config import load_settings
 from embedlab.corpus import Cancelled, CorpusStats, Language, Segmented, segment
 from embedlab.errors import DiskFullError, EmbedLabError, InvalidInputError
 from embedlab.jobs import JobSlots  # noqa: F401  (the server-wide slots; kept here for callers of training.JobSlots)
-from embedlab.static import StaticModel, freeze
+from embedlab.static import Scored, StaticModel, freeze
 
 log = logging.getLogger(__name__)
 
@@ -287,16 +287,18 @@ def train(
     )
 
 
-def compare_neighbors(models: Sequence[StaticModel], words: Sequence[str], *, topn: int = 10) -> dict[str, dict[str, list]]:
+def compare_neighbors(
+    models: Sequence[StaticModel], words: Sequence[str], *, topn: int = 10
+) -> dict[str, dict[str, list[Scored] | str]]:
     """Each word's neighbours in each model: ``{word: {model.id: [Scored, ...] or error text}}``.
 
     A word a model does not know gets the error message instead of a list.
     """
     from embedlab import static
 
-    table: dict[str, dict[str, list | str]] = {}
+    table: dict[str, dict[str, list[Scored] | str]] = {}
     for word in words:
-        row: dict[str, list | str] = {}
+        row: dict[str, list[Scored] | str] = {}
         for model in models:
             try:
                 row[model.id] = static.neighbors(model, word, topn=topn)

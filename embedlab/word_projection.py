@@ -36,6 +36,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypedDict
 
 import numpy as np
 
@@ -58,6 +59,17 @@ from embedlab.projection import (
     project,
 )
 from embedlab.result_cache import ResultCache
+
+
+class _ProjectOptions(TypedDict):
+    """The :func:`project` parameters a word projection is computed (and cached) with."""
+
+    method: Method
+    dims: int
+    seed: int
+    n_neighbors: int
+    min_dist: float
+    perplexity: float
 
 
 @dataclass(frozen=True)
@@ -90,10 +102,11 @@ class Selection:
 def _as_groups(groups: str | Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
     if isinstance(groups, str):
         return [[groups]]
-    groups = list(groups)
-    if groups and all(isinstance(item, str) for item in groups):
-        return [groups]  # a flat list of words is one group
-    return [[item] if isinstance(item, str) else list(item) for item in groups]
+    items = list(groups)
+    words = [item for item in items if isinstance(item, str)]
+    if items and len(words) == len(items):
+        return [words]  # a flat list of words is one group
+    return [[item] if isinstance(item, str) else list(item) for item in items]
 
 
 def select_words(model: static.StaticModel, groups, *, expand: int = 0, skip_missing: bool = False) -> Selection:
@@ -258,7 +271,9 @@ def project_words(
     """
     if len(selection) > max_points:
         raise InvalidInputError.coded("too_many_points", count=len(selection), limit=max_points)
-    options = dict(method=method, dims=dims, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, perplexity=perplexity)
+    options = _ProjectOptions(
+        method=method, dims=dims, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, perplexity=perplexity
+    )
 
     def compute() -> WordProjection:
         vectors = _selection_vectors(model, selection)

@@ -4,6 +4,8 @@ Share link: /axes?model=ID&x=a-b&y=c-d&words=w1,w2,w3&formula=cosine|projection
 (an axis side may list several words: x=女人,母亲 - 男人,父亲)
 """
 
+from typing import Any
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -32,7 +34,7 @@ def fits(preset) -> bool:
 
 suited = [p for p in ui.presets.presets_for(PAGE, model.id) if p.language == model.language]
 preset = next((p for p in suited if fits(p)), None) or ui.presets.first_preset(PAGE, model.language, model.id)
-default = preset.params if preset else {"x": "", "y": "", "words": []}
+default: dict[str, Any] = preset.params if preset else {"x": "", "y": "", "words": []}  # as Preset.params: mixed values
 PARAMS = [
     MODEL,
     ui.axis_param("x", default["x"]),

@@ -90,7 +90,7 @@ with ui.lab_guard():
     columns[1].metric(ui.t("compare.mean_cosine"), f"{result.mean_cosine:.4f}", help=ui.t("compare.mean_cosine_help"))
     if result.mean_cosine_before is not None:
         columns[2].metric(ui.t("compare.before"), f"{result.mean_cosine_before:.4f}", help=ui.t("compare.before_help"))
-    if result.reduced_to is not None:
+    if result.reduced_to is not None and result.explained is not None:  # reduced: compare() sets both together
         st.info(
             ui.t(
                 "compare.reduced",

@@ -52,8 +52,7 @@ def neighbours_panel() -> None:
     with ui.guard():
         vector = ui.static.vector(model, word)
         with ui.working():
-            found = ui.remembered(model, "neighbors", (word, topn, metric),
-                                  lambda: ui.neighbors(model, word, topn=topn, metric=metric))  # exact unless a big model has an index
+            found = ui.neighbors(model, word, topn=topn, metric=metric)  # exact unless a big model has an index; kept per inputs
         neighbors = found.results
 
         st.subheader(ui.t("explorer.neighbors", word=ui.md(word), n=topn))

@@ -90,7 +90,7 @@ with ui.guard():
             if st.button(ui.t("models.download_seed", model=row.seed.id), icon=":material/download:", key="models.seed_download"):
                 path = ui.manager.download_seed(
                     row.seed,
-                    words=int(words),
+                    words=None if words is None else int(words),  # an empty box: the seed's own count
                     progress=ui.progress_bar(ui.t("models.downloading")),
                     cache_progress=ui.progress_bar(ui.t("models.converting")),
                 )

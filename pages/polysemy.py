@@ -19,7 +19,7 @@ model = ui.page_contextual_model(PAGE, MODEL)
 
 spec = ui.registry.get_spec(st.session_state[ui.key(PAGE, "model")])
 language = spec.language if spec.language in ("zh", "en") else ui.lang()
-default = ui.presets.first_preset(PAGE, language).params
+default = ui.presets.page_preset(PAGE, language).params
 statics = [s for s in ui.registry.list_models(kind="static", available_only=True)]
 same_language = [s.id for s in statics if s.language == spec.language]
 static_choices = [NO_STATIC] + [s.id for s in statics]
@@ -213,7 +213,10 @@ with ui.guard():
         static_text = ""
         if report.alignment is not None:
             static_text = ui.t(
-                "polysemy.alignment", model=ui.md(report.static_id), anchors=report.alignment.anchors, fit=report.alignment.fit
+                "polysemy.alignment",
+                model=ui.md(report.alignment.static_id),
+                anchors=report.alignment.anchors,
+                fit=report.alignment.fit,
             )
         st.caption(
             ui.t(

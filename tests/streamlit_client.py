@@ -12,11 +12,12 @@ It speaks as Streamlit's own frontend does (``static/js/index.*.js``, ``sendReru
   a widget drawn inside ``st.fragment`` is rerun with that fragment's id, as the browser does;
 * a run ends with ``script_finished`` (a run ended early by ``st.rerun`` is followed by the new run).
 
->>> async with StreamlitClient(url) as client:                                   # doctest: +SKIP
-...     view = await client.open("explorer", "model=minilm-static&word=king")
-...     widget = client.widget_by_label("Word")
-...     run = await client.set_widget(widget, "queen")
-...     run.seconds, client.query_string
+Use (inside a coroutine)::
+
+    async with StreamlitClient(url) as client:
+        view = await client.open("explorer", "model=minilm-static&word=king")
+        run = await client.set_widget("Word", "queen")   # by label; a fragment's rerun
+        run.seconds, client.query_string                 # the share link now says word=queen
 """
 
 from __future__ import annotations

@@ -11,13 +11,14 @@ import base64
 import csv
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
 import pytest
-
 from conftest import app_test, assert_no_exception, expect_text, open_app
+
 from embedlab import atlas as A
 from embedlab import distortion as D
 from embedlab import share
@@ -128,7 +129,8 @@ def test_the_cached_atlas_equals_a_fresh_run_with_the_same_seed(sidamingzhu, tmp
     assert again.seconds == first.seconds  # the time it took to compute, kept with it
 
 
-def test_other_parameters_or_vectors_get_their_own_atlas_and_a_damaged_file_is_computed_again(sidamingzhu, minilm_static, tmp_path):
+def test_other_parameters_or_vectors_get_their_own_atlas_and_a_damaged_file_is_computed_again(sidamingzhu, minilm_static,
+                                                                                              tmp_path):
     base = dict(top=300, method="pca", seed=0, n_neighbors=15, min_dist=0.1, clusters=0)
     paths = {A.cache_path(A.cache_key(sidamingzhu, **base), tmp_path),
              A.cache_path(A.cache_key(sidamingzhu, **{**base, "seed": 1}), tmp_path),
@@ -226,6 +228,11 @@ def test_atlas_share_link_restores_the_view_in_chinese(sidamingzhu):
     np.testing.assert_allclose(table.iloc[:, 1], [s for _, s in expected], atol=1e-5)
     labels = {m.label for m in at.metric}
     assert {"点数", "聚类", "保留的近邻（k = 10）"} <= labels
+    english_run = re.compile(r"[A-Za-z]{2,}(?:[\s,;:.!?'’()]+[A-Za-z]{2,})+")  # as tests/test_i18n.py: no English phrase
+    texts = [c.value for c in at.caption[1:]]  # [0] is the model's own description
+    texts += [s.value for s in at.subheader] + [m.label for m in at.metric] + [e.label for e in at.expander]
+    texts += [trace.get("name", "") for trace in figure["data"]] + [figure["layout"]["xaxis"]["title"]["text"]]
+    assert texts and not [t for t in texts if english_run.search(t)]
 
 
 def test_atlas_search_zooms_and_a_word_beyond_the_map_is_explained():
@@ -272,12 +279,25 @@ def test_browser_opens_an_atlas_share_link_of_the_shipped_chinese_model(app_url,
         "() => { const gd = document.querySelector('.js-plotly-plot');"
         " const chosen = gd.data.find(t => t.name === '选中的词');"
         " return {chosen: chosen ? chosen.text : null, types: [...new Set(gd.data.map(t => t.type))],"
-        " points: gd.data.filter(t => t.type === 'scattergl').reduce((n, t) => n + t.x.length, 0)}; }"
+        " points: gd._fullData.filter(t => t.type === 'scattergl').reduce((n, t) => n + t._length, 0)}; }"
     )
     assert drawn["chosen"] == ["<b>宝玉</b>"] and drawn["points"] == 1000
     assert {"scattergl", "contour"} <= set(drawn["types"])
     browser_page.locator(".js-plotly-plot .scatterlayer text", has_text="宝玉").first.wait_for(state="attached", timeout=30_000)
     browser_page.screenshot(path=str(SCREENSHOTS / "atlas-zh.png"), full_page=True)
+
+    # A click on one of its true neighbours picks that word: the URL and the table follow.
+    plot = browser_page.locator(".js-plotly-plot").first
+    target = browser_page.evaluate(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " const ring = gd._fullData.find(t => t.name === '真近邻，图上也近' || t.name === '真近邻，被图放远了');"
+        " const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;"
+        " return {x: xa._offset + xa.l2p(ring.x[0]), y: ya._offset + ya.l2p(ring.y[0]), word: ring.text[0]}; }"
+    )
+    box = plot.bounding_box()
+    browser_page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    expect_text(browser_page, f"“{target['word']}”在原空间里真正的 10 个近邻", timeout_ms=60_000)
+    assert f"word={quote(target['word'])}" in browser_page.url
 
 
 # ------------------------------------------------------------------ a user-added model

@@ -102,8 +102,8 @@ def test_projection_markup_words_stay_literal_in_labels_hovers_and_legend(hostil
     assert [t["name"] for t in figure["data"]] == ["&lt;b&gt;bold&lt;/b&gt;", "king"]  # legend entries: the groups' first words
     assert figure["data"][0]["text"][:2] == ["&lt;b&gt;bold&lt;/b&gt;", "&lt;img/src=x/onerror=alert(1)&gt;"]
     assert_plotly_literal(at, "&lt;script&gt;alert(1)&lt;/script&gt;", "😀", "$x$", "诸葛亮")
-    hover = figure["data"][0]["customdata"][0]
-    assert hover.startswith("<b>&lt;b&gt;bold&lt;/b&gt;</b>")  # the page's own bold around the escaped word
+    row, hover = figure["data"][0]["customdata"][0]  # the row (a click picks its word), then the hover text
+    assert row == 0 and hover.startswith("<b>&lt;b&gt;bold&lt;/b&gt;</b>")  # the page's own bold around the escaped word
 
 
 def test_projection_oov_empty_huge_and_emoji_input_then_still_draws():

@@ -180,6 +180,17 @@ def test_a_word_that_is_not_drawn_is_said_and_the_picture_still_draws():
     assert any("不在这张图上" in i.value for i in at.info)
 
 
+@pytest.mark.parametrize("params, expected", [
+    ({"zoom": "1,2,3"}, "x0,x1,y0,y1"), ({"zoom": "5,1,0,1"}, "x0 < x1"), ({"k": "7"}, "k"), ({"colour": "pink"}, "colour"),
+    ({"clusters": "99"}, "clusters"), ({"word": "w" * 300}, "word"),
+])
+def test_bad_honesty_and_atlas_link_values_get_a_message(params, expected):
+    at = app_test(PAGE, model="sidamingzhu", source="atlas", top="300", method="pca", lang="en", **params)
+    assert not at.exception
+    assert any(expected in w.value.replace("\\", "") for w in at.warning)
+    assert at.get("plotly_chart")  # the defaults still draw
+
+
 def test_a_click_or_a_dragged_box_is_read_back_from_the_chart_selection():
     from embedlab import pictures
 

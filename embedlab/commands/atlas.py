@@ -49,14 +49,15 @@ def _format(result: dict) -> str:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("atlas", help="the N most frequent words on one clustered map (CSV: word, x, y, cluster, label)")
+    parser = subparsers.add_parser("atlas", help="the N most frequent words on one clustered map (CSV: word,x,y,cluster,label)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=_atlas, formatter=_format)
     parser.add_argument("--model", default="minilm-static", help="registry id or path to a vector file")
     parser.add_argument("--top", type=int, default=5_000, help=f"draw the first N words of the vocabulary (up to {MAX_POINTS:,})")
     parser.add_argument("--method", choices=atlas.METHODS, default="umap")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--clusters", type=int, default=0, help=f"k-means clusters (0: about sqrt(N) / 4, from 4 to 30; at most {atlas.MAX_CLUSTERS})")
+    parser.add_argument("--clusters", type=int, default=0,
+                        help=f"k-means clusters (0: about sqrt(N) / 4, from 4 to 30; at most {atlas.MAX_CLUSTERS})")
     parser.add_argument("--n-neighbors", type=int, default=DEFAULT_N_NEIGHBORS, help="UMAP")
     parser.add_argument("--min-dist", type=float, default=DEFAULT_MIN_DIST, help="UMAP")
     parser.add_argument("--out", help="write the CSV here; default: print it")

@@ -61,8 +61,8 @@ def _download(args: argparse.Namespace) -> dict:
             "resumed_from": done.resumed_from,
         }
     if args.source.startswith(("http://", "https://")):
-        done = downloads.download_url(args.source, sha256=args.sha256, filename=args.name, progress=_progress("downloading"))
-        return {"path": str(done.path), "bytes": done.size, "sha256": done.sha256, "resumed_from": done.resumed_from}
+        fetched = downloads.download_url(args.source, sha256=args.sha256, filename=args.name, progress=_progress("downloading"))
+        return {"path": str(fetched.path), "bytes": fetched.size, "sha256": fetched.sha256, "resumed_from": fetched.resumed_from}
     folder = downloads.download_hub(args.source, progress=_progress("downloading"))
     return {"path": str(folder)}
 

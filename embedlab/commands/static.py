@@ -47,7 +47,7 @@ def _analogy(args: argparse.Namespace) -> dict:
         method=args.method,
         topn=args.topn,
     )
-    answer = {"expression": result.label, "method": result.method, "results": _scored(result.results)}
+    answer: dict[str, object] = {"expression": result.label, "method": result.method, "results": _scored(result.results)}
     if args.expect:
         found = static.expected_answer(
             _model(args.model),
