@@ -12,7 +12,6 @@ ICON = Path(__file__).resolve().parent / "static" / "embedlab.svg"
 st.set_page_config(page_title="EmbedLab", page_icon=ui.favicon(str(ICON)), layout="wide")  # a data URI, read once
 
 ui.language_picker()
-ui.warm_projection()
 
 PAGES = {  # sections in the sidebar, every page listed (no "View more" fold)
     ui.t("nav.start"): [
@@ -39,3 +38,6 @@ PAGES = {  # sections in the sidebar, every page listed (no "View more" fold)
 }
 
 st.navigation(PAGES, expanded=True).run()
+# After the page: a fresh server's first visitor sees their page before torch is imported and the
+# UMAP warm-up starts (once per process; later runs find it cached).
+ui.warm_projection()

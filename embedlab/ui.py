@@ -598,19 +598,43 @@ def warm_projection() -> threading.Thread:
     # torch is imported here, in the script thread, because importing it from two threads at once
     # (the warm-up's neighbour search and a page loading a contextual model) can leave its operator
     # registry half-built ("operator prims::full_like does not exist").
+    import os
+
     import torch  # noqa: F401
 
-    thread = threading.Thread(target=_warm_up_quietly, name="embedlab-umap-warm-up", daemon=True)
+    preload = os.environ.get("EMBEDLAB_PRELOAD", "1") != "0"
+    thread = threading.Thread(target=_warm_up_quietly, args=(model_pool() if preload else None,), name="embedlab-umap-warm-up",
+                              daemon=True)
     thread.start()
     return thread
 
 
-def _warm_up_quietly() -> None:
+PRELOADED = "minilm"  # the bundled contextual model: the polysemy, sentences and search pages' default
+
+
+def _warm_up_quietly(pool: ModelPool | None = None) -> None:
+    if pool is not None:
+        _preload(pool)
     try:
         log.info("UMAP warm-up took %.1f s", projection.warm_up())
     except Exception:  # a failed warm-up only means the first UMAP compiles on demand
         log.exception("UMAP warm-up failed")
     settle_heap()
+
+
+def _preload(pool: ModelPool) -> None:
+    """Load the bundled contextual model and its sentence encoder in the background (issue 14: a fresh
+    server's first polysemy or sentences link should not wait for them). ``EMBEDLAB_PRELOAD=0`` skips it
+    (about 150 MB on a server whose visitors never open those pages)."""
+    try:
+        spec = registry.get_spec(PRELOADED)
+        if not spec.available:
+            return
+        model = pool.get(PRELOADED)
+        if isinstance(model, contextual.ContextualModel) and model.folder is not None and (model.folder / "modules.json").is_file():
+            _sentence_transformer(str(model.folder), PRELOADED)
+    except Exception:  # a failed preload only means the first visitor waits for the load
+        log.exception("Preloading %s failed", PRELOADED)
 
 
 @st.cache_resource(show_spinner=False)

@@ -26,6 +26,7 @@ os.environ["EMBEDLAB_MODELS_DIR"] = str(_SESSION_HOME / "models")
 os.environ["EMBEDLAB_CONFIG"] = str(_SESSION_HOME / "embedlab.toml")
 os.environ["EMBEDLAB_CACHE_DIR"] = str(_SESSION_HOME / "cache")  # segmentation cache, sample downloads
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("EMBEDLAB_PRELOAD", "0")  # no background model loads racing the tests' own pools (issue 14)
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 

@@ -62,6 +62,7 @@ class Run:
     bytes: int
     payload: bytes = field(repr=False, default=b"")
     exceptions: list[str] = field(default_factory=list)
+    drawn: float = 0.0  # seconds until the last element arrived (what a browser can draw; the run may go on)
 
     def shows(self, text: str) -> bool:
         """Whether ``text`` came back in this run (markdown, a table's Arrow bytes or a chart's spec)."""
@@ -156,6 +157,7 @@ class StreamlitClient:
 
     async def _until_finished(self, started: float) -> Run:
         count = size = 0
+        drawn = 0.0
         payload = []
         exceptions: list[str] = []
         while True:
@@ -176,10 +178,11 @@ class StreamlitClient:
                 self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
             elif kind == "delta":
                 self._read_delta(msg.delta, exceptions, msg.metadata.active_script_hash)
+                drawn = time.perf_counter() - started
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # st.rerun(): the next run follows on the same socket
-                return Run(time.perf_counter() - started, msg.script_finished, count, size, b"".join(payload), exceptions)
+                return Run(time.perf_counter() - started, msg.script_finished, count, size, b"".join(payload), exceptions, drawn)
 
     def _read_delta(self, delta, exceptions: list[str], script_hash: str = "") -> None:
         if delta.WhichOneof("type") != "new_element":

@@ -286,13 +286,18 @@ def test_browser_opens_an_atlas_share_link_of_the_shipped_chinese_model(app_url,
     browser_page.locator(".js-plotly-plot .scatterlayer text", has_text="宝玉").first.wait_for(state="attached", timeout=30_000)
     browser_page.screenshot(path=str(SCREENSHOTS / "atlas-zh.png"), full_page=True)
 
-    # A click on one of its true neighbours picks that word: the URL and the table follow.
+    # A click on one of its true neighbours (the one drawn farthest away, clear of other marks) picks that word.
     plot = browser_page.locator(".js-plotly-plot").first
     target = browser_page.evaluate(
         "() => { const gd = document.querySelector('.js-plotly-plot');"
-        " const ring = gd._fullData.find(t => t.name === '真近邻，图上也近' || t.name === '真近邻，被图放远了');"
         " const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;"
-        " return {x: xa._offset + xa.l2p(ring.x[0]), y: ya._offset + ya.l2p(ring.y[0]), word: ring.text[0]}; }"
+        " const chosen = gd._fullData.find(t => t.name === '选中的词');"
+        " const at = (t, i) => ({x: xa._offset + xa.l2p(t.x[i]), y: ya._offset + ya.l2p(t.y[i]), word: t.text[i]});"
+        " const home = at(chosen, 0);"
+        " const rings = gd._fullData.filter(t => t.name === '真近邻，图上也近' || t.name === '真近邻，被图放远了')"
+        "   .flatMap(t => Array.from(t.x, (_, i) => at(t, i)));"
+        " const far = p => Math.hypot(p.x - home.x, p.y - home.y);"
+        " return rings.reduce((a, b) => far(b) > far(a) ? b : a); }"
     )
     box = plot.bounding_box()
     browser_page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
