@@ -91,25 +91,32 @@ def main() -> None:
                 stages.append((stage, time.perf_counter() - began))
 
         options = dict(top=args.top, method=args.method, seed=args.seed)
-        found, ours = timed("ours: atlas.load_or_build, empty cache",
-                            lambda: atlas.load_or_build(model, folder=folder, progress=progress, **options))
+        found, ours = timed(
+            "ours: atlas.load_or_build, empty cache",
+            lambda: atlas.load_or_build(model, folder=folder, progress=progress, **options),
+        )
         marks = [f"{stage} from {start:.1f} s" for stage, start in stages]
-        print(f"    stages: {', '.join(marks)}; {len(found.labels)} clusters; trustworthiness {found.trustworthiness:.3f}; "
-              f"neighbours kept (k = 10) {found.distortion.mean_kept(10):.1%}")
+        print(
+            f"    stages: {', '.join(marks)}; {len(found.labels)} clusters; trustworthiness {found.trustworthiness:.3f}; "
+            f"neighbours kept (k = 10) {found.distortion.mean_kept(10):.1%}"
+        )
         (cached,) = folder.glob("*.npz")
         print(f"    cache file: {cached.stat().st_size / 2**20:.1f} MiB")
 
         reads = []
         for _ in range(args.reads):
-            again, seconds = timed("reopen: the same call, read from the disk cache",
-                                   lambda: atlas.load_or_build(model, folder=folder, **options))
+            again, seconds = timed(
+                "reopen: the same call, read from the disk cache", lambda: atlas.load_or_build(model, folder=folder, **options)
+            )
             assert again.cached and np.array_equal(again.coordinates, found.coordinates) and again.labels == found.labels
             reads.append(seconds)
-        script = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); start = time.perf_counter();"
-                  "from embedlab import atlas; from embedlab.registry import load_model;"
-                  f"m = load_model({str(path)!r}); a = atlas.load_or_build(m, folder=__import__('pathlib').Path({str(folder)!r}),"
-                  f" top={args.top}, method={args.method!r}, seed={args.seed}); assert a.cached;"
-                  "print(f'{time.perf_counter() - start:.2f}')")
+        script = (
+            f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); start = time.perf_counter();"
+            "from embedlab import atlas; from embedlab.registry import load_model;"
+            f"m = load_model({str(path)!r}); a = atlas.load_or_build(m, folder=__import__('pathlib').Path({str(folder)!r}),"
+            f" top={args.top}, method={args.method!r}, seed={args.seed}); assert a.cached;"
+            "print(f'{time.perf_counter() - start:.2f}')"
+        )
         fresh = float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip())
         print(f"  {'reopen from a new process (imports + model + atlas)':<52} {fresh:8.2f} s wall")
 
@@ -119,8 +126,10 @@ def main() -> None:
             from sklearn.cluster import KMeans
 
             warm = np.random.default_rng(1).standard_normal((4_100, 32)).astype(np.float32)
-            timed("baseline warm-up: umap-learn on 4,100 points (numba)",
-                  lambda: umap.UMAP(random_state=0, n_jobs=1).fit_transform(warm))
+            timed(
+                "baseline warm-up: umap-learn on 4,100 points (numba)",
+                lambda: umap.UMAP(random_state=0, n_jobs=1).fit_transform(warm),
+            )
             rows = [model.kv.key_to_index[w] for w in found.words]
             vectors = np.array(model.kv.vectors[rows], dtype=np.float32)
             unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -131,24 +140,33 @@ def main() -> None:
                     plain_umap.fit_transform(vectors)
                 else:
                     from sklearn.decomposition import PCA
+
                     PCA(n_components=2, random_state=args.seed).fit_transform(vectors)
                 KMeans(n_clusters=len(found.labels), n_init=1, random_state=args.seed).fit(unit)
 
-            _, baseline = timed(f"baseline: umap-learn {args.method} + sklearn KMeans" if args.method == "umap"
-                                else "baseline: sklearn PCA + KMeans", plain)
+            _, baseline = timed(
+                f"baseline: umap-learn {args.method} + sklearn KMeans"
+                if args.method == "umap"
+                else "baseline: sklearn PCA + KMeans",
+                plain,
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
     median = float(np.median(reads))
     print(f"\nload average at the end: {load_average()}")
-    print(f"atlas of {args.top:,} words ({args.method}): computed in {ours:.1f} s "
-          f"(goal ≤ 60 s: {'met' if ours <= 60 else 'NOT met'}); "
-          f"reopened from the cache in {median:.3f} s median (goal < 2 s: {'met' if median < 2 else 'NOT met'}), "
-          f"{ours / median:,.0f}× faster than computing; {fresh:.1f} s from a new process")
+    print(
+        f"atlas of {args.top:,} words ({args.method}): computed in {ours:.1f} s "
+        f"(goal ≤ 60 s: {'met' if ours <= 60 else 'NOT met'}); "
+        f"reopened from the cache in {median:.3f} s median (goal < 2 s: {'met' if median < 2 else 'NOT met'}), "
+        f"{ours / median:,.0f}× faster than computing; {fresh:.1f} s from a new process"
+    )
     if baseline is not None:
-        print(f"vs the plain baseline ({baseline:.1f} s): {baseline / ours:.2f}× "
-              "(above 1: ours is faster, with exact neighbours, "
-              "per-word honesty and labels included)")
+        print(
+            f"vs the plain baseline ({baseline:.1f} s): {baseline / ours:.2f}× "
+            "(above 1: ours is faster, with exact neighbours, "
+            "per-word honesty and labels included)"
+        )
 
 
 if __name__ == "__main__":

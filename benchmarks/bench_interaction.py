@@ -138,7 +138,8 @@ def main() -> int:
         browser.close()
 
     print(f"Interaction latency in Chromium, Enter to the new result drawn ({load_average()})")
-    print(f"{'model':22s} {'page':9s} {'interactions':>12s} {'p50':>8s} {'p95':>8s} {'max':>8s}   baseline: share link p50   ratio")
+    print(f"{'model':22s} {'page':9s} {'interactions':>12s} {'p50':>8s} {'p95':>8s} {'max':>8s}"
+          "   baseline: share link p50   ratio")
     worst = []
     for model_id, pages in results.items():
         for name, timing in pages.items():

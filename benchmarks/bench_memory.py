@@ -1,6 +1,7 @@
 """Server memory after every page was served once: what it holds, against the 800 MB goal.
 
-    .venv/bin/python benchmarks/bench_memory.py            # ~1 min
+    .venv/bin/python benchmarks/bench_memory.py                  # ~1 min
+    .venv/bin/python benchmarks/bench_memory.py --static-only    # home + the static-vector pages, no preload
 
 Starts the app on a loopback port (its own empty models folder: only the bundled models and the
 shipped Chinese model), opens every page's share link once in English and the explorer in
@@ -13,6 +14,7 @@ Goal (issue 14): under 800 MB.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 import time
@@ -37,9 +39,12 @@ def status(pid: int) -> dict[str, int]:
     return {line.split(":")[0]: int(line.split()[1]) >> 10 for line in lines if line.startswith("Rss")}
 
 
-async def visit_all(url: str) -> list[tuple[str, float, int]]:
+STATIC = {"", "explorer", "analogy", "projection", "compare", "axes", "bias"}
+
+
+async def visit_all(url: str, visits: list[tuple[str, str]]) -> list[tuple[str, float, int]]:
     seen = []
-    for page, query in VISITS:
+    for page, query in visits:
         async with StreamlitClient(url, timeout=300) as client:
             run = await client.open(page, query)
             if not run.ok:
@@ -49,21 +54,26 @@ async def visit_all(url: str) -> list[tuple[str, float, int]]:
 
 
 def main() -> int:
-    with server() as app:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--static-only", action="store_true",
+                        help="only the home page and the static-vector pages, with EMBEDLAB_PRELOAD=0 (no contextual model)")
+    args = parser.parse_args()
+    wanted = [v for v in VISITS if v[0] in STATIC] if args.static_only else VISITS
+    with server(env={"EMBEDLAB_PRELOAD": "0"} if args.static_only else None) as app:
         process = psutil.Process(app.process.pid)
         healthy = tree_rss(process)
         started = time.perf_counter()
-        visits = asyncio.run(visit_all(app.url))
+        visits = asyncio.run(visit_all(app.url, wanted))
         wait_until_idle(app.process.pid)
         took = time.perf_counter() - started
         total = tree_rss(process)
         parts = status(app.process.pid)
         children = {f"{c.name()} ({c.pid})": c.memory_info().rss >> 20 for c in process.children(recursive=True)}
         modules = _modules_of(app.process.pid)
-    print(f"Server memory after serving every page once ({load_average()})")
+    print(f"Server memory after serving {'the static pages' if args.static_only else 'every page'} once ({load_average()})")
     for where, seconds, _ in visits:
         print(f"  {where:22s} {seconds:6.2f} s")
-    print(f"RSS when healthy: {healthy / 2**20:.0f} MiB; after every page ({took:.0f} s): {total / 2**20:.0f} MiB "
+    print(f"RSS when healthy: {healthy / 2**20:.0f} MiB; after the visits ({took:.0f} s): {total / 2**20:.0f} MiB "
           f"({total / healthy:.1f}x); server process {parts}; children {children or 'none'}")
     if modules:
         print("heavy packages imported:", ", ".join(m for m in HEAVY if m in modules))

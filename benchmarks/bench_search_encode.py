@@ -71,8 +71,10 @@ def main() -> int:
     one, five, _ = os.getloadavg()
     print(f"{len(texts)} sentences, {args.threads} thread(s), best of {args.rounds} rounds (load average {one:.2f} {five:.2f})")
     print(f"sentence-transformers encode: {best['exact']:.2f} s ({len(texts) / best['exact']:.0f} sentences/s)")
-    print(f"ONNX Runtime (fastencode):    {best['fast']:.2f} s ({len(texts) / best['fast']:.0f} sentences/s)  {speedup:.2f}x"
-          f"   [setup {setup:.1f} s: export + optimise on the first run, then read from the cache]")
+    print(
+        f"ONNX Runtime (fastencode):    {best['fast']:.2f} s ({len(texts) / best['fast']:.0f} sentences/s)  {speedup:.2f}x"
+        f"   [setup {setup:.1f} s: export + optimise on the first run, then read from the cache]"
+    )
     print(f"cosine to exact: min {cosines.min():.6f}, mean {cosines.mean():.6f}; search top-10 overlap {overlap:.4f}")
     met = speedup >= 2 and cosines.min() >= 0.99 and overlap >= 0.95
     print(f"goal (>= 2x, every cosine >= 0.99, overlap >= 0.95): {'met' if met else 'missed'}")

@@ -35,13 +35,33 @@ from streamlit_server import free_port  # noqa: E402
 def launch(script: Path, home: Path) -> tuple[subprocess.Popen, str, float]:
     """Start ``streamlit run script``; return it, its URL and the seconds until health answered."""
     port = free_port()
-    env = {**os.environ, "EMBEDLAB_MODELS_DIR": str(home / "models"), "EMBEDLAB_CONFIG": str(home / "none.toml"),
-           "HF_HUB_OFFLINE": "1", "EMBEDLAB_MILVUS_URI": str(home / "milvus.db"),
-           "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(Path.home() / ".cache" / "embedlab" / "numba"))}
+    env = {
+        **os.environ,
+        "EMBEDLAB_MODELS_DIR": str(home / "models"),
+        "EMBEDLAB_CONFIG": str(home / "none.toml"),
+        "HF_HUB_OFFLINE": "1",
+        "EMBEDLAB_MILVUS_URI": str(home / "milvus.db"),
+        "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(Path.home() / ".cache" / "embedlab" / "numba")),
+    }
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"], cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=script.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     while time.perf_counter() - started < 120:
@@ -83,8 +103,10 @@ def main() -> int:
         health.append(seconds)
         stop(process)
     print(f"Start-up ({load_average()})")
-    print(f"health after launch: EmbedLab {min(health):.2f} s best / {max(health):.2f} s worst of 3; "
-          f"a one-line Streamlit app {min(baseline):.2f} s ({min(health) / min(baseline):.2f}x)")
+    print(
+        f"health after launch: EmbedLab {min(health):.2f} s best / {max(health):.2f} s worst of 3; "
+        f"a one-line Streamlit app {min(baseline):.2f} s ({min(health) / min(baseline):.2f}x)"
+    )
     slow = []
     print(f"{'page':12s} {'health':>7s} {'page sent':>10s} {'run ended':>10s}  (fresh server each; the goal counts 'page sent')")
     for page, (query, _) in PAGES.items():
@@ -97,15 +119,17 @@ def main() -> int:
         if view > 5:
             slow.append(page)
     print(f"({load_average()})")
-    print(f"goal: health <= 3 s: {'met' if max(health) <= 3 else 'missed'}; first view <= 5 s on every page: "
-          f"{'met' if not slow else 'missed on ' + ', '.join(slow)}")
+    print(
+        f"goal: health <= 3 s: {'met' if max(health) <= 3 else 'missed'}; first view <= 5 s on every page: "
+        f"{'met' if not slow else 'missed on ' + ', '.join(slow)}"
+    )
 
     # The other reading: one fresh server, every page's link followed once, one after another (a visitor
     # touring the app), so that the background warm-ups run beside the visits.
     process, url, _ = launch(ROOT / "app.py", Path(tempfile.mkdtemp(prefix="embedlab-startup-")))
     slow = []
     try:
-        print(f"\none fresh server, each page's first link in turn:")
+        print("\none fresh server, each page's first link in turn:")
         for page, (query, _) in PAGES.items():
             view, ended, ok = asyncio.run(first_view(url, page, query))
             print(f"{page:12s} {view:9.2f}s {ended:9.2f}s{'' if ok else '  (error)'}", flush=True)

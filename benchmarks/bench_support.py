@@ -40,7 +40,8 @@ def server(*, models_dir: Path | None = None, env: dict | None = None) -> Stream
     home = Path(tempfile.mkdtemp(prefix="embedlab-bench-"))
     settings = {
         "EMBEDLAB_MODELS_DIR": str(models_dir or home / "models"), "EMBEDLAB_CONFIG": str(home / "none.toml"),
-        "HF_HUB_OFFLINE": "1", "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(Path.home() / ".cache" / "embedlab" / "numba")),
+        "HF_HUB_OFFLINE": "1",
+        "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(Path.home() / ".cache" / "embedlab" / "numba")),
         "EMBEDLAB_MILVUS_URI": str(home / "milvus.db"),
     }
     return StreamlitServer(home / "streamlit.log", env={**settings, **(env or {})}, timeout=120)

@@ -28,7 +28,6 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import psutil
 
@@ -47,12 +46,14 @@ PAGES = {
     "explorer": ("lang=en&model=minilm-static&word=king&topn=10", ("Word", WORDS)),
     "analogy": ("lang=en&model=minilm-static&pos=king,woman&neg=man&topn=10", ("Plus (comma-separated)", PAIRS)),
     "projection": ("lang=en&model=minilm-static", ("Dimensions", ["3-D", "2-D"])),
-    "compare": ("lang=en&model=minilm-static&model_b=classics-en", ("Words to follow (optional, comma-separated)", ["king", "lady", "house", "queen"])),
+    "compare": ("lang=en&model=minilm-static&model_b=classics-en",
+                ("Words to follow (optional, comma-separated)", ["king", "lady", "house", "queen"])),
     "axes": ("lang=en&model=minilm-static", ("Axis y (optional)", ["young-old", "rich-poor", "strong-weak", "happy-sad"])),
     "bias": ("lang=en&model=minilm-static&test=weat7", ("Random splits", [10_000.0, 20_000.0])),
     "polysemy": ("lang=en&model=minilm", ("Layer", ["last 4 layers (mean)", "last layer"])),
     "sentences": ("lang=en&model=minilm", ("Sentences (one per line, 2 to 50)", [
-        "I like this book.\nI do not like this book.\nThe film was great.", "A cat sat on the mat.\nA dog lay on the rug.\nStocks fell today."])),
+        "I like this book.\nI do not like this book.\nThe film was great.",
+        "A cat sat on the mat.\nA dog lay on the rug.\nStocks fell today."])),
     "search": ("lang=en&model=minilm", None),
     "train": ("lang=en", None),
     "evaluate": ("lang=en&model=minilm-static&task=pairs&pairs=en/wordsim353.tsv", None),
@@ -85,8 +86,8 @@ async def page_costs(url: str, process: psutil.Process, repeats: int) -> list[tu
                     interactions.append(run.seconds)
                     if not run.ok:
                         raise RuntimeError(f"{page}: {run.exceptions}")
-        rows.append((page, first.seconds, percentile(views, 50), cpu_views / repeats,
-                     percentile(interactions, 50) if interactions else None, cpu_interactions / repeats if interactions else None))
+        change = (percentile(interactions, 50), cpu_interactions / repeats) if interactions else (None, None)
+        rows.append((page, first.seconds, percentile(views, 50), cpu_views / repeats, *change))
     return rows
 
 
@@ -115,7 +116,8 @@ async def crowd(url: str, page: str, sessions: int, interactions: int, think: fl
     changes: list[float] = []
     errors: list[str] = []
     start = asyncio.Event()
-    tasks = [asyncio.create_task(visitor(url, page, n, interactions, think, start, views, changes, errors)) for n in range(sessions)]
+    tasks = [asyncio.create_task(visitor(url, page, n, interactions, think, start, views, changes, errors))
+             for n in range(sessions)]
     await asyncio.sleep(0.1)
     start.set()  # everyone follows the link at the same moment
     await asyncio.gather(*tasks)

@@ -93,8 +93,9 @@ class ArithmeticPicture:
         raise KeyError(word)
 
 
-def arithmetic_picture(model: static.StaticModel, result: static.AnalogyResult, *, expected: str | None = None,
-                       answers: int = 5) -> ArithmeticPicture:
+def arithmetic_picture(
+    model: static.StaticModel, result: static.AnalogyResult, *, expected: str | None = None, answers: int = 5
+) -> ArithmeticPicture:
     """A 2-D PCA picture of ``result``'s arithmetic with true cosines (see the module docstring).
 
     Parameters
@@ -125,8 +126,9 @@ def arithmetic_picture(model: static.StaticModel, result: static.AnalogyResult, 
     if len(set(words)) < 3:
         raise InvalidInputError.coded("picture_needs_three")
     unit = np.stack([model.kv.get_vector(w, norm=True) for w in words]).astype(np.float64)
-    sum_vector = (sum(model.kv.get_vector(w, norm=True) for w in result.positive)
-                  - sum((model.kv.get_vector(w, norm=True) for w in result.negative), np.zeros(model.dims, dtype=np.float32)))
+    sum_vector = sum(model.kv.get_vector(w, norm=True) for w in result.positive) - sum(
+        (model.kv.get_vector(w, norm=True) for w in result.negative), np.zeros(model.dims, dtype=np.float32)
+    )
     target = static.analogy_vector(model, positive=result.positive, negative=result.negative).astype(np.float64)
     pca = PCA(n_components=2, random_state=0).fit(unit)
     coordinates = pca.transform(unit)

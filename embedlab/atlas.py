@@ -48,7 +48,7 @@ from embedlab.errors import InvalidInputError
 from embedlab.jobs import JobSlots
 from embedlab.projection import DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, MAX_POINTS, Progress
 
-METHODS = ("pca", "umap")  # t-SNE of tens of thousands of words takes too long for a page
+METHODS: tuple[projection.Method, ...] = ("pca", "umap")  # t-SNE of tens of thousands of words takes too long for a page
 MAX_CLUSTERS = 60
 LABEL_WORDS = 3  # central words in a cluster's label
 CENTRAL_WORDS = 8  # central words kept per cluster
@@ -190,8 +190,9 @@ def cluster(vectors: np.ndarray, count: int, *, seed: int = 0, sample: int = CLU
     return assignment, directions
 
 
-def central_words(words: Sequence[str], vectors: np.ndarray, assignment: np.ndarray, directions: np.ndarray, *,
-                  most: int = CENTRAL_WORDS) -> list[tuple[str, ...]]:
+def central_words(
+    words: Sequence[str], vectors: np.ndarray, assignment: np.ndarray, directions: np.ndarray, *, most: int = CENTRAL_WORDS
+) -> list[tuple[str, ...]]:
     """Each cluster's ``most`` words with the highest cosine to its mean direction, most central first."""
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     found = []
@@ -254,7 +255,13 @@ def build(
     started = time.perf_counter()
     words, vectors = _words_and_vectors(model, top)
     found = projection.project(
-        vectors, method=method, dims=2, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist, umap_init="pca",
+        vectors,
+        method=METHODS[METHODS.index(method)],  # the checked name, typed as one of projection's methods
+        dims=2,
+        seed=seed,
+        n_neighbors=n_neighbors,
+        min_dist=min_dist,
+        umap_init="pca",
         progress=lambda fraction, stage: report(0.9 * fraction, stage if stage != "done" else "clusters"),
     )
     honest = distortion.measure(None, found.coordinates, original=found.neighbors, similarities=found.neighbor_similarities)
@@ -263,11 +270,20 @@ def build(
     central = central_words(words, vectors, assignment, directions)
     report(1.0, "done")
     return Atlas(
-        model_id=model.id, words=tuple(words), coordinates=found.coordinates, clusters=assignment,
-        labels=tuple(" · ".join(c[:LABEL_WORDS]) for c in central), central=tuple(central),
-        label_points=_label_points(found.coordinates, assignment, len(central)), distortion=honest,
-        method=method, seed=seed, parameters=dict(found.parameters), trustworthiness=found.trustworthiness,
-        knn_preservation=found.knn_preservation, explained_variance=found.explained_variance,
+        model_id=model.id,
+        words=tuple(words),
+        coordinates=found.coordinates,
+        clusters=assignment,
+        labels=tuple(" · ".join(c[:LABEL_WORDS]) for c in central),
+        central=tuple(central),
+        label_points=_label_points(found.coordinates, assignment, len(central)),
+        distortion=honest,
+        method=method,
+        seed=seed,
+        parameters=dict(found.parameters),
+        trustworthiness=found.trustworthiness,
+        knn_preservation=found.knn_preservation,
+        explained_variance=found.explained_variance,
         seconds=time.perf_counter() - started,
     )
 
@@ -282,13 +298,20 @@ def cache_folder() -> Path:
     return cache_dir() / "atlas"
 
 
-def cache_key(model: static.StaticModel, *, top: int, method: str, seed: int, n_neighbors: int, min_dist: float,
-              clusters: int) -> dict:
+def cache_key(
+    model: static.StaticModel, *, top: int, method: str, seed: int, n_neighbors: int, min_dist: float, clusters: int
+) -> dict:
     """What makes two atlases the same: the vectors (by fingerprint), N, method and every parameter."""
     parameters = {"n_neighbors": n_neighbors, "min_dist": float(min_dist)} if method == "umap" else {}
     return {
-        "format": FORMAT, "model": model.id, "fingerprint": ann.fingerprint(model.kv), "top": top, "method": method,
-        "seed": seed, "parameters": parameters, "clusters": clusters or auto_clusters(min(top, model.vocab_size)),
+        "format": FORMAT,
+        "model": model.id,
+        "fingerprint": ann.fingerprint(model.kv),
+        "top": top,
+        "method": method,
+        "seed": seed,
+        "parameters": parameters,
+        "clusters": clusters or auto_clusters(min(top, model.vocab_size)),
     }
 
 
@@ -302,18 +325,31 @@ def cache_path(key: dict, folder: Path | None = None) -> Path:
 def save(found: Atlas, path: Path, key: dict) -> None:
     """Write ``found`` to ``path`` atomically (a temporary file in the same folder, then a rename)."""
     meta = {
-        "key": key, "labels": list(found.labels), "central": [list(c) for c in found.central], "method": found.method,
-        "seed": found.seed, "parameters": found.parameters, "trustworthiness": found.trustworthiness,
-        "knn_preservation": found.knn_preservation, "explained_variance": found.explained_variance, "seconds": found.seconds,
+        "key": key,
+        "labels": list(found.labels),
+        "central": [list(c) for c in found.central],
+        "method": found.method,
+        "seed": found.seed,
+        "parameters": found.parameters,
+        "trustworthiness": found.trustworthiness,
+        "knn_preservation": found.knn_preservation,
+        "explained_variance": found.explained_variance,
+        "seconds": found.seconds,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".atlas-", suffix=".npz", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             np.savez(
-                out, meta=np.array(json.dumps(meta, ensure_ascii=False)), words=np.array(found.words, dtype=str),
-                coordinates=found.coordinates, clusters=found.clusters, label_points=found.label_points,
-                original=found.distortion.original, similarities=found.distortion.similarities, picture=found.distortion.picture,
+                out,
+                meta=np.array(json.dumps(meta, ensure_ascii=False)),
+                words=np.array(found.words, dtype=str),
+                coordinates=found.coordinates,
+                clusters=found.clusters,
+                label_points=found.label_points,
+                original=found.distortion.original,
+                similarities=found.distortion.similarities,
+                picture=found.distortion.picture,
             )
         os.replace(temporary, path)
     except BaseException:
@@ -339,13 +375,22 @@ def load(path: Path, key: dict, model_id: str) -> Atlas | None:
         return None
     variance = meta["explained_variance"]
     return Atlas(
-        model_id=model_id, words=tuple(str(w) for w in arrays["words"]), coordinates=coordinates,
-        clusters=arrays["clusters"], labels=tuple(meta["labels"]), central=tuple(tuple(c) for c in meta["central"]),
+        model_id=model_id,
+        words=tuple(str(w) for w in arrays["words"]),
+        coordinates=coordinates,
+        clusters=arrays["clusters"],
+        labels=tuple(meta["labels"]),
+        central=tuple(tuple(c) for c in meta["central"]),
         label_points=arrays["label_points"],
         distortion=distortion.Distortion(arrays["original"], arrays["similarities"], arrays["picture"]),
-        method=meta["method"], seed=meta["seed"], parameters=meta["parameters"], trustworthiness=meta["trustworthiness"],
-        knn_preservation=meta["knn_preservation"], explained_variance=tuple(variance) if variance else None,
-        seconds=meta["seconds"], cached=True,
+        method=meta["method"],
+        seed=meta["seed"],
+        parameters=meta["parameters"],
+        trustworthiness=meta["trustworthiness"],
+        knn_preservation=meta["knn_preservation"],
+        explained_variance=tuple(variance) if variance else None,
+        seconds=meta["seconds"],
+        cached=True,
     )
 
 
@@ -392,8 +437,17 @@ def load_or_build(
         if found is not None:
             return found
         with slots.hold("projection", owner=owner) if slots is not None else contextlib.nullcontext():
-            found = build(model, top=top, method=method, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist,
-                          clusters=key["clusters"], progress=progress, max_points=max_points)
+            found = build(
+                model,
+                top=top,
+                method=method,
+                seed=seed,
+                n_neighbors=n_neighbors,
+                min_dist=min_dist,
+                clusters=key["clusters"],
+                progress=progress,
+                max_points=max_points,
+            )
         try:
             save(found, path, key)
         except OSError:

@@ -45,8 +45,8 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
-from embedlab.static import StaticModel
 from embedlab.eval_sets import AnalogyQuestion, AnalogySet, PairSet
+from embedlab.static import StaticModel
 
 Convention = Literal["gensim", "ca8"]
 Method = Literal["add", "mul"]
@@ -120,12 +120,22 @@ class AnalogyReport(_Counted):
     def to_dict(self, *, misses: int = 20) -> dict:
         """The CLI's JSON: accuracy, coverage, per-section counts and the worst misses."""
         return {
-            "convention": self.convention, "method": self.method,
-            "accuracy": self.accuracy, "coverage": self.coverage,
-            "correct": self.correct, "total": self.total, "questions": self.questions,
+            "convention": self.convention,
+            "method": self.method,
+            "accuracy": self.accuracy,
+            "coverage": self.coverage,
+            "correct": self.correct,
+            "total": self.total,
+            "questions": self.questions,
             "sections": [
-                {"section": s.section, "correct": s.correct, "total": s.total, "questions": s.questions,
-                 "accuracy": s.accuracy, "coverage": s.coverage}
+                {
+                    "section": s.section,
+                    "correct": s.correct,
+                    "total": s.total,
+                    "questions": s.questions,
+                    "accuracy": s.accuracy,
+                    "coverage": s.coverage,
+                }
                 for s in self.sections
             ],
             "worst_misses": [
@@ -200,10 +210,10 @@ def evaluate_analogies(
     if method not in METHODS:
         raise InvalidInputError(f"Unknown analogy method: {method!r}. Must be one of: {list(METHODS)}.")
     if convention == "gensim" and method == "mul":
-        raise InvalidInputError(
-            "gensim's evaluate_word_analogies scores 3CosAdd only. Use the ca8 convention for 3CosMul."
-        )
-    if restrict_vocab is not None and (isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, int) or restrict_vocab < 1):
+        raise InvalidInputError("gensim's evaluate_word_analogies scores 3CosAdd only. Use the ca8 convention for 3CosMul.")
+    if restrict_vocab is not None and (
+        isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, int) or restrict_vocab < 1
+    ):
         raise InvalidInputError(f"restrict_vocab must be a positive whole number, not {restrict_vocab!r}.")
     kv = _keyed_vectors(model)
     started = time.perf_counter()
@@ -258,26 +268,55 @@ def _score_in_chunks(index: np.ndarray, step: int, score_chunk, progress) -> _Sc
     return scored
 
 
-def _assemble(kv, convention, method, analogies, counted_sections, scored: _Scored,
-              asked: list[tuple[str, AnalogyQuestion]], index: np.ndarray, worst, started, vocabulary) -> AnalogyReport:
+def _assemble(
+    kv,
+    convention,
+    method,
+    analogies,
+    counted_sections,
+    scored: _Scored,
+    asked: list[tuple[str, AnalogyQuestion]],
+    index: np.ndarray,
+    worst,
+    started,
+    vocabulary,
+) -> AnalogyReport:
     sections = []
     start = 0
     for section, counted in zip(analogies.sections, counted_sections):
-        correct = int(scored.correct[start:start + counted].sum())
+        correct = int(scored.correct[start : start + counted].sum())
         sections.append(SectionScore(section.name, correct, counted, len(section.questions)))
         start += counted
     # A rank means nothing when the expected word is missing or is one of a, b, c (excluded).
-    ranks = np.where((index[:, 3] < 0) | (index[:, 3] == index[:, 0]) | (index[:, 3] == index[:, 1])
-                     | (index[:, 3] == index[:, 2]), 0, scored.rank)
+    ranks = np.where(
+        (index[:, 3] < 0) | (index[:, 3] == index[:, 0]) | (index[:, 3] == index[:, 1]) | (index[:, 3] == index[:, 2]),
+        0,
+        scored.rank,
+    )
     misses = [
-        Miss(name, q.a, q.b, q.c, q.d, kv.index_to_key[scored.predicted[i]] if scored.predicted[i] >= 0 else "",
-             int(ranks[i]) or None)
-        for i, (name, q) in enumerate(asked) if not scored.correct[i]
+        Miss(
+            name,
+            q.a,
+            q.b,
+            q.c,
+            q.d,
+            kv.index_to_key[scored.predicted[i]] if scored.predicted[i] >= 0 else "",
+            int(ranks[i]) or None,
+        )
+        for i, (name, q) in enumerate(asked)
+        if not scored.correct[i]
     ]
     misses.sort(key=lambda m: (m.rank is None, -(m.rank or 0)))
     return AnalogyReport(
-        convention, method, int(scored.correct.sum()), len(asked), analogies.questions, tuple(sections),
-        tuple(misses[:worst]), time.perf_counter() - started, vocabulary,
+        convention,
+        method,
+        int(scored.correct.sum()),
+        len(asked),
+        analogies.questions,
+        tuple(sections),
+        tuple(misses[:worst]),
+        time.perf_counter() - started,
+        vocabulary,
     )
 
 
@@ -293,6 +332,7 @@ def _evaluate_gensim(kv, analogies, limit, case_insensitive, worst, progress, st
     unit = _unit_rows(kv, limit) if len(index) else None
 
     def score_chunk(chunk: np.ndarray):
+        assert unit is not None  # only called with questions to score, and then unit is set
         ia, ib, ic, id_ = chunk.T
         target = (unit[ib] + unit[ic]) - unit[ia]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -351,6 +391,7 @@ def _evaluate_ca8(kv, analogies, limit, method, worst, progress, started) -> Ana
     unit = _unit_rows(kv, limit) if len(index) else None
 
     def score_chunk(chunk: np.ndarray):
+        assert unit is not None  # only called with questions to score, and then unit is set
         ia, ib, ic, id_ = chunk.T
         words, position = np.unique(chunk[:, :3], return_inverse=True)
         pa, pb, pc = position.reshape(-1, 3).T
@@ -383,8 +424,9 @@ def _evaluate_ca8(kv, analogies, limit, method, worst, progress, started) -> Ana
     return _assemble(kv, "ca8", method, analogies, counted_sections, scored, asked, index, worst, started, limit)
 
 
-def vocabulary_forms(model: StaticModel | KeyedVectors, words, *, convention: Convention = "gensim",
-                     restrict_vocab: int = GENSIM_RESTRICT_VOCAB) -> dict[str, str | None]:
+def vocabulary_forms(
+    model: StaticModel | KeyedVectors, words, *, convention: Convention = "gensim", restrict_vocab: int = GENSIM_RESTRICT_VOCAB
+) -> dict[str, str | None]:
     """The vocabulary word each of ``words`` was matched to when scoring, so a question can be asked again as it was scored.
 
     ``gensim``: the first of the first ``restrict_vocab`` words equal to it ignoring case (what
@@ -428,8 +470,13 @@ class PairsReport:
 
     def to_dict(self) -> dict:
         return {
-            "spearman": self.spearman, "pearson": self.pearson, "oov_ratio": self.oov_ratio,
-            "spearman_p": self.spearman_p, "pearson_p": self.pearson_p, "pairs": self.pairs, "used": self.used,
+            "spearman": self.spearman,
+            "pearson": self.pearson,
+            "oov_ratio": self.oov_ratio,
+            "spearman_p": self.spearman_p,
+            "pearson_p": self.pearson_p,
+            "pairs": self.pairs,
+            "used": self.used,
         }
 
 
@@ -473,6 +520,13 @@ def evaluate_pairs(
     spearman = stats.spearmanr(gold, cosines)
     pearson = stats.pearsonr(gold, cosines)
     return PairsReport(
-        float(spearman[0]), float(spearman[1]), float(pearson[0]), float(pearson[1]),
-        len(missing) / len(pairs.pairs) * 100, len(pairs.pairs), len(gold), tuple(scored), tuple(missing),
+        float(spearman[0]),
+        float(spearman[1]),
+        float(pearson[0]),
+        float(pearson[1]),
+        len(missing) / len(pairs.pairs) * 100,
+        len(pairs.pairs),
+        len(gold),
+        tuple(scored),
+        tuple(missing),
     )

@@ -57,8 +57,13 @@ def supports(folder: str | Path) -> bool:
     except (OSError, ValueError, KeyError, StopIteration):
         return False
     modes = [k for k, v in config.items() if k.startswith("pooling_mode") and v]
-    return kinds[:2] == ["Transformer", "Pooling"] and set(kinds[2:]) <= {"Normalize"} and modes == ["pooling_mode_mean_tokens"] \
-        and architecture in ("bert", "roberta", "xlm-roberta") and (folder / "model.safetensors").is_file()
+    return (
+        kinds[:2] == ["Transformer", "Pooling"]
+        and set(kinds[2:]) <= {"Normalize"}
+        and modes == ["pooling_mode_mean_tokens"]
+        and architecture in ("bert", "roberta", "xlm-roberta")
+        and (folder / "model.safetensors").is_file()
+    )
 
 
 def cache_dir() -> Path:
@@ -93,7 +98,9 @@ class OnnxSentenceEncoder:
             raise MissingDependencyError(f"The fast sentence encoder needs ONNX Runtime and onnx: pip install {PINS}")
         folder = Path(folder)
         if not supports(folder):
-            raise InvalidInputError(f"{folder.name} is not a mean-pooling sentence-transformers checkpoint; use the exact encoder.")
+            raise InvalidInputError(
+                f"{folder.name} is not a mean-pooling sentence-transformers checkpoint; use the exact encoder."
+            )
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
@@ -116,8 +123,9 @@ class OnnxSentenceEncoder:
     def encode(self, sentences: Sequence[str]) -> SentenceEmbeddings:
         texts = check_sentences(list(sentences))
         with self.lock:
-            encoded = self.tokenizer(texts, truncation=True, max_length=self.max_length, return_attention_mask=True,
-                                     return_token_type_ids=True)
+            encoded = self.tokenizer(
+                texts, truncation=True, max_length=self.max_length, return_attention_mask=True, return_token_type_ids=True
+            )
         ids, masks, types = encoded["input_ids"], encoded["attention_mask"], encoded["token_type_ids"]
         vectors = np.zeros((len(texts), 0), dtype=np.float32)
         order = np.argsort([-len(row) for row in ids], kind="stable")
@@ -125,9 +133,12 @@ class OnnxSentenceEncoder:
         while start < len(order):
             width = len(ids[order[start]])
             count = max(1, min(MAX_BATCH, TOKEN_BUDGET // max(width, 1), len(order) - start))
-            rows = order[start:start + count]
-            batch = {"input_ids": np.zeros((len(rows), width), dtype=np.int64), "attention_mask": np.zeros((len(rows), width), dtype=np.int64),
-                     "token_type_ids": np.zeros((len(rows), width), dtype=np.int64)}
+            rows = order[start : start + count]
+            batch = {
+                "input_ids": np.zeros((len(rows), width), dtype=np.int64),
+                "attention_mask": np.zeros((len(rows), width), dtype=np.int64),
+                "token_type_ids": np.zeros((len(rows), width), dtype=np.int64),
+            }
             for slot, row in enumerate(rows):
                 length = len(ids[row])
                 batch["input_ids"][slot, :length] = ids[row]
@@ -166,7 +177,9 @@ def export(folder: str | Path, *, network: Any = None) -> Path:
     stat = weights.stat()
     import onnxruntime
 
-    key = hashlib.sha1(f"{weights.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{onnxruntime.__version__}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(
+        f"{weights.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{onnxruntime.__version__}".encode()
+    ).hexdigest()[:16]
     path = cache_dir() / f"{folder.name}-{key}.onnx"
     with _export_lock:
         if path.is_file():
@@ -185,11 +198,19 @@ def export(folder: str | Path, *, network: Any = None) -> Path:
         raw = path.with_suffix(".raw.onnx")
         axes = {name: {0: "batch", 1: "tokens"} for name in (*sample, "last_hidden_state")}
         with torch.inference_mode():
-            torch.onnx.export(network, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]), str(raw),
-                              input_names=list(sample), output_names=["last_hidden_state"], dynamic_axes=axes,
-                              opset_version=17, dynamo=False)
-        optimized = optimizer.optimize_model(str(raw), model_type="bert", num_heads=int(config.num_attention_heads),
-                                             hidden_size=int(config.hidden_size))
+            torch.onnx.export(
+                network,
+                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                str(raw),
+                input_names=list(sample),
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+        optimized = optimizer.optimize_model(
+            str(raw), model_type="bert", num_heads=int(config.num_attention_heads), hidden_size=int(config.hidden_size)
+        )
         partial = path.with_suffix(".partial")
         optimized.save_model_to_file(str(partial))
         partial.replace(path)  # whole or not at all

@@ -85,6 +85,7 @@ def locked(path: Path, *, timeout: float | None = None) -> Iterator[None]:
         thread_lock = _thread_locks.setdefault(str(path.absolute()), threading.Lock())
     if not thread_lock.acquire(timeout=-1 if deadline is None else max(0.0, deadline - time.monotonic())):
         raise InvalidInputError(f"Another task still works on {path.stem} after {timeout:.0f} s; try again later.")
+    created = [folder for folder in path.parents if not folder.exists()]  # made for the lock: removed again if left empty
     try:
         handle = _acquire(path, deadline, timeout)
         try:
@@ -96,6 +97,11 @@ def locked(path: Path, *, timeout: float | None = None) -> Iterator[None]:
                     path.parent.rmdir()
             except OSError:  # another lock file in the folder, or a read-only folder: leave them
                 pass
+            for folder in created:  # innermost first; one that now holds files (the work's result) stays
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
             handle.close()  # closing releases the flock
     finally:
         thread_lock.release()

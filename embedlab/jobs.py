@@ -62,8 +62,14 @@ class JobSlots:
         For a count below 1.
     """
 
-    def __init__(self, count: int, *, per_kind: Mapping[str, int] | None = None, ticket_seconds: float = 20.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        count: int,
+        *,
+        per_kind: Mapping[str, int] | None = None,
+        ticket_seconds: float = 20.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         for name, value in {"count": count, **dict(per_kind or {})}.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidInputError(f"The number of job slots ({name}) must be a whole number of at least 1, not {value!r}.")
@@ -230,7 +236,7 @@ def _process_identity(pid: int) -> str | None:
         boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    return f"{boot}:{stat[stat.rindex(')') + 2:].split()[19]}"
+    return f"{boot}:{stat[stat.rindex(')') + 2 :].split()[19]}"
 
 
 def _alive(marker: dict) -> bool:
@@ -261,8 +267,13 @@ def write_marker(folder: str | Path, names: Sequence[str], *, kind: str = "train
     marker = folder / MARKERS / f"{job_id}.json"
     marker.parent.mkdir(parents=True, exist_ok=True)
     record = {
-        "id": job_id, "kind": kind, "names": list(names), "pid": os.getpid(), "identity": _process_identity(os.getpid()),
-        "host": socket.gethostname(), "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "id": job_id,
+        "kind": kind,
+        "names": list(names),
+        "pid": os.getpid(),
+        "identity": _process_identity(os.getpid()),
+        "host": socket.gethostname(),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     staging = marker.with_suffix(".tmp")
     staging.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
@@ -305,8 +316,15 @@ def lost_jobs(folder: str | Path) -> list[LostJob]:
         for leftover in temporary_files(folder, job_id):
             leftover.unlink(missing_ok=True)
             removed.append(leftover.name)
-        lost.append(LostJob(job_id, str(marker.get("kind", "training")), tuple(map(str, marker.get("names", ()))),
-                            str(marker.get("started", "")), tuple(removed)))
+        lost.append(
+            LostJob(
+                job_id,
+                str(marker.get("kind", "training")),
+                tuple(map(str, marker.get("names", ()))),
+                str(marker.get("started", "")),
+                tuple(removed),
+            )
+        )
     return sorted(lost, key=lambda job: job.started)
 
 

@@ -45,12 +45,17 @@ GROUP_SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open", 
 
 def kept_axis(lang: str, k: int) -> dict:
     """A layout ``coloraxis`` for kept shares (0 to 1), titled in ``lang``."""
-    return dict(colorscale=KEPT_SCALE, cmin=0.0, cmax=1.0,
-                colorbar=dict(title=dict(text=i18n.t("honest.colourbar", lang, k=k)), tickformat=".0%", len=0.6))
+    return dict(
+        colorscale=KEPT_SCALE,
+        cmin=0.0,
+        cmax=1.0,
+        colorbar=dict(title=dict(text=i18n.t("honest.colourbar", lang, k=k)), tickformat=".0%", len=0.6),
+    )
 
 
-def add_true_neighbours(fig: go.Figure, coordinates: np.ndarray, row: int, word: str, neighbours: Sequence[TrueNeighbour], *,
-                        lang: str) -> None:
+def add_true_neighbours(
+    fig: go.Figure, coordinates: np.ndarray, row: int, word: str, neighbours: Sequence[TrueNeighbour], *, lang: str
+) -> None:
     """Mark ``word`` (at ``row``), ring its true neighbours kept near, and draw dashed lines to those drawn far away.
 
     Parameters
@@ -77,26 +82,46 @@ def add_true_neighbours(fig: go.Figure, coordinates: np.ndarray, row: int, word:
     far = [n for n in neighbours if not n.near]
     near = [n for n in neighbours if n.near]
     if far:
-        segments = {name: [] for name in "xyz"[: points.shape[1]]}
+        segments: dict[str, list[float | None]] = {name: [] for name in "xyz"[: points.shape[1]]}
         for n in far:
             for i, name in enumerate(segments):
                 segments[name] += [points[row, i], points[n.row, i], None]
-        fig.add_trace(scatter(**segments, mode="lines", line=dict(color=FAR_COLOUR, width=1.5, dash="dash"),
-                              name=i18n.t("honest.legend.far_lines", lang), hoverinfo="skip"))
+        fig.add_trace(
+            scatter(
+                **segments,
+                mode="lines",
+                line=dict(color=FAR_COLOUR, width=1.5, dash="dash"),
+                name=i18n.t("honest.legend.far_lines", lang),
+                hoverinfo="skip",
+            )
+        )
     for group, colour, key in ((near, NEAR_COLOUR, "honest.legend.near"), (far, FAR_COLOUR, "honest.legend.far")):
         if group:
-            fig.add_trace(scatter(
-                **axes([n.row for n in group]), mode="markers+text", text=[escaped(n.word) for n in group],
-                textposition="bottom center", name=i18n.t(key, lang), textfont=dict(color=colour),
-                marker=dict(size=10 if three else 15, color="rgba(0,0,0,0)", line=dict(color=colour, width=2.5)),
-                customdata=[[n.row, n.cosine, n.picture_rank] for n in group],
-                hovertemplate="<b>%{text}</b><br>" + i18n.t("honest.hover_neighbour", lang) + "<extra></extra>",
-            ))
-    fig.add_trace(scatter(
-        **axes([row]), mode="markers+text", text=[f"<b>{escaped(word)}</b>"], textposition="top center",
-        name=i18n.t("honest.legend.chosen", lang), marker=dict(size=9 if three else 18, symbol="diamond", color="black"),
-        customdata=[[row]], hovertemplate="<b>%{text}</b><extra></extra>",
-    ))
+            fig.add_trace(
+                scatter(
+                    **axes([n.row for n in group]),
+                    mode="markers+text",
+                    text=[escaped(n.word) for n in group],
+                    textposition="bottom center",
+                    name=i18n.t(key, lang),
+                    textfont=dict(color=colour),
+                    marker=dict(size=10 if three else 15, color="rgba(0,0,0,0)", line=dict(color=colour, width=2.5)),
+                    customdata=[[n.row, n.cosine, n.picture_rank] for n in group],
+                    hovertemplate="<b>%{text}</b><br>" + i18n.t("honest.hover_neighbour", lang) + "<extra></extra>",
+                )
+            )
+    fig.add_trace(
+        scatter(
+            **axes([row]),
+            mode="markers+text",
+            text=[f"<b>{escaped(word)}</b>"],
+            textposition="top center",
+            name=i18n.t("honest.legend.chosen", lang),
+            marker=dict(size=9 if three else 18, symbol="diamond", color="black"),
+            customdata=[[row]],
+            hovertemplate="<b>%{text}</b><extra></extra>",
+        )
+    )
 
 
 # ---------------------------------------------------------------- atlas
@@ -116,8 +141,9 @@ def density(coordinates: np.ndarray, *, bins: int = 90, smooth: float = 1.5) -> 
     points = np.asarray(coordinates, dtype=np.float64)
     low, high = points.min(axis=0), points.max(axis=0)
     pad = (high - low) * 0.05 + 1e-9
-    counts, x_edges, y_edges = np.histogram2d(points[:, 0], points[:, 1], bins=bins,
-                                              range=[[low[0] - pad[0], high[0] + pad[0]], [low[1] - pad[1], high[1] + pad[1]]])
+    counts, x_edges, y_edges = np.histogram2d(
+        points[:, 0], points[:, 1], bins=bins, range=[[low[0] - pad[0], high[0] + pad[0]], [low[1] - pad[1], high[1] + pad[1]]]
+    )
     radius = max(1, int(3 * smooth))
     kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / smooth) ** 2)
     kernel /= kernel.sum()
@@ -126,9 +152,18 @@ def density(coordinates: np.ndarray, *, bins: int = 90, smooth: float = 1.5) -> 
     return Density((x_edges[:-1] + x_edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2, (blurred / (blurred.max() or 1.0)).T)
 
 
-def atlas_figure(found, *, lang: str, colour: str = "cluster", k: int = 10, contours: bool = True,
-                 chosen: int | None = None, neighbours: Sequence[TrueNeighbour] = (),
-                 zoom: tuple[float, float, float, float] | None = None, height: int = 760) -> go.Figure:
+def atlas_figure(
+    found,
+    *,
+    lang: str,
+    colour: str = "cluster",
+    k: int = 10,
+    contours: bool = True,
+    chosen: int | None = None,
+    neighbours: Sequence[TrueNeighbour] = (),
+    zoom: tuple[float, float, float, float] | None = None,
+    height: int = 760,
+) -> go.Figure:
     """An :class:`~embedlab.atlas.Atlas` as a WebGL scatter, one trace per cluster (named by its label).
 
     Parameters
@@ -152,50 +187,90 @@ def atlas_figure(found, *, lang: str, colour: str = "cluster", k: int = 10, cont
     fig = go.Figure()
     if contours:
         grid = density(points)
-        fig.add_trace(go.Contour(
-            x=grid.x, y=grid.y, z=grid.z, contours=dict(coloring="lines", start=0.05, end=0.95, size=0.15),
-            line=dict(width=1), colorscale=[[0, "#b0b0b0"], [1, "#404040"]], showscale=False, hoverinfo="skip",
-            name=i18n.t("atlas.legend.density", lang), showlegend=True,
-        ))
+        fig.add_trace(
+            go.Contour(
+                x=grid.x,
+                y=grid.y,
+                z=grid.z,
+                contours=dict(coloring="lines", start=0.05, end=0.95, size=0.15),
+                line=dict(width=1),
+                colorscale=[[0, "#b0b0b0"], [1, "#404040"]],
+                showscale=False,
+                hoverinfo="skip",
+                name=i18n.t("atlas.legend.density", lang),
+                showlegend=True,
+            )
+        )
     inside = np.arange(len(found))
     if zoom is not None:
         x, y = points[:, 0], points[:, 1]
         inside = np.flatnonzero((x >= zoom[0]) & (x <= zoom[1]) & (y >= zoom[2]) & (y <= zoom[3]))
     shown = len(inside)  # points in view: fewer in view, bigger markers
     size = 8 if shown <= 500 else 6 if shown <= 2_000 else 4 if shown <= 10_000 else 3
-    hover = ("<b>%{text}</b><br>" + i18n.t("atlas.hover.cluster", lang) + ": {label}<br>"
-             + i18n.t("honest.hover_kept", lang, k=k) + "<extra></extra>")
+    hover = (
+        "<b>%{text}</b><br>"
+        + i18n.t("atlas.hover.cluster", lang)
+        + ": {label}<br>"
+        + i18n.t("honest.hover_kept", lang, k=k)
+        + "<extra></extra>"
+    )
     for c, label in enumerate(found.labels):
         rows = np.flatnonzero(found.clusters == c)
-        marker = dict(size=size, opacity=0.8)
+        marker: dict[str, object] = dict(size=size, opacity=0.8)
         if colour == "kept":
             marker.update(color=kept[rows], coloraxis="coloraxis")
         else:
             marker.update(color=PALETTE[c % len(PALETTE)])
-        fig.add_trace(go.Scattergl(
-            x=points[rows, 0], y=points[rows, 1], mode="markers", name=escaped(label),
-            text=[escaped(found.words[i]) for i in rows], customdata=np.column_stack([rows, kept[rows]]),
-            hovertemplate=hover.replace("{label}", escaped(label)), marker=marker,
-        ))
+        fig.add_trace(
+            go.Scattergl(
+                x=points[rows, 0],
+                y=points[rows, 1],
+                mode="markers",
+                name=escaped(label),
+                text=[escaped(found.words[i]) for i in rows],
+                customdata=np.column_stack([rows, kept[rows]]),
+                hovertemplate=hover.replace("{label}", escaped(label)),
+                marker=marker,
+            )
+        )
     for label, (x, y) in zip(found.labels, found.label_points):
-        fig.add_annotation(x=x, y=y, text=f"<b>{escaped(label)}</b>", showarrow=False, font=dict(size=12),
-                           bgcolor="rgba(255,255,255,0.7)")
+        fig.add_annotation(
+            x=x, y=y, text=f"<b>{escaped(label)}</b>", showarrow=False, font=dict(size=12), bgcolor="rgba(255,255,255,0.7)"
+        )
     if zoom is not None:  # zoomed in: name the points in view, unless there are too many to read
         inside = np.setdiff1d(inside, [chosen, *(n.row for n in neighbours)] if chosen is not None else [])
         if 0 < len(inside) <= ZOOM_LABELS:
-            fig.add_trace(go.Scatter(x=points[inside, 0], y=points[inside, 1], mode="text", textposition="top center",
-                                     text=[escaped(found.words[i]) for i in inside], textfont=dict(size=10, color="#555"),
-                                     hoverinfo="skip", showlegend=False))
+            fig.add_trace(
+                go.Scatter(
+                    x=points[inside, 0],
+                    y=points[inside, 1],
+                    mode="text",
+                    textposition="top center",
+                    text=[escaped(found.words[i]) for i in inside],
+                    textfont=dict(size=10, color="#555"),
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
     if chosen is not None:
         add_true_neighbours(fig, points, chosen, found.words[chosen], neighbours, lang=lang)
     if colour == "kept":
         fig.update_layout(coloraxis=kept_axis(lang, k))
         fig.update_layout(legend=KEPT_LEGEND)
-    axis = [i18n.t("projection.axis_pca", lang, n=i + 1, share=f"{v:.1%}") for i, v in enumerate(found.explained_variance)] \
-        if found.explained_variance else [i18n.t("projection.axis", lang, n=i + 1) for i in range(2)]
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=axis[0], yaxis_title=axis[1],
-                      legend=dict(title=dict(text=i18n.t("atlas.legend.clusters", lang)), itemsizing="constant"),
-                      dragmode="pan", uirevision="atlas")
+    axis = (
+        [i18n.t("projection.axis_pca", lang, n=i + 1, share=f"{v:.1%}") for i, v in enumerate(found.explained_variance)]
+        if found.explained_variance
+        else [i18n.t("projection.axis", lang, n=i + 1) for i in range(2)]
+    )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=30, b=10),
+        xaxis_title=axis[0],
+        yaxis_title=axis[1],
+        legend=dict(title=dict(text=i18n.t("atlas.legend.clusters", lang)), itemsizing="constant"),
+        dragmode="pan",
+        uirevision="atlas",
+    )
     if zoom is not None:
         fig.update_xaxes(range=[zoom[0], zoom[1]])
         fig.update_yaxes(range=[zoom[2], zoom[3]])
@@ -243,34 +318,96 @@ def analogy_figure(shown, *, lang: str, height: int = 460) -> go.Figure:
         by_role.setdefault(p.role, []).append(p)
     symbols = {"positive": "circle", "negative": "circle", "answer": "circle", "expected": "star"}
     for role, landed in by_role.items():
-        fig.add_trace(go.Scatter(
-            x=[p.x for p in landed], y=[p.y for p in landed], mode="markers+text", text=[escaped(p.word) for p in landed],
-            textposition="top center", name=i18n.t(f"analogy.role.{role}", lang),
-            marker=dict(size=14 if role == "expected" else 11, symbol=symbols[role]),
-            customdata=[[p.cosine] for p in landed],
-            hovertemplate="<b>%{text}</b><br>" + i18n.t("analogy.hover_cosine", lang) + "<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[p.x for p in landed],
+                y=[p.y for p in landed],
+                mode="markers+text",
+                text=[escaped(p.word) for p in landed],
+                textposition="top center",
+                name=i18n.t(f"analogy.role.{role}", lang),
+                marker=dict(size=14 if role == "expected" else 11, symbol=symbols[role]),
+                customdata=[[p.cosine] for p in landed],
+                hovertemplate="<b>%{text}</b><br>" + i18n.t("analogy.hover_cosine", lang) + "<extra></extra>",
+            )
+        )
     x, y = shown.corner
-    fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers+text", text=[escaped(shown.label)], textposition="bottom left",
-                             name=i18n.t("analogy.role.result", lang), marker=dict(size=13, symbol="x", color="black"),
-                             hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=[x],
+            y=[y],
+            mode="markers+text",
+            text=[escaped(shown.label)],
+            textposition="bottom left",
+            name=i18n.t("analogy.role.result", lang),
+            marker=dict(size=13, symbol="x", color="black"),
+            hoverinfo="skip",
+        )
+    )
     if shown.parallelogram:
         a, b, c = (shown.point(w) for w in shown.parallelogram)
-        fig.add_trace(go.Scatter(x=[a.x, b.x, x, c.x, a.x], y=[a.y, b.y, y, c.y, a.y], mode="lines",
-                                 line=dict(color="#888", dash="dash", width=1.5), name=i18n.t("analogy.parallelogram", lang),
-                                 hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[a.x, b.x, x, c.x, a.x],
+                y=[a.y, b.y, y, c.y, a.y],
+                mode="lines",
+                line=dict(color="#888", dash="dash", width=1.5),
+                name=i18n.t("analogy.parallelogram", lang),
+                hoverinfo="skip",
+            )
+        )
         for start, tip in (((a.x, a.y), (b.x, b.y)), ((c.x, c.y), (x, y))):  # the same arrow, a → b and c → corner
-            fig.add_annotation(x=tip[0], y=tip[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y",
-                               showarrow=True, arrowhead=2, arrowcolor="#666", opacity=0.8, text="")
+            fig.add_annotation(
+                x=tip[0],
+                y=tip[1],
+                ax=start[0],
+                ay=start[1],
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=2,
+                arrowcolor="#666",
+                opacity=0.8,
+                text="",
+            )
     else:
         for p in shown.points:
             if p.role == "positive":
-                fig.add_annotation(x=x, y=y, ax=p.x, ay=p.y, xref="x", yref="y", axref="x", ayref="y",
-                                   showarrow=True, arrowhead=2, arrowcolor="#8aa", opacity=0.6, text="")
+                fig.add_annotation(
+                    x=x,
+                    y=y,
+                    ax=p.x,
+                    ay=p.y,
+                    xref="x",
+                    yref="y",
+                    axref="x",
+                    ayref="y",
+                    showarrow=True,
+                    arrowhead=2,
+                    arrowcolor="#8aa",
+                    opacity=0.6,
+                    text="",
+                )
     for p in shown.points:
         if p.role in ("answer", "expected"):
-            fig.add_trace(go.Scatter(x=[x, p.x], y=[y, p.y], mode="lines", line=dict(color="#c0c0c0", width=1, dash="dot"),
-                                     showlegend=False, hoverinfo="skip"))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), title=i18n.t("analogy.picture", lang),
-                      xaxis_title="PC1", yaxis_title="PC2", legend_title_text=i18n.t("analogy.role", lang))
+            fig.add_trace(
+                go.Scatter(
+                    x=[x, p.x],
+                    y=[y, p.y],
+                    mode="lines",
+                    line=dict(color="#c0c0c0", width=1, dash="dot"),
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        title=i18n.t("analogy.picture", lang),
+        xaxis_title="PC1",
+        yaxis_title="PC2",
+        legend_title_text=i18n.t("analogy.role", lang),
+    )
     return fig

@@ -75,10 +75,14 @@ NOTE_TEXT = {
     "n_neighbors_clipped": "UMAP n_neighbors lowered from {asked} to {used}: there are only {n} points.",
     "perplexity_clipped": "t-SNE perplexity lowered from {asked:g} to {used:.2f}: with {n} points it may be at most (n − 1) / 3.",
     "quality_k_clipped": "Quality is measured with k = {k} nearest neighbours instead of {asked}: there are only {n} points.",
-    "quality_sampled": "Trustworthiness and neighbour preservation are estimated on {rows:,} of the {n:,} points (a seeded sample).",
+    "quality_sampled": (
+        "Trustworthiness and neighbour preservation are estimated on {rows:,} of the {n:,} points (a seeded sample)."
+    ),
     "skipped": "Not in the vocabulary, left out as asked: {words}.",
     "duplicates": "Listed more than once, drawn once (in its first group): {words}.",
-    "spectral_fallback": "UMAP started from random positions (seeded): its usual spectral start does not work on so small or disconnected a set.",
+    "spectral_fallback": (
+        "UMAP started from random positions (seeded): its usual spectral start does not work on so small or disconnected a set."
+    ),
 }
 
 
@@ -171,7 +175,9 @@ def _unit_rows(vectors: np.ndarray):
     return matrix / matrix.norm(dim=1, keepdim=True)
 
 
-def nearest_points(vectors: np.ndarray, k: int, *, progress: Callable[[float], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nearest_points(
+    vectors: np.ndarray, k: int, *, progress: Callable[[float], None] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine nearest neighbours of every row among the rows, each row itself first.
 
     Parameters
@@ -219,7 +225,9 @@ class Quality:
     rows: int
 
 
-def quality(vectors: np.ndarray, coordinates: np.ndarray, *, k: int = QUALITY_NEIGHBORS, rows: int | None = QUALITY_ROWS, seed: int = 0) -> Quality:
+def quality(
+    vectors: np.ndarray, coordinates: np.ndarray, *, k: int = QUALITY_NEIGHBORS, rows: int | None = QUALITY_ROWS, seed: int = 0
+) -> Quality:
     """Trustworthiness and k-NN preservation of ``coordinates`` as a picture of ``vectors``.
 
     With every row scored this equals ``sklearn.manifold.trustworthiness(vectors, coordinates,
@@ -244,7 +252,7 @@ def quality(vectors: np.ndarray, coordinates: np.ndarray, *, k: int = QUALITY_NE
     step = max(16, 2**24 // n)
     with torch.inference_mode():
         for start in range(0, len(chosen), step):
-            batch = torch.from_numpy(chosen[start:start + step])
+            batch = torch.from_numpy(chosen[start : start + step])
             local = torch.arange(len(batch))
             sims = unit[batch] @ unit.T
             sims[local, batch] = -float("inf")
@@ -254,7 +262,7 @@ def quality(vectors: np.ndarray, coordinates: np.ndarray, *, k: int = QUALITY_NE
             original = torch.topk(sims, k, dim=1).indices
             # rank of a shown neighbour in the original space: 1 + points more similar than it
             shown_sims = sims.gather(1, shown)
-            ranks = torch.stack([torch.count_nonzero(sims > shown_sims[:, j:j + 1], dim=1) for j in range(k)], dim=1) + 1
+            ranks = torch.stack([torch.count_nonzero(sims > shown_sims[:, j : j + 1], dim=1) for j in range(k)], dim=1) + 1
             penalty += float((ranks - k).clamp(min=0).sum())
             kept += int((shown.unsqueeze(2) == original.unsqueeze(1)).any(dim=2).sum())
     trust = 1.0 - 2.0 * (penalty / len(chosen)) / (k * (2.0 * n - 3.0 * k - 1.0))
@@ -415,7 +423,16 @@ def project(
         coordinates = pca.fit_transform(matrix)
         explained = tuple(float(v) for v in pca.explained_variance_ratio_)
     elif method == "umap":
-        coordinates, fallback = _run_umap(matrix, indices, similarities, dims=dims, seed=seed, init=umap_init, report=lambda f: report(0.3 + 0.6 * f, "umap"), **parameters)
+        coordinates, fallback = _run_umap(
+            matrix,
+            indices,
+            similarities,
+            dims=dims,
+            seed=seed,
+            init=umap_init,
+            report=lambda f: report(0.3 + 0.6 * f, "umap"),
+            **parameters,
+        )
         if fallback:
             notes.append(Note.of("spectral_fallback"))
     else:
@@ -436,10 +453,17 @@ def project(
     coordinates.flags.writeable = False
     report(1.0, "done")
     return Projection(
-        coordinates=coordinates, method=method, dims=dims, seed=seed, parameters=parameters,
-        explained_variance=explained, quality=scored,
-        neighbors=indices[:, 1:KEPT_NEIGHBORS + 1], neighbor_similarities=similarities[:, 1:KEPT_NEIGHBORS + 1],
-        notes=tuple(notes), seconds=time.perf_counter() - start,
+        coordinates=coordinates,
+        method=method,
+        dims=dims,
+        seed=seed,
+        parameters=parameters,
+        explained_variance=explained,
+        quality=scored,
+        neighbors=indices[:, 1 : KEPT_NEIGHBORS + 1],
+        neighbor_similarities=similarities[:, 1 : KEPT_NEIGHBORS + 1],
+        notes=tuple(notes),
+        seconds=time.perf_counter() - start,
     )
 
 
@@ -464,7 +488,12 @@ def _run_umap(matrix, indices, similarities, *, dims, seed, init, n_neighbors, m
     # The spectral start needs dims + 1 eigenvectors of an n × n graph: more than dims + 1 points.
     spectral = len(matrix) > dims + 1
     reducer = umap.UMAP(
-        n_components=dims, n_neighbors=n_neighbors, min_dist=min_dist, metric="cosine", random_state=seed, n_jobs=1,
+        n_components=dims,
+        n_neighbors=n_neighbors,
+        min_dist=min_dist,
+        metric="cosine",
+        random_state=seed,
+        n_jobs=1,
         init=init if spectral else "random",
         precomputed_knn=(indices[:, :n_neighbors], distances),
         tqdm_kwds={"disable": False, "file": _EpochProgress(report), "bar_format": "{n}/{total}", "mininterval": 0.2},

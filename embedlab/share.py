@@ -164,7 +164,7 @@ def parse_box(value: str, name: str) -> tuple[float, float, float, float]:
         box = ()
     if len(box) != 4 or not all(abs(v) < 1e12 for v in box) or not (box[0] < box[1] and box[2] < box[3]):
         raise InvalidInputError.coded("bad_box", field=name, value=repr(value[:60]))
-    return box  # type: ignore[return-value]
+    return box
 
 
 def join_box(box: Sequence[float]) -> str:

@@ -1213,8 +1213,10 @@ def search_encoder(model_id: str) -> Any:
     from embedlab import fastencode
 
     exact = sentence_encoder(model_id)
-    folder = getattr(getattr(exact, "function", None), "model", None) is not None and getattr(load(model_id), "folder", None)
-    if os.environ.get("EMBEDLAB_FAST_SEARCH", "1") == "0" or not folder or not fastencode.available() or not fastencode.supports(folder):
+    if os.environ.get("EMBEDLAB_FAST_SEARCH", "1") == "0" or not isinstance(exact, sentences.SentenceTransformerEncoder):
+        return exact
+    folder = getattr(load(model_id), "folder", None)  # the sentence-transformers folder the model was loaded from
+    if folder is None or not fastencode.available() or not fastencode.supports(folder):
         return exact
     try:
         with st.spinner(t("app.loading_model", model=model_id)):

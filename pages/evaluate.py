@@ -24,10 +24,11 @@ labels = {kind: [f.label for f in found if f.kind == kind] for kind in ("analogi
 st.caption(ui.t("evaluate.intro"))  # never the server's data path: sets are named by their label
 
 ui.show_problems(ui.bind(PAGE, [MODEL]))
-model = ui.static_model(PAGE)
-if model is None:
+loaded_model = ui.static_model(PAGE)
+if loaded_model is None:
     ui.sync_url(PAGE, [MODEL])
     st.stop()
+model = loaded_model  # not None from here on, also inside the functions below
 
 
 def preferred(kind: str, *names: str) -> str:
@@ -39,12 +40,25 @@ chinese = model.language == "zh"
 PARAMS = [
     MODEL,
     ui.choice_param("task", "analogies", ["analogies", "pairs"]),
-    ui.choice_param("analogies", preferred("analogies", *(("zh/ca8_semantic.txt", "en/questions-words.txt") if chinese
-                                                        else ("en/questions-words.txt", "zh/ca8_semantic.txt"))),
-                    labels["analogies"] or [""]),
-    ui.choice_param("pairs", preferred("pairs", *(("zh/wordsim240.txt", "en/wordsim353.tsv") if chinese
-                                                 else ("en/wordsim353.tsv", "zh/wordsim240.txt"))),
-                    labels["pairs"] or [""]),
+    ui.choice_param(
+        "analogies",
+        preferred(
+            "analogies",
+            *(
+                ("zh/ca8_semantic.txt", "en/questions-words.txt")
+                if chinese
+                else ("en/questions-words.txt", "zh/ca8_semantic.txt")
+            ),
+        ),
+        labels["analogies"] or [""],
+    ),
+    ui.choice_param(
+        "pairs",
+        preferred(
+            "pairs", *(("zh/wordsim240.txt", "en/wordsim353.tsv") if chinese else ("en/wordsim353.tsv", "zh/wordsim240.txt"))
+        ),
+        labels["pairs"] or [""],
+    ),
     ui.choice_param("convention", "ca8" if chinese else "gensim", list(ui.evaluation.CONVENTIONS)),
     ui.choice_param("method", "add", list(ui.evaluation.METHODS)),
 ]
@@ -55,16 +69,37 @@ def value(name: str):
     return st.session_state[ui.key(PAGE, name)]
 
 
-st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(ui.describe(model.id, model.description)), f"{model.vocab_size:,} × {model.dims}"])))
-st.radio(ui.t("evaluate.task"), ["analogies", "pairs"], key=ui.key(PAGE, "task"), horizontal=True,
-         format_func=ui.option_labels("evaluate.task"))
+st.caption(
+    " · ".join(
+        filter(
+            None,
+            [f"**{ui.md(model.id)}**", ui.md(ui.describe(model.id, model.description)), f"{model.vocab_size:,} × {model.dims}"],
+        )
+    )
+)
+st.radio(
+    ui.t("evaluate.task"),
+    ["analogies", "pairs"],
+    key=ui.key(PAGE, "task"),
+    horizontal=True,
+    format_func=ui.option_labels("evaluate.task"),
+)
 task = value("task")
 if task == "analogies":
     col_set, col_convention, col_method = st.columns([3, 3, 2])
-    col_convention.radio(ui.t("evaluate.convention"), list(ui.evaluation.CONVENTIONS), key=ui.key(PAGE, "convention"),
-                         format_func=ui.option_labels("evaluate.convention"), help=ui.t("evaluate.convention_help"))
-    col_method.radio(ui.t("evaluate.method"), list(ui.evaluation.METHODS), key=ui.key(PAGE, "method"),
-                     format_func=ui.option_labels("evaluate.method"))
+    col_convention.radio(
+        ui.t("evaluate.convention"),
+        list(ui.evaluation.CONVENTIONS),
+        key=ui.key(PAGE, "convention"),
+        format_func=ui.option_labels("evaluate.convention"),
+        help=ui.t("evaluate.convention_help"),
+    )
+    col_method.radio(
+        ui.t("evaluate.method"),
+        list(ui.evaluation.METHODS),
+        key=ui.key(PAGE, "method"),
+        format_func=ui.option_labels("evaluate.method"),
+    )
 else:
     col_set = st.container()
 if labels[task]:
@@ -93,8 +128,15 @@ def cached(key: tuple, compute):
 
 
 def show_analogies(report, set_name: str, skipped: tuple[int, ...]) -> None:
-    st.caption(ui.t("evaluate.summary", model=ui.md(model.id), set=ui.md(set_name),
-                    convention=ui.t(f"evaluate.convention.{report.convention}"), method=ui.t(f"evaluate.method.{report.method}")))
+    st.caption(
+        ui.t(
+            "evaluate.summary",
+            model=ui.md(model.id),
+            set=ui.md(set_name),
+            convention=ui.t(f"evaluate.convention.{report.convention}"),
+            method=ui.t(f"evaluate.method.{report.method}"),
+        )
+    )
     metrics = st.columns(4)
     metrics[0].metric(ui.t("evaluate.accuracy"), f"{report.accuracy:.1%}")
     metrics[1].metric(ui.t("evaluate.coverage"), f"{report.coverage:.1%}")
@@ -105,21 +147,36 @@ def show_analogies(report, set_name: str, skipped: tuple[int, ...]) -> None:
 
     st.subheader(ui.t("evaluate.sections"))
     section, accuracy, coverage = ui.t("evaluate.col.section"), ui.t("evaluate.accuracy"), ui.t("evaluate.coverage")
-    table = pd.DataFrame({
-        section: [s.section for s in report.sections],
-        ui.t("evaluate.col.correct"): [s.correct for s in report.sections],
-        ui.t("evaluate.col.total"): [s.total for s in report.sections],
-        ui.t("evaluate.col.questions"): [s.questions for s in report.sections],
-        accuracy: [s.accuracy for s in report.sections],
-        coverage: [s.coverage for s in report.sections],
-    })
-    st.dataframe(table, hide_index=True, width="stretch", height=min(40 + 35 * len(table), 600), column_config={
-        accuracy: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
-        coverage: st.column_config.NumberColumn(format="percent"),
-    })
+    table = pd.DataFrame(
+        {
+            section: [s.section for s in report.sections],
+            ui.t("evaluate.col.correct"): [s.correct for s in report.sections],
+            ui.t("evaluate.col.total"): [s.total for s in report.sections],
+            ui.t("evaluate.col.questions"): [s.questions for s in report.sections],
+            accuracy: [s.accuracy for s in report.sections],
+            coverage: [s.coverage for s in report.sections],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(40 + 35 * len(table), 600),
+        column_config={
+            accuracy: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
+            coverage: st.column_config.NumberColumn(format="percent"),
+        },
+    )
     plotted = table.assign(**{section: table[section].map(ui.plot_text)}).iloc[::-1]
-    chart = px.bar(plotted, x=accuracy, y=section, orientation="h", range_x=[0, 1],
-                   hover_data={coverage: ":.1%"}, height=120 + 30 * len(table))
+    chart = px.bar(
+        plotted,
+        x=accuracy,
+        y=section,
+        orientation="h",
+        range_x=[0, 1],
+        hover_data={coverage: ":.1%"},
+        height=120 + 30 * len(table),
+    )
     chart.update_layout(margin=dict(l=10, r=10, t=10, b=10), xaxis_tickformat=".0%")
     st.plotly_chart(chart, width="stretch")
 
@@ -128,24 +185,33 @@ def show_analogies(report, set_name: str, skipped: tuple[int, ...]) -> None:
         st.caption(ui.t("evaluate.misses_help"))
         shown = report.misses[:30]
         open_column = ui.t("evaluate.col.open")
-        st.dataframe(pd.DataFrame({
-            ui.t("evaluate.col.question"): [f"{m.a} : {m.b} :: {m.c} : ?" for m in shown],
-            ui.t("evaluate.col.expected"): [m.expected for m in shown],
-            ui.t("evaluate.col.predicted"): [m.predicted for m in shown],
-            ui.t("evaluate.col.rank"): [f"{m.rank:,}" if m.rank else "—" for m in shown],
-            section: [m.section for m in shown],
-            open_column: question_links(shown, report.convention, report.method),
-        }), hide_index=True, width="stretch", column_config={
-            open_column: st.column_config.LinkColumn(display_text=ui.t("evaluate.open_question")),
-        })
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    ui.t("evaluate.col.question"): [f"{m.a} : {m.b} :: {m.c} : ?" for m in shown],
+                    ui.t("evaluate.col.expected"): [m.expected for m in shown],
+                    ui.t("evaluate.col.predicted"): [m.predicted for m in shown],
+                    ui.t("evaluate.col.rank"): [f"{m.rank:,}" if m.rank else "—" for m in shown],
+                    section: [m.section for m in shown],
+                    open_column: question_links(shown, report.convention, report.method),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                open_column: st.column_config.LinkColumn(display_text=ui.t("evaluate.open_question")),
+            },
+        )
         st.caption(ui.t("evaluate.misses_links"))
 
 
-def question_links(misses, convention: str, method: str) -> list[str]:
+def question_links(misses, convention: ui.evaluation.Convention, method: str) -> list[str]:
     """A link per missed question to the analogy page, asked with the words the evaluation matched (gensim folds case)."""
     forms = ui.evaluation.vocabulary_forms(model, {w for m in misses for w in (m.a, m.b, m.c, m.expected)}, convention=convention)
-    return [ui.share.analogy_link(model.id, *(forms[w] or w for w in (m.a, m.b, m.c, m.expected)), method=method, lang=ui.lang())
-            for m in misses]
+    return [
+        ui.share.analogy_link(model.id, *(forms[w] or w for w in (m.a, m.b, m.c, m.expected)), method=method, lang=ui.lang())
+        for m in misses
+    ]
 
 
 def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
@@ -157,23 +223,44 @@ def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
     metrics[3].metric(ui.t("evaluate.pairs_used", n=report.pairs), f"{report.used:,}")
     frame = pd.DataFrame(report.scored, columns=["w1", "w2", ui.t("evaluate.human"), ui.t("evaluate.cosine")])
     frame["pair"] = [ui.plot_text(f"{a} – {b}") for a, b in zip(frame["w1"], frame["w2"])]
-    chart = px.scatter(frame, x=ui.t("evaluate.human"), y=ui.t("evaluate.cosine"), hover_name="pair",
-                       title=ui.t("evaluate.scatter"), height=420)
+    chart = px.scatter(
+        frame, x=ui.t("evaluate.human"), y=ui.t("evaluate.cosine"), hover_name="pair", title=ui.t("evaluate.scatter"), height=420
+    )
     chart.update_layout(margin=dict(l=10, r=10, t=40, b=10))
     st.plotly_chart(chart, width="stretch")
     st.subheader(ui.t("evaluate.pairs_table"))
     st.caption(ui.t("evaluate.pairs_help"))
-    human, cosine, gap, open_column = ui.t("evaluate.human"), ui.t("evaluate.cosine"), ui.t("evaluate.col.gap"), ui.t("evaluate.col.open")
+    human, cosine, gap, open_column = (
+        ui.t("evaluate.human"),
+        ui.t("evaluate.cosine"),
+        ui.t("evaluate.col.gap"),
+        ui.t("evaluate.col.open"),
+    )
     ranked = frame.assign(**{gap: (frame[human].rank(ascending=False) - frame[cosine].rank(ascending=False)).round().astype(int)})
     ranked = ranked.reindex(ranked[gap].abs().sort_values(ascending=False, kind="stable").index)
     forms = ui.evaluation.vocabulary_forms(model, set(ranked["w1"]) | set(ranked["w2"]))
-    st.dataframe(pd.DataFrame({
-        ui.t("evaluate.col.w1"): ranked["w1"], ui.t("evaluate.col.w2"): ranked["w2"], human: ranked[human], cosine: ranked[cosine],
-        gap: ranked[gap],
-        open_column: [ui.share.pair_link(model.id, forms[a] or a, forms[b] or b, lang=ui.lang()) for a, b in zip(ranked["w1"], ranked["w2"])],
-    }), hide_index=True, width="stretch", height=420, column_config={
-        cosine: st.column_config.NumberColumn(format="%.4f"), open_column: st.column_config.LinkColumn(display_text=ui.t("evaluate.open_pair")),
-    })
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.t("evaluate.col.w1"): ranked["w1"],
+                ui.t("evaluate.col.w2"): ranked["w2"],
+                human: ranked[human],
+                cosine: ranked[cosine],
+                gap: ranked[gap],
+                open_column: [
+                    ui.share.pair_link(model.id, forms[a] or a, forms[b] or b, lang=ui.lang())
+                    for a, b in zip(ranked["w1"], ranked["w2"])
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={
+            cosine: st.column_config.NumberColumn(format="%.4f"),
+            open_column: st.column_config.LinkColumn(display_text=ui.t("evaluate.open_pair")),
+        },
+    )
     if report.missing:
         with st.expander(ui.t("evaluate.missing_pairs", n=len(report.missing))):
             st.dataframe(pd.DataFrame(report.missing, columns=["w1", "w2"]), hide_index=True, width="stretch")
@@ -194,8 +281,9 @@ with ui.guard():
                 def run():
                     with bar.container():
                         progress = ui.progress_bar(ui.t("evaluate.running"))
-                    return ui.evaluation.evaluate_analogies(model, questions, convention=convention, method=method, worst=100,
-                                                            progress=progress)
+                    return ui.evaluation.evaluate_analogies(
+                        model, questions, convention=convention, method=method, worst=100, progress=progress
+                    )
 
                 report = cached((*key, "analogies", convention, method), run)
                 bar.empty()

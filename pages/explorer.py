@@ -82,6 +82,7 @@ def neighbours_panel() -> None:
             hovertemplate=ui.t("explorer.dimension") + " %{x}: %{z:.4f}<extra></extra>", showscale=False,
         ), height=110, xaxis=dict(title=dict(text=ui.t("explorer.dimension"))), yaxis=dict(showticklabels=False))
         st.plotly_chart(strip, width="stretch")
+        st.caption(ui.t("explorer.all_dims", dims=model.dims))
     ui.sync_url(PAGE, PARAMS)
 
 
@@ -98,7 +99,8 @@ def compare_panel() -> None:
             heatmap = go.Figure(go.Heatmap(
                 z=matrix, x=labels, y=labels, colorscale="RdBu_r", zmin=-1, zmax=1, texttemplate="%{z:.2f}",
                 hovertemplate="%{y} · %{x}: %{z:.4f}<extra></extra>",
-            ), layout=dict(height=120 + 45 * len(words), margin=dict(l=10, r=10, t=30, b=10), title=dict(text=ui.t("explorer.heatmap")),
+            ), layout=dict(height=120 + 45 * len(words), margin=dict(l=10, r=10, t=30, b=10),
+                           title=dict(text=ui.t("explorer.heatmap")),
                            xaxis=dict(type="category"), yaxis=dict(type="category", autorange="reversed")))
             col_map, col_side = st.columns([3, 2])
             col_map.plotly_chart(heatmap, width="stretch")

@@ -48,11 +48,12 @@ col_options.radio(
     format_func=ui.option_labels("polysemy.layer"),
 )
 col_options.number_input(ui.t("polysemy.k"), min_value=0, max_value=ui.polysemy.MAX_K, step=1, key=ui.key(PAGE, "k"))
+no_static = ui.t("polysemy.static.none")  # fixed now: a format_func may be called outside this run (AppTest)
 col_options.selectbox(
     ui.t("polysemy.static"),
     static_choices,
     key=ui.key(PAGE, "static"),
-    format_func=lambda choice: ui.t("polysemy.static.none") if choice == NO_STATIC else choice,
+    format_func=lambda choice: no_static if choice == NO_STATIC else choice,
 )
 
 word = st.session_state[ui.key(PAGE, "word")].strip()

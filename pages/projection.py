@@ -28,7 +28,7 @@ SOURCES = ("groups", "top", "atlas")
 ui.start_page("projection.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.first_preset(PAGE, model.language, model.id).params
+default = ui.presets.page_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.groups_param("groups", default["groups"]),
@@ -69,9 +69,22 @@ methods = {m: ui.t(f"projection.method.{m}") for m in P.METHODS}
 dimensions = {d: ui.t(f"projection.dims.{d}") for d in P.DIMS}
 col_source.radio(ui.t("projection.source"), list(sources), key=ui.key(PAGE, "source"), horizontal=True, format_func=sources.get)
 col_method.radio(ui.t("projection.method"), list(methods), key=ui.key(PAGE, "method"), horizontal=True, format_func=methods.get)
-col_dims.radio(ui.t("projection.dims"), list(dimensions), key=ui.key(PAGE, "dims"), horizontal=True, format_func=dimensions.get,
-               disabled=atlas_mode)
-col_seed.number_input(ui.t("projection.seed"), min_value=0, max_value=P.MAX_SEED, step=1, key=ui.key(PAGE, "seed"), help=ui.t("projection.seed_help"))
+col_dims.radio(
+    ui.t("projection.dims"),
+    list(dimensions),
+    key=ui.key(PAGE, "dims"),
+    horizontal=True,
+    format_func=dimensions.get,
+    disabled=atlas_mode,
+)
+col_seed.number_input(
+    ui.t("projection.seed"),
+    min_value=0,
+    max_value=P.MAX_SEED,
+    step=1,
+    key=ui.key(PAGE, "seed"),
+    help=ui.t("projection.seed_help"),
+)
 if atlas_mode:
     st.caption(ui.t("atlas.intro"))
 
@@ -79,29 +92,55 @@ method = value("method")
 col_words, col_params = st.columns([3, 2])
 col_words.text_area(ui.t("projection.groups"), key=ui.key(PAGE, "groups"), height=130, disabled=not by_groups)
 col_expand, col_top = col_words.columns(2)
-col_expand.number_input(ui.t("projection.expand"), min_value=0, max_value=P.MAX_EXPAND, step=1, key=ui.key(PAGE, "expand"), disabled=not by_groups)
+col_expand.number_input(
+    ui.t("projection.expand"), min_value=0, max_value=P.MAX_EXPAND, step=1, key=ui.key(PAGE, "expand"), disabled=not by_groups
+)
 col_top.number_input(
-    ui.t("projection.top"), min_value=3, max_value=MOST_POINTS, step=500, key=ui.key(PAGE, "top"),
-    disabled=by_groups, help=ui.t("projection.top_help"),
+    ui.t("projection.top"),
+    min_value=3,
+    max_value=MOST_POINTS,
+    step=500,
+    key=ui.key(PAGE, "top"),
+    disabled=by_groups,
+    help=ui.t("projection.top_help"),
 )
 col_skip, col_labels = col_words.columns(2)
 col_skip.toggle(ui.t("projection.skip"), key=ui.key(PAGE, "skip"), disabled=not by_groups)
 col_labels.toggle(ui.t("projection.labels"), key=ui.key(PAGE, "labels"), disabled=atlas_mode)
 col_clusters, col_contours = col_words.columns(2)
-col_clusters.number_input(ui.t("atlas.clusters"), min_value=0, max_value=A.MAX_CLUSTERS, step=1, key=ui.key(PAGE, "clusters"),
-                          disabled=not atlas_mode, help=ui.t("atlas.clusters_help"))
+col_clusters.number_input(
+    ui.t("atlas.clusters"),
+    min_value=0,
+    max_value=A.MAX_CLUSTERS,
+    step=1,
+    key=ui.key(PAGE, "clusters"),
+    disabled=not atlas_mode,
+    help=ui.t("atlas.clusters_help"),
+)
 col_contours.toggle(ui.t("atlas.contours"), key=ui.key(PAGE, "contours"), disabled=not atlas_mode)
 col_params.slider(
-    ui.t("projection.n_neighbors"), min_value=P.N_NEIGHBORS_RANGE[0], max_value=P.N_NEIGHBORS_RANGE[1], step=1,
-    key=ui.key(PAGE, "n_neighbors"), disabled=method != "umap",
+    ui.t("projection.n_neighbors"),
+    min_value=P.N_NEIGHBORS_RANGE[0],
+    max_value=P.N_NEIGHBORS_RANGE[1],
+    step=1,
+    key=ui.key(PAGE, "n_neighbors"),
+    disabled=method != "umap",
 )
 col_params.slider(
-    ui.t("projection.min_dist"), min_value=P.MIN_DIST_RANGE[0], max_value=P.MIN_DIST_RANGE[1], step=0.05,
-    key=ui.key(PAGE, "min_dist"), disabled=method != "umap",
+    ui.t("projection.min_dist"),
+    min_value=P.MIN_DIST_RANGE[0],
+    max_value=P.MIN_DIST_RANGE[1],
+    step=0.05,
+    key=ui.key(PAGE, "min_dist"),
+    disabled=method != "umap",
 )
 col_params.slider(
-    ui.t("projection.perplexity"), min_value=P.PERPLEXITY_RANGE[0], max_value=P.PERPLEXITY_RANGE[1], step=1.0,
-    key=ui.key(PAGE, "perplexity"), disabled=method != "tsne" or atlas_mode,
+    ui.t("projection.perplexity"),
+    min_value=P.PERPLEXITY_RANGE[0],
+    max_value=P.PERPLEXITY_RANGE[1],
+    step=1.0,
+    key=ui.key(PAGE, "perplexity"),
+    disabled=method != "tsne" or atlas_mode,
 )
 if method == "pca":
     col_params.caption(ui.t("projection.pca_params"))
@@ -151,7 +190,8 @@ def figure(result, *, labels: bool, k: int, chosen: int | None, neighbours) -> g
             symbols = ui.pictures.GROUP_SYMBOLS if found.dims == 2 else ui.pictures.GROUP_SYMBOLS_3D
             marker.update(color=[kept[i] / k for i in rows], coloraxis="coloraxis", symbol=symbols[index % len(symbols)])
         common = dict(
-            name=ui.plot_text(group_name(result, group)), mode="markers+text" if labels else "markers",
+            name=ui.plot_text(group_name(result, group)),
+            mode="markers+text" if labels else "markers",
             text=[ui.plot_text(result.selection.words[i]) for i in rows],
             customdata=[[i, hover_text(result, i, int(kept[i]), k)] for i in rows],  # the row first: a click picks its word
             hovertemplate="%{customdata[1]}<extra></extra>",
@@ -206,13 +246,25 @@ def word_picker(words, container, *, search: bool = False) -> str:
             st.session_state[state] = ""
         st.session_state[ui.key(PAGE, "word_select")] = value("word")
         none = ui.t("honest.word_none")
-        container.selectbox(ui.t("honest.word"), options, key=ui.key(PAGE, "word_select"), on_change=chosen_in,
-                            args=("word_select",),
-                            format_func=lambda w: w or none, help=ui.t("honest.word_help"))
+        container.selectbox(
+            ui.t("honest.word"),
+            options,
+            key=ui.key(PAGE, "word_select"),
+            on_change=chosen_in,
+            args=("word_select",),
+            format_func=lambda w: w or none,
+            help=ui.t("honest.word_help"),
+        )
     else:
         st.session_state[ui.key(PAGE, "word_search")] = value("word")
-        container.text_input(ui.t("honest.search"), key=ui.key(PAGE, "word_search"), max_chars=100, on_change=chosen_in,
-                             args=("word_search",), help=ui.t("honest.search_help"))
+        container.text_input(
+            ui.t("honest.search"),
+            key=ui.key(PAGE, "word_search"),
+            max_chars=100,
+            on_change=chosen_in,
+            args=("word_search",),
+            help=ui.t("honest.search_help"),
+        )
     return value("word").strip()
 
 
@@ -223,10 +275,19 @@ def neighbours_panel(word: str, neighbours, k: int, *, drawn: int) -> None:
     st.caption(ui.t("honest.neighbours_caption", dims=model.dims, k=k, near=near, far=len(neighbours) - near, n=drawn))
     where = {True: ui.t("honest.near"), False: ui.t("honest.far")}
     cosine, rank = ui.t("honest.col.cosine"), ui.t("honest.col.rank")
-    st.dataframe(pd.DataFrame({
-        ui.t("common.word"): [n.word for n in neighbours], cosine: [n.cosine for n in neighbours],
-        rank: [n.picture_rank for n in neighbours], ui.t("honest.col.where"): [where[n.near] for n in neighbours],
-    }), hide_index=True, width="stretch", column_config={cosine: st.column_config.NumberColumn(format="%.4f")})
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.t("common.word"): [n.word for n in neighbours],
+                cosine: [n.cosine for n in neighbours],
+                rank: [n.picture_rank for n in neighbours],
+                ui.t("honest.col.where"): [where[n.near] for n in neighbours],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={cosine: st.column_config.NumberColumn(format="%.4f")},
+    )
     with ui.guard():
         whole = ui.neighbors(model, word, topn=k).results  # the whole vocabulary (gensim, or a big model's index)
         drawn_words = {n.word for n in neighbours}
@@ -239,19 +300,29 @@ def words_view(selection) -> None:
     for note in selection.notes:  # before projecting: a failed projection still names the skipped words
         st.info(note_text(note), icon=":material/info:")
     result = ui.project_words(
-        model, selection, method=method, dims=value("dims"), seed=value("seed"),
-        n_neighbors=value("n_neighbors"), min_dist=value("min_dist"), perplexity=value("perplexity"),
+        model,
+        selection,
+        method=method,
+        dims=value("dims"),
+        seed=value("seed"),
+        n_neighbors=value("n_neighbors"),
+        min_dist=value("min_dist"),
+        perplexity=value("perplexity"),
     )
     found = result.projection
     k = effective_k(result.distortion.max_k)
     cols = st.columns(4)
     cols[0].metric(ui.t("projection.points"), f"{len(selection):,}")
-    cols[1].metric(ui.t("projection.trust"), f"{found.trustworthiness:.3f}", help=ui.t("projection.trust_help", k=found.quality.k))
+    cols[1].metric(
+        ui.t("projection.trust"), f"{found.trustworthiness:.3f}", help=ui.t("projection.trust_help", k=found.quality.k)
+    )
     cols[2].metric(ui.t("honest.kept_metric", k=k), f"{result.distortion.mean_kept(k):.0%}", help=ui.t("honest.kept_help", k=k))
     if found.explained_variance:
         kept = sum(found.explained_variance)
         parts = " · ".join(f"PC{i + 1} {v:.1%}" for i, v in enumerate(found.explained_variance))
-        cols[3].metric(ui.t("projection.variance"), f"{kept:.1%}", help=ui.t("projection.variance_help", parts=parts, rest=f"{1 - kept:.1%}"))
+        cols[3].metric(
+            ui.t("projection.variance"), f"{kept:.1%}", help=ui.t("projection.variance_help", parts=parts, rest=f"{1 - kept:.1%}")
+        )
     else:
         cols[3].metric(ui.t("projection.seconds"), f"{found.seconds:.2g} s" if found.seconds < 10 else f"{found.seconds:.0f} s")
     for note in found.notes:
@@ -269,8 +340,11 @@ def words_view(selection) -> None:
         st.caption(ui.t("projection.labels_capped", limit=MAX_LABELS))
     chart = ui.key(PAGE, "chart")
     st.plotly_chart(
-        figure(result, labels=show_labels, k=k, chosen=chosen, neighbours=neighbours), width="stretch", key=chart,
-        on_select=ui.pick_from_chart(PAGE, chart, words) if found.dims == 2 else "ignore", selection_mode="points",
+        figure(result, labels=show_labels, k=k, chosen=chosen, neighbours=neighbours),
+        width="stretch",
+        key=chart,
+        on_select=ui.pick_from_chart(PAGE, chart, words) if found.dims == 2 else "ignore",
+        selection_mode="points",
         config={"toImageButtonOptions": {"format": "png", "filename": f"embedlab-{found.method}-{found.dims}d", "scale": 2}},
     )
     if chosen is not None:
@@ -278,14 +352,22 @@ def words_view(selection) -> None:
 
     stem = f"{model.id}-{found.method}-{found.dims}d-seed{found.seed}"
     col_csv, col_vectors, col_meta = st.columns(3)
-    col_csv.download_button(ui.t("projection.download_csv"), data=W.to_csv(result), file_name=f"{stem}.csv", mime="text/csv", width="stretch")
+    col_csv.download_button(
+        ui.t("projection.download_csv"), data=W.to_csv(result), file_name=f"{stem}.csv", mime="text/csv", width="stretch"
+    )
     col_vectors.download_button(
-        ui.t("projection.download_vectors"), data=lambda: W.projector_vectors(model, selection), file_name="vectors.tsv",
-        mime="text/tab-separated-values", width="stretch",
+        ui.t("projection.download_vectors"),
+        data=lambda: W.projector_vectors(model, selection),
+        file_name="vectors.tsv",
+        mime="text/tab-separated-values",
+        width="stretch",
     )
     col_meta.download_button(
-        ui.t("projection.download_metadata"), data=W.projector_metadata(selection), file_name="metadata.tsv",
-        mime="text/tab-separated-values", width="stretch",
+        ui.t("projection.download_metadata"),
+        data=W.projector_metadata(selection),
+        file_name="metadata.tsv",
+        mime="text/tab-separated-values",
+        width="stretch",
     )
     st.caption(ui.t("projection.download_help"))
 
@@ -300,18 +382,27 @@ def atlas_view() -> None:
     if method not in A.METHODS:
         st.info(ui.t("atlas.no_tsne"), icon=":material/info:")
         atlas_method = "umap"
-    found = ui.load_atlas(model, top=value("top"), method=atlas_method, seed=value("seed"), n_neighbors=value("n_neighbors"),
-                          min_dist=value("min_dist"), clusters=value("clusters"))
+    found = ui.load_atlas(
+        model,
+        top=value("top"),
+        method=atlas_method,
+        seed=value("seed"),
+        n_neighbors=value("n_neighbors"),
+        min_dist=value("min_dist"),
+        clusters=value("clusters"),
+    )
     k = effective_k(found.distortion.max_k)
     cols = st.columns(5)
     cols[0].metric(ui.t("projection.points"), f"{len(found):,}")
-    cols[1].metric(ui.t("projection.trust"), f"{found.trustworthiness:.3f}",
-                   help=ui.t("projection.trust_help", k=P.QUALITY_NEIGHBORS))
+    cols[1].metric(
+        ui.t("projection.trust"), f"{found.trustworthiness:.3f}", help=ui.t("projection.trust_help", k=P.QUALITY_NEIGHBORS)
+    )
     cols[2].metric(ui.t("honest.kept_metric", k=k), f"{found.distortion.mean_kept(k):.0%}", help=ui.t("honest.kept_help", k=k))
     cols[3].metric(ui.t("atlas.clusters_metric"), f"{len(found.labels)}")
     seconds = f"{found.seconds:.2g} s" if found.seconds < 10 else f"{found.seconds:.0f} s"
-    cols[4].metric(ui.t("projection.seconds"), seconds,
-                   help=ui.t("atlas.cached" if found.cached else "atlas.computed", seconds=seconds))
+    cols[4].metric(
+        ui.t("projection.seconds"), seconds, help=ui.t("atlas.cached" if found.cached else "atlas.computed", seconds=seconds)
+    )
 
     col_search, col_reset = st.columns([4, 1])
     word = word_picker(found.words, col_search, search=True)
@@ -319,7 +410,7 @@ def atlas_view() -> None:
     if word:
         hit = A.find(found, word, model=model)
         chosen = hit.row
-        if hit.row is not None and hit.word != word:
+        if hit.row is not None and hit.word is not None and hit.word != word:  # a drawn word has its word
             st.caption(ui.t("atlas.found_as", word=ui.md(word), found=ui.md(hit.word)))
         elif hit.vocabulary_rank:
             st.info(ui.t("atlas.beyond", word=ui.md(word), rank=hit.vocabulary_rank, n=len(found)), icon=":material/info:")
@@ -331,24 +422,46 @@ def atlas_view() -> None:
     zoom = value("zoom")
     col_reset.button(ui.t("atlas.zoom_reset"), on_click=reset_zoom, disabled=zoom is None, width="stretch")
     neighbours = D.true_neighbours(found.words, found.coordinates, found.distortion, chosen, k) if chosen is not None else ()
-    fig = ui.pictures.atlas_figure(found, lang=ui.lang(), colour="kept" if value("colour") == "kept" else "cluster", k=k,
-                                   contours=value("contours"), chosen=chosen, neighbours=neighbours, zoom=zoom)
+    fig = ui.pictures.atlas_figure(
+        found,
+        lang=ui.lang(),
+        colour="kept" if value("colour") == "kept" else "cluster",
+        k=k,
+        contours=value("contours"),
+        chosen=chosen,
+        neighbours=neighbours,
+        zoom=zoom,
+    )
     chart = ui.key(PAGE, "atlas_chart")
-    st.plotly_chart(fig, width="stretch", key=chart, on_select=ui.pick_from_chart(PAGE, chart, found.words),
-                    selection_mode=("points", "box"),
-                    config={"toImageButtonOptions": {"format": "png", "filename": f"embedlab-atlas-{model.id}", "scale": 2}})
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        key=chart,
+        on_select=ui.pick_from_chart(PAGE, chart, found.words),
+        selection_mode=("points", "box"),
+        config={"toImageButtonOptions": {"format": "png", "filename": f"embedlab-atlas-{model.id}", "scale": 2}},
+    )
     st.caption(ui.t("atlas.zoom_help"))
     if chosen is not None:
         neighbours_panel(found.words[chosen], neighbours, k, drawn=len(found))
     with st.expander(ui.t("atlas.cluster_table", n=len(found.labels))):
-        st.dataframe(pd.DataFrame({
-            ui.t("atlas.col.cluster"): list(found.labels),
-            ui.t("atlas.col.size"): [int((found.clusters == c).sum()) for c in range(len(found.labels))],
-            ui.t("atlas.col.central"): ["、".join(c) for c in found.central],
-        }), hide_index=True, width="stretch")
-    st.download_button(ui.t("atlas.download"), data=A.to_csv(found),
-                       file_name=f"{model.id}-atlas-{found.method}-{len(found)}-seed{found.seed}.csv",
-                       mime="text/csv")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    ui.t("atlas.col.cluster"): list(found.labels),
+                    ui.t("atlas.col.size"): [int((found.clusters == c).sum()) for c in range(len(found.labels))],
+                    ui.t("atlas.col.central"): ["、".join(c) for c in found.central],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.download_button(
+        ui.t("atlas.download"),
+        data=A.to_csv(found),
+        file_name=f"{model.id}-atlas-{found.method}-{len(found)}-seed{found.seed}.csv",
+        mime="text/csv",
+    )
 
 
 with ui.guard():

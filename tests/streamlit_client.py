@@ -38,7 +38,9 @@ WIDGET_VALUE_FIELDS = {
     "multiselect": "string_array_value", "slider": "double_array_value", "color_picker": "string_value",
     "select_slider": "string_array_value",  # a "slider" element with options
 }
-FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+FINISHED = {
+    ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+}
 
 
 @dataclass
@@ -48,8 +50,8 @@ class Widget:
     label: str
     value: object
     fragment_id: str = ""
-    int_data: bool = False
-    script_hash: str = ""  # the script that drew it: app.py's widgets (the sidebar) outlive a page change  # a number_input of whole numbers (sent as int_value, as the browser does)
+    int_data: bool = False  # a number_input of whole numbers (sent as int_value, as the browser does)
+    script_hash: str = ""  # the script that drew it: app.py's widgets (the sidebar) outlive a page change
 
 
 @dataclass
@@ -87,7 +89,7 @@ class StreamlitClient:
         self._previous: dict[str, Widget] = {}
         self._socket = None
 
-    async def __aenter__(self) -> "StreamlitClient":
+    async def __aenter__(self) -> StreamlitClient:
         from websockets.asyncio.client import connect
 
         parts = urlsplit(self.url)

@@ -56,12 +56,12 @@ def test_cluster_labels_are_the_most_central_words_of_their_own_cluster(sidaming
     assert len(found.labels) == A.auto_clusters(800) == 7
     for c, label in enumerate(found.labels):
         members = found.cluster_words(c)
-        assert label.split(" · ") == list(found.central[c][:A.LABEL_WORDS])
+        assert label.split(" · ") == list(found.central[c][: A.LABEL_WORDS])
         assert set(found.central[c]) <= set(members)  # a label names words of its own cluster
         vectors = unit(sidamingzhu, members)
         direction = vectors.mean(axis=0)
         cosines = vectors @ (direction / np.linalg.norm(direction))
-        best = [members[i] for i in np.argsort(-cosines, kind="stable")[:len(found.central[c])]]
+        best = [members[i] for i in np.argsort(-cosines, kind="stable")[: len(found.central[c])]]
         assert list(found.central[c]) == best
 
 
@@ -129,14 +129,17 @@ def test_the_cached_atlas_equals_a_fresh_run_with_the_same_seed(sidamingzhu, tmp
     assert again.seconds == first.seconds  # the time it took to compute, kept with it
 
 
-def test_other_parameters_or_vectors_get_their_own_atlas_and_a_damaged_file_is_computed_again(sidamingzhu, minilm_static,
-                                                                                              tmp_path):
+def test_other_parameters_or_vectors_get_their_own_atlas_and_a_damaged_file_is_computed_again(
+    sidamingzhu, minilm_static, tmp_path
+):
     base = dict(top=300, method="pca", seed=0, n_neighbors=15, min_dist=0.1, clusters=0)
-    paths = {A.cache_path(A.cache_key(sidamingzhu, **base), tmp_path),
-             A.cache_path(A.cache_key(sidamingzhu, **{**base, "seed": 1}), tmp_path),
-             A.cache_path(A.cache_key(sidamingzhu, **{**base, "top": 301}), tmp_path),
-             A.cache_path(A.cache_key(sidamingzhu, **{**base, "clusters": 5}), tmp_path),
-             A.cache_path(A.cache_key(minilm_static, **base), tmp_path)}
+    paths = {
+        A.cache_path(A.cache_key(sidamingzhu, **base), tmp_path),
+        A.cache_path(A.cache_key(sidamingzhu, **{**base, "seed": 1}), tmp_path),
+        A.cache_path(A.cache_key(sidamingzhu, **{**base, "top": 301}), tmp_path),
+        A.cache_path(A.cache_key(sidamingzhu, **{**base, "clusters": 5}), tmp_path),
+        A.cache_path(A.cache_key(minilm_static, **base), tmp_path),
+    }
     assert len(paths) == 5
     first = A.load_or_build(sidamingzhu, top=300, method="pca", folder=tmp_path)
     (path,) = tmp_path.glob("*.npz")
@@ -156,9 +159,15 @@ def test_computing_takes_a_job_slot_but_reading_the_cache_does_not(sidamingzhu, 
         assert A.load_or_build(sidamingzhu, top=200, method="pca", folder=tmp_path, slots=slots, owner="visitor").cached
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"method": "tsne"}, "method"), ({"top": 2}, "top"), ({"top": 60_000}, "top"), ({"clusters": 99}, "clusters"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"method": "tsne"}, "method"),
+        ({"top": 2}, "top"),
+        ({"top": 60_000}, "top"),
+        ({"clusters": 99}, "clusters"),
+    ],
+)
 def test_bad_options_are_named(sidamingzhu, tmp_path, options, message):
     with pytest.raises(InvalidInputError, match=message):
         A.load_or_build(sidamingzhu, **{"top": 300, **options}, folder=tmp_path)

@@ -44,8 +44,15 @@ MB = 2**20
 
 def cli(*args: str, env: dict | None = None, preexec=None, timeout: float = 180) -> subprocess.CompletedProcess:
     """``python -m embedlab ARGS`` in a fresh process (as a user runs it)."""
-    return subprocess.run([sys.executable, "-m", "embedlab", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, preexec_fn=preexec, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "embedlab", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        preexec_fn=preexec,
+        timeout=timeout,
+    )
 
 
 def one_clear_line(result: subprocess.CompletedProcess, *needles: str) -> None:
@@ -110,10 +117,16 @@ def _flip(path: Path, offset: int) -> None:
 
 
 DAMAGE = {  # how a cache is damaged -> (what load_text reports, file at fault)
-    "vectors cut short": (lambda f: os.truncate(f / "vectors.npy", (f / "vectors.npy").stat().st_size - 4000),
-                          "truncated", "vectors.npy"),
-    "vectors header altered": (lambda f: _flip(f / "vectors.npy", (f / "vectors.npy").read_bytes()[:128].index(b"shape") + 10),
-                               "corrupted", "vectors.npy"),  # a digit of the shape
+    "vectors cut short": (
+        lambda f: os.truncate(f / "vectors.npy", (f / "vectors.npy").stat().st_size - 4000),
+        "truncated",
+        "vectors.npy",
+    ),
+    "vectors header altered": (
+        lambda f: _flip(f / "vectors.npy", (f / "vectors.npy").read_bytes()[:128].index(b"shape") + 10),
+        "corrupted",
+        "vectors.npy",
+    ),  # a digit of the shape
     "vectors data altered": (lambda f: _flip(f / "vectors.npy", 5000), "corrupted", "vectors.npy"),
     "norms data altered": (lambda f: _flip(f / "norms.npy", 200), "corrupted", "norms.npy"),
     "vocabulary altered": (lambda f: _flip(f / "vocab.txt", 10), "corrupted", "vocab.txt"),
@@ -198,8 +211,9 @@ class SmallDisk:
         self.folder, self.mode, self.size = folder, mode, size
         folder.mkdir(parents=True, exist_ok=True)
         if mode == "tmpfs":
-            mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                                     capture_output=True, text=True)
+            mounted = subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True
+            )
             if mounted.returncode != 0:
                 pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); the fsize variant covers this fault")
 
@@ -315,8 +329,9 @@ def test_cli_download_onto_a_full_disk_is_one_line_then_resumes(full_disk_for_a_
         failed = cli("download", server.address("cc.test.vec"), "--sha256", digest, env=env, preexec=small_disk.preexec())
         one_clear_line(failed, "The disk is full: cc.test.vec could not be downloaded", "kept in cc.test.vec.part")
         small_disk.grow(16 * MB)
-        again = cli("download", server.address("cc.test.vec"), "--sha256", digest, "--json", env=env,
-                    preexec=small_disk.preexec())
+        again = cli(
+            "download", server.address("cc.test.vec"), "--sha256", digest, "--json", env=env, preexec=small_disk.preexec()
+        )
         assert again.returncode == 0, again.stderr
         result = json.loads(again.stdout)
         assert result["sha256"] == digest and result["resumed_from"] > 0
@@ -421,8 +436,14 @@ class AtOnce:
         self.results: list = []
         self.errors: list[Exception] = []
         self.processes = [
-            subprocess.Popen([sys.executable, "-c", "import sys\n" + script.replace("GO", READY_AND_WAIT)], cwd=PROJECT_ROOT,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", "import sys\n" + script.replace("GO", READY_AND_WAIT)],
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(2)
         ]
 
@@ -478,10 +499,14 @@ def test_two_sessions_and_two_processes_convert_the_same_model_at_once(tmp_path)
     source.write_text(vector_text([f"词{i}" for i in range(20000)], 50), encoding="utf-8")
     reference = KeyedVectors.load_word2vec_format(str(source))
     root = tmp_path / "cache"
-    together = AtOnce(lambda: fastload.load_text(source, cache=True, cache_root=root), (
-        "from pathlib import Path; from embedlab import fastload\n" + MAPPED_INODES + "\nGO\n"
-        f"kv = fastload.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r}))\n"
-        f"print(len(kv), mapped_inodes({str(root)!r}))"))
+    together = AtOnce(
+        lambda: fastload.load_text(source, cache=True, cache_root=root),
+        (
+            "from pathlib import Path; from embedlab import fastload\n" + MAPPED_INODES + "\nGO\n"
+            f"kv = fastload.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r}))\n"
+            f"print(len(kv), mapped_inodes({str(root)!r}))"
+        ),
+    )
     outputs = together.run()
     assert not together.errors and all(code == 0 for code, _, _ in outputs), (together.errors, outputs)
     for kv in together.results:
@@ -502,9 +527,13 @@ def test_two_sessions_and_two_processes_download_the_same_file_once(tmp_path):
     with FileServer({"shared.vec": payload}) as server:
         server.pause = 0.05  # about 1.6 s for the whole file: the four overlap
         address = server.address("shared.vec")
-        together = AtOnce(lambda: downloads.download_url(address, sha256=digest, models_dir=folder), (
-            "from pathlib import Path; from embedlab import downloads\nGO\n"
-            f"print(downloads.download_url({address!r}, sha256={digest!r}, models_dir=Path({str(folder)!r})).sha256)"))
+        together = AtOnce(
+            lambda: downloads.download_url(address, sha256=digest, models_dir=folder),
+            (
+                "from pathlib import Path; from embedlab import downloads\nGO\n"
+                f"print(downloads.download_url({address!r}, sha256={digest!r}, models_dir=Path({str(folder)!r})).sha256)"
+            ),
+        )
         outputs = together.run()
     assert not together.errors and [(code, out.strip()) for code, out, _ in outputs] == [(0, digest)] * 2, outputs
     assert [r for r in server.requests if r[0] == "GET"] == [("GET", "/files/shared.vec")]  # fetched once
@@ -517,8 +546,14 @@ def test_two_sessions_stream_the_same_seed_once(tmp_path):
     with FileServer({"seed.vec.gz": gzip.compress(text)}) as server:
         server.pause = 0.2
         results = []
-        threads = [threading.Thread(target=lambda: results.append(
-            downloads.download_vectors(server.address("seed.vec.gz"), words=1000, models_dir=tmp_path))) for _ in range(2)]
+        threads = [
+            threading.Thread(
+                target=lambda: results.append(
+                    downloads.download_vectors(server.address("seed.vec.gz"), words=1000, models_dir=tmp_path)
+                )
+            )
+            for _ in range(2)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -588,8 +623,9 @@ time.sleep(600)
 
 def test_a_server_killed_during_training_lists_no_partial_model_and_the_page_says_the_job_was_lost(tmp_path, monkeypatch):
     folder = tmp_path / "models"
-    server = subprocess.Popen([sys.executable, "-c", TRAIN_AND_WAIT, str(folder)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                              text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", TRAIN_AND_WAIT, str(folder)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert server.stdout.readline().strip() == "training"
         markers = list((folder / jobs.MARKERS).glob("*.json"))
@@ -615,8 +651,9 @@ def test_a_server_killed_during_training_lists_no_partial_model_and_the_page_say
 
 
 def test_a_running_job_of_this_process_is_not_lost(tmp_path, alice_text):
-    job = training.TrainingJob(alice_text, "en", training.TrainOptions(vector_size=20, epochs=30, min_count=1), name="alive",
-                               folder=tmp_path).start()
+    job = training.TrainingJob(
+        alice_text, "en", training.TrainOptions(vector_size=20, epochs=30, min_count=1), name="alive", folder=tmp_path
+    ).start()
     try:
         assert (tmp_path / jobs.MARKERS / f"{job.id}.json").is_file() and jobs.lost_jobs(tmp_path) == []
     finally:
@@ -743,8 +780,13 @@ def busy_server():
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_projection_page_on_a_busy_server_shows_the_place_then_draws(busy_server, lang):
-    query = dict(model="minilm-static", groups="king,queen,man,woman|apple,pear,banana", method="pca",
-                 seed="4242" if lang == "en" else "4343", lang=lang)  # a projection not cached by another test
+    query = dict(
+        model="minilm-static",
+        groups="king,queen,man,woman|apple,pear,banana",
+        method="pca",
+        seed="4242" if lang == "en" else "4343",
+        lang=lang,
+    )  # a projection not cached by another test
     started = time.perf_counter()
     at = app_test("pages/projection.py", **query)
     assert time.perf_counter() - started < 60 and not at.exception
@@ -806,12 +848,17 @@ def test_milvus_server_stopping_during_indexing_and_search_gives_a_message_then_
         try:
             not_answering = rf"Milvus server \({milvus_server.uri}\) is not answering"
             with pytest.raises(milvus_store.MilvusUnavailableError, match=not_answering):
-                milvus_store.index_vectors(store, name, [f"t{i}" for i in range(len(vectors))], vectors,
-                                           progress=stop_after_first_batch)
-            command = subprocess.Popen([sys.executable, "-m", "embedlab", "semantic", "--corpus", "alice", "--n", "60",
-                                        "a rabbit"],
-                                       cwd=PROJECT_ROOT, env={**os.environ, "EMBEDLAB_MILVUS_URI": milvus_server.uri},
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                milvus_store.index_vectors(
+                    store, name, [f"t{i}" for i in range(len(vectors))], vectors, progress=stop_after_first_batch
+                )
+            command = subprocess.Popen(
+                [sys.executable, "-m", "embedlab", "semantic", "--corpus", "alice", "--n", "60", "a rabbit"],
+                cwd=PROJECT_ROOT,
+                env={**os.environ, "EMBEDLAB_MILVUS_URI": milvus_server.uri},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             with pytest.raises(milvus_store.MilvusUnavailableError):
                 milvus_store.search_vectors(store, name, vectors[:1], topn=3)
             with pytest.raises(milvus_store.MilvusUnavailableError):
@@ -821,8 +868,10 @@ def test_milvus_server_stopping_during_indexing_and_search_gives_a_message_then_
                 assert not down.exception and said in texts(down, "error") and not down.dataframe, texts(down, "error")
             assert time.perf_counter() - started < 30  # failures, not stalls
             out, err = command.communicate(timeout=120)
-            one_clear_line(subprocess.CompletedProcess(command.args, command.returncode, out, err),
-                           f"Milvus server ({milvus_server.uri}) is not answering")
+            one_clear_line(
+                subprocess.CompletedProcess(command.args, command.returncode, out, err),
+                f"Milvus server ({milvus_server.uri}) is not answering",
+            )
         finally:
             milvus_server.start()
 

@@ -10,9 +10,8 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import app_test, assert_no_exception, expect_chart_text, open_app
+from streamlit.testing.v1 import AppTest
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 PAGE = "pages/projection.py"
@@ -93,14 +92,17 @@ def test_chinese_seed_groups_on_an_english_model_say_what_is_missing():
     assert all(word in at.error[0].value for word in ["西游记", "红楼梦", "黑龙江"])
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"method": "mds"}, "method"),
-    ({"dims": "4"}, "dims"),
-    ({"seed": "-3"}, "seed"),
-    ({"min_dist": "nan"}, "min_dist"),
-    ({"groups": "|".join(",".join(f"w{i}x{j}" for j in range(60)) for i in range(4))}, "200"),
-    ({"groups": "<script>alert(1)</script>,apple,pear"}, "script"),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"method": "mds"}, "method"),
+        ({"dims": "4"}, "dims"),
+        ({"seed": "-3"}, "seed"),
+        ({"min_dist": "nan"}, "min_dist"),
+        ({"groups": "|".join(",".join(f"w{i}x{j}" for j in range(60)) for i in range(4))}, "200"),
+        ({"groups": "<script>alert(1)</script>,apple,pear"}, "script"),
+    ],
+)
 def test_bad_links_get_a_message_and_the_page_still_draws(params, expected):
     at = app_test(PAGE, model="minilm-static", **params)
     assert not at.exception
@@ -180,10 +182,17 @@ def test_a_word_that_is_not_drawn_is_said_and_the_picture_still_draws():
     assert any("不在这张图上" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"zoom": "1,2,3"}, "x0,x1,y0,y1"), ({"zoom": "5,1,0,1"}, "x0 < x1"), ({"k": "7"}, "k"), ({"colour": "pink"}, "colour"),
-    ({"clusters": "99"}, "clusters"), ({"word": "w" * 300}, "word"),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"zoom": "1,2,3"}, "x0,x1,y0,y1"),
+        ({"zoom": "5,1,0,1"}, "x0 < x1"),
+        ({"k": "7"}, "k"),
+        ({"colour": "pink"}, "colour"),
+        ({"clusters": "99"}, "clusters"),
+        ({"word": "w" * 300}, "word"),
+    ],
+)
 def test_bad_honesty_and_atlas_link_values_get_a_message(params, expected):
     at = app_test(PAGE, model="sidamingzhu", source="atlas", top="300", method="pca", lang="en", **params)
     assert not at.exception
@@ -208,8 +217,9 @@ def _canvas_is_drawn(page) -> bool:
     from PIL import Image
 
     shot = page.locator(".js-plotly-plot .gl-container canvas").first.screenshot()
-    colours = Image.open(io.BytesIO(shot)).convert("L").getextrema()
-    return colours[1] - colours[0] > 50
+    low, high = Image.open(io.BytesIO(shot)).convert("L").getextrema()
+    assert isinstance(low, int | float) and isinstance(high, int | float)  # one band ("L"): (min, max), not one pair per band
+    return high - low > 50
 
 
 def _link(app_url: str, model: str, groups: str, **extra) -> str:

@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
+from streamlit.testing.v1 import AppTest
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 
@@ -69,12 +68,15 @@ def test_explorer_compare_words_shows_odd_one_out():
     assert any("car" in s.value for s in at.success)
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"topn": "abc"}, "topn"),
-    ({"model": "no-such-model"}, "no-such-model"),
-    ({"word": "x" * 10_000}, "10,000"),
-    ({"method": "div"}, "method"),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"topn": "abc"}, "topn"),
+        ({"model": "no-such-model"}, "no-such-model"),
+        ({"word": "x" * 10_000}, "10,000"),
+        ({"method": "div"}, "method"),
+    ],
+)
 def test_bad_share_links_get_a_message_not_a_traceback(params, expected):
     page = "pages/analogy.py" if "method" in params else "pages/explorer.py"
     at = _page(page, **params)
@@ -175,21 +177,26 @@ def test_evicted_model_is_announced_and_reloaded(monkeypatch, chinese_model_id):
         ui.model_pool.clear()
 
 
-# ------------------------------------------------------------------ analogy: expected rank, parallelogram, true cosines (issue 13)
+# -------------------------------------------------------------- analogy: expected rank, parallelogram, true cosines (issue 13)
 
 
 def gensim_rank(model, positive, negative, expected, method) -> int:
     """The 1-based place of ``expected`` in gensim's full answer list, the query words left out (as gensim's topn does)."""
-    scores = (model.kv.most_similar if method == "add" else model.kv.most_similar_cosmul)(positive=positive, negative=negative, topn=None)
+    scores = (model.kv.most_similar if method == "add" else model.kv.most_similar_cosmul)(
+        positive=positive, negative=negative, topn=None
+    )
     order = [model.kv.index_to_key[i] for i in sorted(range(len(scores)), key=lambda i: -scores[i])]
     answers = [word for word in order if word not in positive + negative]
     return answers.index(expected) + 1
 
 
-@pytest.mark.parametrize("model_id, positive, negative, expected, lang", [
-    ("minilm-static", ["king", "woman"], ["man"], "princess", "en"),
-    ("sidamingzhu", ["诸葛亮", "宋江"], ["刘备"], "吴用", "zh"),
-])
+@pytest.mark.parametrize(
+    "model_id, positive, negative, expected, lang",
+    [
+        ("minilm-static", ["king", "woman"], ["man"], "princess", "en"),
+        ("sidamingzhu", ["诸葛亮", "宋江"], ["刘备"], "吴用", "zh"),
+    ],
+)
 def test_analogy_page_ranks_the_expected_answer_as_gensim_does(model_id, positive, negative, expected, lang):
     from embedlab.registry import load_model
 

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
@@ -74,10 +73,13 @@ def test_train_cancel_button_stops_the_job(private_dirs):
     assert not list(private_dirs.glob("*.kv"))
 
 
-@pytest.mark.parametrize("text, message", [
-    ("😀😀😀 ！！！", "No words"),
-    ("<script>alert(1)</script>", None),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("😀😀😀 ！！！", "No words"),
+        ("<script>alert(1)</script>", None),
+    ],
+)
 def test_train_pasted_text(text, message):
     at = app_test("pages/train.py", lang="en", source="paste", min_count="1", epochs="1", size="8")
     at.text_area(key="train.paste").set_value(text).run()
@@ -144,8 +146,15 @@ def test_evaluate_analogies_share_link_equals_the_backend(minilm_static, data_di
     from embedlab.eval_sets import read_analogies
     from embedlab.evaluation import evaluate_analogies
 
-    at = app_test("pages/evaluate.py", lang="en", model="minilm-static", task="analogies",
-                  analogies="en/questions-words.txt", convention="gensim", method="add")
+    at = app_test(
+        "pages/evaluate.py",
+        lang="en",
+        model="minilm-static",
+        task="analogies",
+        analogies="en/questions-words.txt",
+        convention="gensim",
+        method="add",
+    )
     assert not at.exception and not at.error
     report = evaluate_analogies(minilm_static, read_analogies(data_dir / "eval" / "en" / "questions-words.txt"))
     metrics = {m.label: m.value for m in at.metric}
@@ -158,8 +167,9 @@ def test_evaluate_analogies_share_link_equals_the_backend(minilm_static, data_di
 
 
 def test_evaluate_ca8_mul_and_gensim_mul_note():
-    at = app_test("pages/evaluate.py", lang="zh", model="minilm-static", analogies="en/questions-words.txt",
-                  convention="ca8", method="mul")
+    at = app_test(
+        "pages/evaluate.py", lang="zh", model="minilm-static", analogies="en/questions-words.txt", convention="ca8", method="mul"
+    )
     assert not at.exception and not at.error
     assert {m.label for m in at.metric} >= {"准确率", "覆盖率"}
     at = app_test("pages/evaluate.py", lang="en", model="minilm-static", convention="gensim", method="mul")
@@ -201,8 +211,12 @@ def test_evaluate_bad_link_values():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_browser_evaluate(app_url, browser_page, lang):
     SCREENSHOTS.mkdir(exist_ok=True)
-    open_app(browser_page, f"{app_url}/evaluate?model=minilm-static&task=analogies&analogies=en/questions-words.txt"
-                           f"&convention=gensim&method=add&lang={lang}", timeout_ms=120_000)
+    open_app(
+        browser_page,
+        f"{app_url}/evaluate?model=minilm-static&task=analogies&analogies=en/questions-words.txt"
+        f"&convention=gensim&method=add&lang={lang}",
+        timeout_ms=120_000,
+    )
     assert_no_exception(browser_page)
     expect_text(browser_page, "准确率" if lang == "zh" else "Accuracy")
     expect_text(browser_page, "75.5%")
@@ -254,8 +268,15 @@ def test_evaluate_misses_link_to_the_analogy_page_with_their_question(minilm_sta
     from embedlab.eval_sets import read_analogies
     from embedlab.evaluation import evaluate_analogies
 
-    at = app_test("pages/evaluate.py", lang="en", model="minilm-static", task="analogies",
-                  analogies="en/questions-words.txt", convention="gensim", method="add")
+    at = app_test(
+        "pages/evaluate.py",
+        lang="en",
+        model="minilm-static",
+        task="analogies",
+        analogies="en/questions-words.txt",
+        convention="gensim",
+        method="add",
+    )
     assert not at.exception and not at.error
     report = evaluate_analogies(minilm_static, read_analogies(data_dir / "eval" / "en" / "questions-words.txt"), worst=100)
     misses = at.dataframe[1].value
@@ -267,7 +288,9 @@ def test_evaluate_misses_link_to_the_analogy_page_with_their_question(minilm_sta
         # a : b :: c : ? is b − a + c; the words as the model spells them (gensim's convention folds case)
         assert query["pos"].split(",") == [miss.b.lower(), miss.c.lower()] and query["neg"] == miss.a.lower()
         assert query["expect"] == miss.expected.lower()
-        found = static.expected_answer(minilm_static, positive=query["pos"].split(","), negative=query["neg"], expected=query["expect"])
+        found = static.expected_answer(
+            minilm_static, positive=query["pos"].split(","), negative=query["neg"], expected=query["expect"]
+        )
         assert found.rank == miss.rank  # the page this link opens shows the rank the evaluation found
     first = {name: values[0] for name, values in parse_qs(urlsplit(misses["Open"][0]).query).items()}
     opened = app_test("pages/analogy.py", **first)

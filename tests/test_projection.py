@@ -18,11 +18,11 @@ from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
 
 from embedlab import projection as P
-from embedlab import word_projection as W
-from embedlab.result_cache import ResultCache
 from embedlab import share, static
+from embedlab import word_projection as W
 from embedlab.cli import main
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
+from embedlab.result_cache import ResultCache
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GROUPS = [
@@ -131,7 +131,7 @@ def test_umap_keeps_the_groups_apart(minilm_static):
     groups = np.array(result.selection.groups)
     inside = np.mean([np.linalg.norm(points[groups == g] - points[groups == g].mean(0), axis=1).mean() for g in set(groups)])
     centres = [points[groups == g].mean(0) for g in set(groups)]
-    between = np.mean([np.linalg.norm(a - b) for i, a in enumerate(centres) for b in centres[i + 1:]])
+    between = np.mean([np.linalg.norm(a - b) for i, a in enumerate(centres) for b in centres[i + 1 :]])
     assert between > 2 * inside
     assert result.projection.trustworthiness > 0.8
 
@@ -155,7 +155,7 @@ def test_five_words_clip_perplexity_and_n_neighbors_with_notes(minilm_static):
 
 @pytest.mark.parametrize("count, dims", [(3, 2), (4, 3)])
 def test_umap_on_dims_plus_one_points_starts_from_seeded_random_positions(minilm_static, count, dims):
-    chosen = W.select_words(minilm_static, FLAT[4:4 + count])
+    chosen = W.select_words(minilm_static, FLAT[4 : 4 + count])
     found = W.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
     again = W.project_words(minilm_static, chosen, method="umap", dims=dims, seed=2).projection
     assert "spectral_fallback" in [n.code for n in found.notes]
@@ -168,15 +168,18 @@ def test_large_enough_sets_are_not_clipped(minilm_static, words60):
     assert found.parameters == {"n_neighbors": 15, "min_dist": 0.1} and found.notes == ()
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"method": "mds"}, "Unknown method"),
-    ({"dims": 4}, "Unknown dims"),
-    ({"seed": -1}, "seed"),
-    ({"seed": 1.5}, "seed"),
-    ({"n_neighbors": 1}, "n_neighbors"),
-    ({"min_dist": 2.0}, "min_dist"),
-    ({"perplexity": float("nan")}, "perplexity"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"method": "mds"}, "Unknown method"),
+        ({"dims": 4}, "Unknown dims"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"n_neighbors": 1}, "n_neighbors"),
+        ({"min_dist": 2.0}, "min_dist"),
+        ({"perplexity": float("nan")}, "perplexity"),
+    ],
+)
 def test_bad_parameters_are_named(minilm_static, kwargs, message):
     vectors = vectors_of(minilm_static, FLAT)
     with pytest.raises(InvalidInputError, match=message):
@@ -283,14 +286,19 @@ def test_csv_has_word_group_and_coordinates(minilm_static):
     rows = list(csv.reader(io.StringIO(W.to_csv(result))))
     assert rows[0] == ["word", "group", "x", "y", "z", "kept"]
     assert [r[0] for r in rows[1:]] == list(chosen.words)
-    np.testing.assert_allclose(np.array([r[2:5] for r in rows[1:]], dtype=float), result.projection.coordinates, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.array([r[2:5] for r in rows[1:]], dtype=float), result.projection.coordinates, rtol=1e-5, atol=1e-6
+    )
     np.testing.assert_allclose([float(r[5]) for r in rows[1:]], result.distortion.kept(10), atol=1e-4)
 
 
 def test_csv_quotes_words_with_commas(minilm_static):
     result = W.project_words(minilm_static, W.select_words(minilm_static, GROUPS), method="pca")
-    tricky = W.WordProjection(result.model_id, W.Selection(
-        ('a,"b"',) + result.selection.words[1:], result.selection.groups, result.selection.origins), result.projection)
+    tricky = W.WordProjection(
+        result.model_id,
+        W.Selection(('a,"b"',) + result.selection.words[1:], result.selection.groups, result.selection.origins),
+        result.projection,
+    )
     rows = list(csv.reader(io.StringIO(W.to_csv(tricky))))
     assert rows[1][0] == 'a,"b"' and len(rows[1]) == 5
 
@@ -347,20 +355,54 @@ def test_warm_up_runs_once(minilm_static):
 
 def test_cli_writes_the_csv_the_backend_computes(minilm_static, tmp_path, capsys):
     out = tmp_path / "coords.csv"
-    code = main(["project", "--model", "minilm-static", "--groups", "apple,banana,pear|thames,nile,danube",
-                 "--method", "pca", "--dims", "3", "--seed", "0", "--out", str(out)])
+    code = main(
+        [
+            "project",
+            "--model",
+            "minilm-static",
+            "--groups",
+            "apple,banana,pear|thames,nile,danube",
+            "--method",
+            "pca",
+            "--dims",
+            "3",
+            "--seed",
+            "0",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == ["word", "group", "x", "y", "z", "kept"]
-    expected = W.project_words(minilm_static, W.select_words(minilm_static, [["apple", "banana", "pear"], ["thames", "nile", "danube"]]), method="pca", dims=3)
+    expected = W.project_words(
+        minilm_static,
+        W.select_words(minilm_static, [["apple", "banana", "pear"], ["thames", "nile", "danube"]]),
+        method="pca",
+        dims=3,
+    )
     assert [(r["word"], r["group"]) for r in rows] == list(zip(expected.selection.words, expected.selection.groups))
-    np.testing.assert_allclose([[float(r[a]) for a in "xyz"] for r in rows], expected.projection.coordinates, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        [[float(r[a]) for a in "xyz"] for r in rows], expected.projection.coordinates, rtol=1e-5, atol=1e-6
+    )
     assert "trustworthiness" in capsys.readouterr().out
 
 
 def test_cli_words_json_and_projector_files(tmp_path, capsys):
-    code = main(["project", "--words", "apple,banana,pear,thames,nile", "--method", "umap", "--seed", "3",
-                 "--projector", str(tmp_path), "--json"])
+    code = main(
+        [
+            "project",
+            "--words",
+            "apple,banana,pear,thames,nile",
+            "--method",
+            "umap",
+            "--seed",
+            "3",
+            "--projector",
+            str(tmp_path),
+            "--json",
+        ]
+    )
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert result["parameters"]["n_neighbors"] == 4 and len(result["points"]) == 5
@@ -475,7 +517,9 @@ def test_distortion_refuses_a_k_it_does_not_hold(minilm_static):
 
 def test_cli_kept_column_is_the_share_of_ten_true_neighbours_kept(minilm_static, tmp_path):
     out = tmp_path / "coords.csv"
-    assert main(["project", "--model", "minilm-static", "--top", "300", "--method", "umap", "--seed", "2", "--out", str(out)]) == 0
+    assert (
+        main(["project", "--model", "minilm-static", "--top", "300", "--method", "umap", "--seed", "2", "--out", str(out)]) == 0
+    )
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == ["word", "group", "x", "y", "kept"]
     words = [r["word"] for r in rows]

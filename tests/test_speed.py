@@ -17,11 +17,9 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 from conftest import app_test, own_milvus_lite
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit_client import StreamlitClient
-
 
 # ------------------------------------------------------------------ fragments keep share links in sync
 
@@ -57,7 +55,8 @@ def test_fragment_runs_keep_the_share_link_in_sync(app_url):
 
     status, ok, shows, query, messages, full_messages = seen["word"]
     assert status == fragment_run and ok and shows  # only the neighbours panel ran
-    assert query["word"] == "queen" and query["topn"] == "5" and query["words"] == "apple,banana,car" and query["model"] == "minilm-static"
+    assert query["word"] == "queen" and query["topn"] == "5"
+    assert query["words"] == "apple,banana,car" and query["model"] == "minilm-static"
     assert messages < full_messages  # the rest of the page was not sent again
 
     status, ok, query = seen["words"]
@@ -143,7 +142,10 @@ def test_onnx_encoder_gives_sentence_transformers_vectors():
     assert cosines.min() >= 0.99, cosines
     assert np.allclose(np.linalg.norm(fast.vectors, axis=1), 1, atol=1e-5)
     # the same order of closeness: a search over these sentences answers alike
-    assert (np.argsort(-(fast.vectors @ fast.vectors.T), axis=1)[:, :3] == np.argsort(-(exact.vectors @ exact.vectors.T), axis=1)[:, :3]).all()
+    def closest(vectors):
+        return np.argsort(-(vectors @ vectors.T), axis=1)[:, :3]
+
+    assert (closest(fast.vectors) == closest(exact.vectors)).all()
 
 
 def test_onnx_encoder_refuses_what_it_does_not_reproduce(tmp_path):
@@ -178,15 +180,16 @@ def test_hosted_search_link_waits_for_a_click(tmp_path, monkeypatch, data_dir):
         assert not at.exception and not at.error
         assert at.dataframe and any("20 sentences" in s.value for s in at.success)
         # the next visitor with the same link reuses the index: results at once
-        again = app_test("pages/search.py", model="minilm", corpus="alice", n="20", q="a rabbit with a watch", topn="3", lang="en")
+        again = app_test("pages/search.py", model="minilm", corpus="alice", n="20", q="a rabbit with a watch", topn="3",
+                         lang="en")
         assert not again.exception and again.dataframe
         assert not any("does not start just because" in i.value for i in again.info)
 
 
 def test_favicon_is_a_data_uri_read_once():
-    from embedlab import ui
-
     from conftest import PROJECT_ROOT
+
+    from embedlab import ui
 
     icon = str(PROJECT_ROOT / "static" / "embedlab.svg")
     assert ui.favicon(icon).startswith("data:image/svg+xml;base64,") and ui.favicon(icon) is ui.favicon(icon)

@@ -49,16 +49,32 @@ def _project(args: argparse.Namespace) -> dict:
     model = registry.load_model(args.model, kind="static")
     selection = _selection(args, model)
     result = word_projection.project_words(
-        model, selection, method=args.method, dims=args.dims, seed=args.seed, n_neighbors=args.n_neighbors,
-        min_dist=args.min_dist, perplexity=args.perplexity, progress=_stderr_progress() if sys.stderr.isatty() else None,
+        model,
+        selection,
+        method=args.method,
+        dims=args.dims,
+        seed=args.seed,
+        n_neighbors=args.n_neighbors,
+        min_dist=args.min_dist,
+        perplexity=args.perplexity,
+        progress=_stderr_progress() if sys.stderr.isatty() else None,
     )
     found = result.projection
     summary = {
-        "model": model.id, "method": found.method, "dims": found.dims, "seed": found.seed, "parameters": found.parameters,
-        "count": len(selection), "explained_variance": found.explained_variance,
-        "trustworthiness": found.trustworthiness, "knn_preservation": found.knn_preservation, "quality_k": found.quality.k,
-        "kept_k": min(10, result.distortion.max_k), "kept_mean": result.distortion.mean_kept(min(10, result.distortion.max_k)),
-        "notes": [str(note) for note in result.notes], "seconds": round(found.seconds, 3),
+        "model": model.id,
+        "method": found.method,
+        "dims": found.dims,
+        "seed": found.seed,
+        "parameters": found.parameters,
+        "count": len(selection),
+        "explained_variance": found.explained_variance,
+        "trustworthiness": found.trustworthiness,
+        "knn_preservation": found.knn_preservation,
+        "quality_k": found.quality.k,
+        "kept_k": min(10, result.distortion.max_k),
+        "kept_mean": result.distortion.mean_kept(min(10, result.distortion.max_k)),
+        "notes": [str(note) for note in result.notes],
+        "seconds": round(found.seconds, 3),
     }
     if args.projector:
         folder = Path(args.projector).expanduser()
@@ -81,8 +97,11 @@ def _format(result: dict) -> str:
     lines = [f"{result['count']} points, {result['method']} {result['dims']}-D, seed {result['seed']} → {result['out']}"]
     if result["explained_variance"]:
         lines.append("explained variance: " + ", ".join(f"{v:.1%}" for v in result["explained_variance"]))
-    lines.append(f"trustworthiness@{result['quality_k']}: {result['trustworthiness']:.3f}   k-NN preserved: {result['knn_preservation']:.1%}"
-                 f"   neighbours kept (k = {result['kept_k']}, the CSV's kept column): {result['kept_mean']:.1%}")
+    lines.append(
+        f"trustworthiness@{result['quality_k']}: {result['trustworthiness']:.3f}"
+        f"   k-NN preserved: {result['knn_preservation']:.1%}"
+        f"   neighbours kept (k = {result['kept_k']}, the CSV's kept column): {result['kept_mean']:.1%}"
+    )
     lines += [f"note: {note}" for note in result["notes"]]
     lines += [f"projector file: {path}" for path in result.get("projector", [])]
     return "\n".join(lines)
@@ -98,7 +117,9 @@ def register(subparsers) -> None:
     source.add_argument("--groups", help='word groups: "a,b,c|d,e|f,g"')
     source.add_argument("--top", type=int, help=f"the first N words of the vocabulary (up to {projection.MAX_POINTS:,})")
     parser.add_argument("--expand", type=int, default=0, help="also draw each word's K nearest neighbours")
-    parser.add_argument("--skip-missing", action="store_true", help="leave out unknown words (named in the notes) instead of failing")
+    parser.add_argument(
+        "--skip-missing", action="store_true", help="leave out unknown words (named in the notes) instead of failing"
+    )
     parser.add_argument("--method", choices=projection.METHODS, default="pca")
     parser.add_argument("--dims", type=int, choices=projection.DIMS, default=2)
     parser.add_argument("--seed", type=int, default=0)
@@ -106,4 +127,6 @@ def register(subparsers) -> None:
     parser.add_argument("--min-dist", type=float, default=projection.DEFAULT_MIN_DIST, help="UMAP")
     parser.add_argument("--perplexity", type=float, default=projection.DEFAULT_PERPLEXITY, help="t-SNE")
     parser.add_argument("--out", help="write the coordinates here as CSV (word, group, x, y[, z], kept); default: print them")
-    parser.add_argument("--projector", help="also write vectors.tsv and metadata.tsv for projector.tensorflow.org into this folder")
+    parser.add_argument(
+        "--projector", help="also write vectors.tsv and metadata.tsv for projector.tensorflow.org into this folder"
+    )
