@@ -31,24 +31,165 @@ from bench_support import SGNS, load_average, percentile, server, sgns_models_di
 # (model id, explorer words typed one after another, analogy (positive, negative) pairs typed into "plus")
 CASES = {
     "minilm-static": (
-        ["queen", "paris", "music", "river", "doctor", "apple", "table", "house", "water", "light", "green", "happy",
-         "city", "money", "school", "winter", "horse", "ocean", "bread", "army", "garden", "engine", "letter", "summer",
-         "church", "forest", "island", "mother", "stone", "silver"],
-        ("man", ["king,woman", "paris,japan", "boy,queen", "uncle,woman", "brother,woman", "prince,woman", "father,woman",
-                 "son,girl", "actor,woman", "husband,girl", "king,girl", "emperor,woman", "nephew,woman", "duke,woman",
-                 "lord,woman", "monk,woman", "boy,woman", "grandfather,woman", "waiter,woman", "hero,woman"]),
+        [
+            "queen",
+            "paris",
+            "music",
+            "river",
+            "doctor",
+            "apple",
+            "table",
+            "house",
+            "water",
+            "light",
+            "green",
+            "happy",
+            "city",
+            "money",
+            "school",
+            "winter",
+            "horse",
+            "ocean",
+            "bread",
+            "army",
+            "garden",
+            "engine",
+            "letter",
+            "summer",
+            "church",
+            "forest",
+            "island",
+            "mother",
+            "stone",
+            "silver",
+        ],
+        (
+            "man",
+            [
+                "king,woman",
+                "paris,japan",
+                "boy,queen",
+                "uncle,woman",
+                "brother,woman",
+                "prince,woman",
+                "father,woman",
+                "son,girl",
+                "actor,woman",
+                "husband,girl",
+                "king,girl",
+                "emperor,woman",
+                "nephew,woman",
+                "duke,woman",
+                "lord,woman",
+                "monk,woman",
+                "boy,woman",
+                "grandfather,woman",
+                "waiter,woman",
+                "hero,woman",
+            ],
+        ),
     ),
     "sidamingzhu": (
-        ["诸葛亮", "曹操", "宋江", "贾母", "宝玉", "黛玉", "孙悟空", "八戒", "关羽", "张飞", "吴用", "李逵", "武松",
-         "鲁智深", "王熙凤", "袭人", "晴雯", "唐僧", "沙僧", "孔明", "周瑜", "赵云", "司马懿", "林冲", "探春", "观音"],
-        ("刘备", ["诸葛亮,宋江", "关羽,宋江", "张飞,宋江", "赵云,宋江", "曹操,宋江", "孔明,宋江", "周瑜,宋江", "诸葛亮,贾母",
-                 "关羽,贾母", "张飞,唐僧", "赵云,唐僧", "诸葛亮,唐僧", "曹操,贾母", "孔明,唐僧", "司马懿,宋江", "关羽,唐僧"]),
+        [
+            "诸葛亮",
+            "曹操",
+            "宋江",
+            "贾母",
+            "宝玉",
+            "黛玉",
+            "孙悟空",
+            "八戒",
+            "关羽",
+            "张飞",
+            "吴用",
+            "李逵",
+            "武松",
+            "鲁智深",
+            "王熙凤",
+            "袭人",
+            "晴雯",
+            "唐僧",
+            "沙僧",
+            "孔明",
+            "周瑜",
+            "赵云",
+            "司马懿",
+            "林冲",
+            "探春",
+            "观音",
+        ],
+        (
+            "刘备",
+            [
+                "诸葛亮,宋江",
+                "关羽,宋江",
+                "张飞,宋江",
+                "赵云,宋江",
+                "曹操,宋江",
+                "孔明,宋江",
+                "周瑜,宋江",
+                "诸葛亮,贾母",
+                "关羽,贾母",
+                "张飞,唐僧",
+                "赵云,唐僧",
+                "诸葛亮,唐僧",
+                "曹操,贾母",
+                "孔明,唐僧",
+                "司马懿,宋江",
+                "关羽,唐僧",
+            ],
+        ),
     ),
     SGNS: (
-        ["中国", "我们", "北京", "公司", "发展", "经济", "学生", "社会", "文化", "历史", "政府", "市场", "科学", "技术",
-         "国家", "世界", "工作", "生活", "问题", "时间", "教育", "城市", "企业", "管理", "研究", "人民"],
-        ("中国", ["北京,日本", "上海,美国", "公司,学生", "经济,文化", "历史,科学", "政府,市场", "技术,国家", "世界,工作",
-                 "生活,问题", "时间,教育", "城市,企业", "管理,研究", "人民,发展", "社会,经济", "文化,历史", "学生,教育"]),
+        [
+            "中国",
+            "我们",
+            "北京",
+            "公司",
+            "发展",
+            "经济",
+            "学生",
+            "社会",
+            "文化",
+            "历史",
+            "政府",
+            "市场",
+            "科学",
+            "技术",
+            "国家",
+            "世界",
+            "工作",
+            "生活",
+            "问题",
+            "时间",
+            "教育",
+            "城市",
+            "企业",
+            "管理",
+            "研究",
+            "人民",
+        ],
+        (
+            "中国",
+            [
+                "北京,日本",
+                "上海,美国",
+                "公司,学生",
+                "经济,文化",
+                "历史,科学",
+                "政府,市场",
+                "技术,国家",
+                "世界,工作",
+                "生活,问题",
+                "时间,教育",
+                "城市,企业",
+                "管理,研究",
+                "人民,发展",
+                "社会,经济",
+                "文化,历史",
+                "学生,教育",
+            ],
+        ),
     ),
 }
 
@@ -138,8 +279,9 @@ def main() -> int:
         browser.close()
 
     print(f"Interaction latency in Chromium, Enter to the new result drawn ({load_average()})")
-    print(f"{'model':22s} {'page':9s} {'interactions':>12s} {'p50':>8s} {'p95':>8s} {'max':>8s}"
-          "   baseline: share link p50   ratio")
+    print(
+        f"{'model':22s} {'page':9s} {'interactions':>12s} {'p50':>8s} {'p95':>8s} {'max':>8s}   baseline: share link p50   ratio"
+    )
     worst = []
     for model_id, pages in results.items():
         for name, timing in pages.items():
@@ -147,8 +289,10 @@ def main() -> int:
             p50, p95 = percentile(times, 50), percentile(times, 95)
             base = percentile(timing["page load"], 50)
             worst.append((p50, p95))
-            print(f"{model_id:22s} {name:9s} {len(times):12d} {p50 * 1000:6.0f}ms {p95 * 1000:6.0f}ms {max(times) * 1000:6.0f}ms"
-                  f"   {base * 1000:6.0f}ms {base / p50:13.1f}x faster")
+            print(
+                f"{model_id:22s} {name:9s} {len(times):12d} {p50 * 1000:6.0f}ms {p95 * 1000:6.0f}ms {max(times) * 1000:6.0f}ms"
+                f"   {base * 1000:6.0f}ms {base / p50:13.1f}x faster"
+            )
     met = all(p50 <= 0.3 and p95 <= 0.6 for p50, p95 in worst)
     print(f"goal p50 <= 300 ms and p95 <= 600 ms everywhere: {'met' if met else 'missed'}")
     return 0

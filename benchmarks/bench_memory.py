@@ -26,11 +26,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import load_average, server, tree_rss, wait_until_idle  # noqa: E402
 from streamlit_client import StreamlitClient  # noqa: E402
 
-VISITS = [("", "lang=en"), ("explorer", "lang=en"), ("explorer", "lang=zh"), ("analogy", "lang=en"), ("projection", "lang=en"),
-          ("compare", "lang=en"), ("axes", "lang=en"), ("bias", "lang=en"), ("polysemy", "lang=en"), ("sentences", "lang=en"),
-          ("search", "lang=en"), ("train", "lang=en"), ("evaluate", "lang=en"), ("models", "lang=en")]
-HEAVY = ["torch", "transformers", "sentence_transformers", "pymilvus", "milvus_lite", "FlagEmbedding", "peft", "datasets",
-         "accelerate", "onnxruntime", "sklearn", "umap", "numba", "pynndescent", "faiss", "gensim", "jieba", "plotly", "pyarrow"]
+VISITS = [
+    ("", "lang=en"),
+    ("explorer", "lang=en"),
+    ("explorer", "lang=zh"),
+    ("analogy", "lang=en"),
+    ("projection", "lang=en"),
+    ("compare", "lang=en"),
+    ("axes", "lang=en"),
+    ("bias", "lang=en"),
+    ("polysemy", "lang=en"),
+    ("sentences", "lang=en"),
+    ("search", "lang=en"),
+    ("train", "lang=en"),
+    ("evaluate", "lang=en"),
+    ("models", "lang=en"),
+]
+HEAVY = [
+    "torch",
+    "transformers",
+    "sentence_transformers",
+    "pymilvus",
+    "milvus_lite",
+    "FlagEmbedding",
+    "peft",
+    "datasets",
+    "accelerate",
+    "onnxruntime",
+    "sklearn",
+    "umap",
+    "numba",
+    "pynndescent",
+    "faiss",
+    "gensim",
+    "jieba",
+    "plotly",
+    "pyarrow",
+]
 
 
 def status(pid: int) -> dict[str, int]:
@@ -55,8 +87,11 @@ async def visit_all(url: str, visits: list[tuple[str, str]]) -> list[tuple[str, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--static-only", action="store_true",
-                        help="only the home page and the static-vector pages, with EMBEDLAB_PRELOAD=0 (no contextual model)")
+    parser.add_argument(
+        "--static-only",
+        action="store_true",
+        help="only the home page and the static-vector pages, with EMBEDLAB_PRELOAD=0 (no contextual model)",
+    )
     args = parser.parse_args()
     wanted = [v for v in VISITS if v[0] in STATIC] if args.static_only else VISITS
     with server(env={"EMBEDLAB_PRELOAD": "0"} if args.static_only else None) as app:
@@ -73,8 +108,10 @@ def main() -> int:
     print(f"Server memory after serving {'the static pages' if args.static_only else 'every page'} once ({load_average()})")
     for where, seconds, _ in visits:
         print(f"  {where:22s} {seconds:6.2f} s")
-    print(f"RSS when healthy: {healthy / 2**20:.0f} MiB; after the visits ({took:.0f} s): {total / 2**20:.0f} MiB "
-          f"({total / healthy:.1f}x); server process {parts}; children {children or 'none'}")
+    print(
+        f"RSS when healthy: {healthy / 2**20:.0f} MiB; after the visits ({took:.0f} s): {total / 2**20:.0f} MiB "
+        f"({total / healthy:.1f}x); server process {parts}; children {children or 'none'}"
+    )
     if modules:
         print("heavy packages imported:", ", ".join(m for m in HEAVY if m in modules))
     print(f"goal under 800 MB: {'met' if total < 800 * 2**20 else f'missed by {(total - 800 * 2**20) / 2**20:.0f} MiB'}")

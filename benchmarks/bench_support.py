@@ -39,7 +39,8 @@ def server(*, models_dir: Path | None = None, env: dict | None = None) -> Stream
     """``streamlit run app.py`` on a loopback port, hub off, with its own config and (by default) an empty models folder."""
     home = Path(tempfile.mkdtemp(prefix="embedlab-bench-"))
     settings = {
-        "EMBEDLAB_MODELS_DIR": str(models_dir or home / "models"), "EMBEDLAB_CONFIG": str(home / "none.toml"),
+        "EMBEDLAB_MODELS_DIR": str(models_dir or home / "models"),
+        "EMBEDLAB_CONFIG": str(home / "none.toml"),
         "HF_HUB_OFFLINE": "1",
         "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(Path.home() / ".cache" / "embedlab" / "numba")),
         "EMBEDLAB_MILVUS_URI": str(home / "milvus.db"),

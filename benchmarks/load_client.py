@@ -35,10 +35,46 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import load_average, percentile, server, tree_cpu_seconds, tree_rss, wait_until_idle  # noqa: E402
 from streamlit_client import StreamlitClient  # noqa: E402
 
-WORDS = ["queen", "paris", "music", "river", "doctor", "apple", "table", "house", "water", "light", "green", "happy",
-         "city", "money", "school", "winter", "horse", "ocean", "bread", "army", "garden", "engine", "letter", "summer"]
-PAIRS = ["king,woman", "paris,japan", "boy,queen", "uncle,woman", "brother,woman", "prince,woman", "father,woman",
-         "son,girl", "actor,woman", "husband,girl", "king,girl", "emperor,woman"]
+WORDS = [
+    "queen",
+    "paris",
+    "music",
+    "river",
+    "doctor",
+    "apple",
+    "table",
+    "house",
+    "water",
+    "light",
+    "green",
+    "happy",
+    "city",
+    "money",
+    "school",
+    "winter",
+    "horse",
+    "ocean",
+    "bread",
+    "army",
+    "garden",
+    "engine",
+    "letter",
+    "summer",
+]
+PAIRS = [
+    "king,woman",
+    "paris,japan",
+    "boy,queen",
+    "uncle,woman",
+    "brother,woman",
+    "prince,woman",
+    "father,woman",
+    "son,girl",
+    "actor,woman",
+    "husband,girl",
+    "king,girl",
+    "emperor,woman",
+]
 
 # page -> (share-link query, widget label changed by an interaction, values it takes); None: a view only
 PAGES = {
@@ -46,14 +82,23 @@ PAGES = {
     "explorer": ("lang=en&model=minilm-static&word=king&topn=10", ("Word", WORDS)),
     "analogy": ("lang=en&model=minilm-static&pos=king,woman&neg=man&topn=10", ("Plus (comma-separated)", PAIRS)),
     "projection": ("lang=en&model=minilm-static", ("Dimensions", ["3-D", "2-D"])),
-    "compare": ("lang=en&model=minilm-static&model_b=classics-en",
-                ("Words to follow (optional, comma-separated)", ["king", "lady", "house", "queen"])),
+    "compare": (
+        "lang=en&model=minilm-static&model_b=classics-en",
+        ("Words to follow (optional, comma-separated)", ["king", "lady", "house", "queen"]),
+    ),
     "axes": ("lang=en&model=minilm-static", ("Axis y (optional)", ["young-old", "rich-poor", "strong-weak", "happy-sad"])),
     "bias": ("lang=en&model=minilm-static&test=weat7", ("Random splits", [10_000.0, 20_000.0])),
     "polysemy": ("lang=en&model=minilm", ("Layer", ["last 4 layers (mean)", "last layer"])),
-    "sentences": ("lang=en&model=minilm", ("Sentences (one per line, 2 to 50)", [
-        "I like this book.\nI do not like this book.\nThe film was great.",
-        "A cat sat on the mat.\nA dog lay on the rug.\nStocks fell today."])),
+    "sentences": (
+        "lang=en&model=minilm",
+        (
+            "Sentences (one per line, 2 to 50)",
+            [
+                "I like this book.\nI do not like this book.\nThe film was great.",
+                "A cat sat on the mat.\nA dog lay on the rug.\nStocks fell today.",
+            ],
+        ),
+    ),
     "search": ("lang=en&model=minilm", None),
     "train": ("lang=en", None),
     "evaluate": ("lang=en&model=minilm-static&task=pairs&pairs=en/wordsim353.tsv", None),
@@ -91,8 +136,17 @@ async def page_costs(url: str, process: psutil.Process, repeats: int) -> list[tu
     return rows
 
 
-async def visitor(url: str, page: str, number: int, interactions: int, think: float, start: asyncio.Event,
-                  views: list, changes: list, errors: list) -> None:
+async def visitor(
+    url: str,
+    page: str,
+    number: int,
+    interactions: int,
+    think: float,
+    start: asyncio.Event,
+    views: list,
+    changes: list,
+    errors: list,
+) -> None:
     query, (label, values) = PAGES[page]
     rng = random.Random(number)
     await start.wait()
@@ -116,8 +170,9 @@ async def crowd(url: str, page: str, sessions: int, interactions: int, think: fl
     changes: list[float] = []
     errors: list[str] = []
     start = asyncio.Event()
-    tasks = [asyncio.create_task(visitor(url, page, n, interactions, think, start, views, changes, errors))
-             for n in range(sessions)]
+    tasks = [
+        asyncio.create_task(visitor(url, page, n, interactions, think, start, views, changes, errors)) for n in range(sessions)
+    ]
     await asyncio.sleep(0.1)
     start.set()  # everyone follows the link at the same moment
     await asyncio.gather(*tasks)
@@ -146,10 +201,14 @@ def main() -> int:
                 shown = f"{change * 1000:8.0f}ms {cpu_change * 1000:8.0f}ms" if change is not None else f"{'-':>10s} {'-':>10s}"
                 print(f"{page:12s} {first:9.2f}s {view * 1000:7.0f}ms {cpu_view * 1000:7.0f}ms {shown}")
             print(f"({load_average()})")
-        print(f"\nLoad on /{args.page}: N sessions open the link at once, then {args.interactions} changes each, "
-              f"~{args.think:g} s apart (uniform 0.5x-1.5x)")
-        print(f"{'sessions':>8s} {'view p50':>9s} {'view p95':>9s} {'change p50':>10s} {'change p95':>10s} {'CPU/run':>10s} "
-              f"{'errors':>6s} {'wall':>6s}  load average")
+        print(
+            f"\nLoad on /{args.page}: N sessions open the link at once, then {args.interactions} changes each, "
+            f"~{args.think:g} s apart (uniform 0.5x-1.5x)"
+        )
+        print(
+            f"{'sessions':>8s} {'view p50':>9s} {'view p95':>9s} {'change p50':>10s} {'change p95':>10s} {'CPU/run':>10s} "
+            f"{'errors':>6s} {'wall':>6s}  load average"
+        )
         solo = None
         for sessions in args.sessions:
             cpu_before = tree_cpu_seconds(process)
@@ -158,9 +217,12 @@ def main() -> int:
             wall = time.perf_counter() - started
             cpu = (tree_cpu_seconds(process) - cpu_before) / max(1, len(views) + len(changes))
             solo = solo or percentile(changes, 50)
-            print(f"{sessions:8d} {percentile(views, 50) * 1000:7.0f}ms {percentile(views, 95) * 1000:7.0f}ms "
-                  f"{percentile(changes, 50) * 1000:8.0f}ms {percentile(changes, 95) * 1000:8.0f}ms {cpu * 1000:8.0f}ms "
-                  f"{len(errors):6d} {wall:5.0f}s  {load_average()}", flush=True)
+            print(
+                f"{sessions:8d} {percentile(views, 50) * 1000:7.0f}ms {percentile(views, 95) * 1000:7.0f}ms "
+                f"{percentile(changes, 50) * 1000:8.0f}ms {percentile(changes, 95) * 1000:8.0f}ms {cpu * 1000:8.0f}ms "
+                f"{len(errors):6d} {wall:5.0f}s  {load_average()}",
+                flush=True,
+            )
             for line in errors[:3]:
                 print("   ", line)
         print(f"server memory after the load: {tree_rss(process) / 2**20:.0f} MiB")

@@ -88,12 +88,17 @@ async def run(url: str, process: psutil.Process, sessions: int, minutes: float, 
     me = psutil.Process()
     cpu_server, cpu_client, wall = tree_cpu_seconds(process), me.cpu_times(), time.monotonic()
     deadline = time.monotonic() + minutes * 60
-    await asyncio.gather(watch(process, deadline, every, samples, served),
-                         *(session(url, n, deadline, times, errors, served) for n in range(sessions)))
+    await asyncio.gather(
+        watch(process, deadline, every, samples, served),
+        *(session(url, n, deadline, times, errors, served) for n in range(sessions)),
+    )
     wall = time.monotonic() - wall
     client = me.cpu_times()
     return {
-        "times": times, "errors": errors, "samples": samples, "wall": wall,
+        "times": times,
+        "errors": errors,
+        "samples": samples,
+        "wall": wall,
         "server_cpu": tree_cpu_seconds(process) - cpu_server,
         "client_cpu": (client.user + client.system) - (cpu_client.user + cpu_client.system),
     }
@@ -118,16 +123,22 @@ def main() -> int:
         print(f"time per interaction: p50 {percentile(times, 50):.2f} s, p95 {percentile(times, 95):.2f} s")
         print(f"server CPU per interaction: {1000 * result['server_cpu'] / len(times):.0f} ms")
     total = result["server_cpu"] + result["client_cpu"]
-    print(f"CPU over {result['wall'] / 60:.1f} min: server {result['server_cpu']:.0f} s, clients {result['client_cpu']:.0f} s "
-          f"(clients' share {100 * result['client_cpu'] / max(total, 1e-9):.1f} %); load average after: {load_average()}")
+    print(
+        f"CPU over {result['wall'] / 60:.1f} min: server {result['server_cpu']:.0f} s, clients {result['client_cpu']:.0f} s "
+        f"(clients' share {100 * result['client_cpu'] / max(total, 1e-9):.1f} %); load average after: {load_average()}"
+    )
     print("\n  t (min)   RSS (MB)  threads  files")
     for t, rss, threads, files, warm in samples:
-        print(f"  {t / 60:7.1f}  {rss:9.0f}  {threads:7d}  {files:5d}{'' if warm else '   (warming up: not every page served yet)'}")
+        print(
+            f"  {t / 60:7.1f}  {rss:9.0f}  {threads:7d}  {files:5d}{'' if warm else '   (warming up: not every page served yet)'}"
+        )
     warm = [s for s in samples if s[4]]
     if len(warm) >= 2:
         first, last = warm[0], warm[-1]
-        print(f"\nafter warm-up ({first[0] / 60:.1f} → {last[0] / 60:.1f} min): memory {last[1] - first[1]:+.0f} MB "
-              f"(goal < 50), threads {first[2]} → {last[2]}, open files {first[3]} → {last[3]}")
+        print(
+            f"\nafter warm-up ({first[0] / 60:.1f} → {last[0] / 60:.1f} min): memory {last[1] - first[1]:+.0f} MB "
+            f"(goal < 50), threads {first[2]} → {last[2]}, open files {first[3]} → {last[3]}"
+        )
     return 1 if result["errors"] else 0
 
 

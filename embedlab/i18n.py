@@ -23,9 +23,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "app.loading_model": {"zh": "正在加载模型 {model}…", "en": "Loading model {model}…"},
     "app.working": {"zh": "正在计算…", "en": "Working…"},
-    "app.model_unavailable": {"zh": "模型 {model} 尚未安装。获取方式：{how}", "en": "Model {model} is not installed. How to get it: {how}"},
+    "app.model_unavailable": {
+        "zh": "模型 {model} 尚未安装。获取方式：{how}",
+        "en": "Model {model} is not installed. How to get it: {how}",
+    },
     "app.no_models": {"zh": "没有可用的{kind}模型。", "en": "No {kind} model is available."},
-    "app.param_problem": {"zh": "链接参数有误（{param}=），已改用默认值：{problem}", "en": "Problem in the link ({param}=), the default is used: {problem}"},
+    "app.param_problem": {
+        "zh": "链接参数有误（{param}=），已改用默认值：{problem}",
+        "en": "Problem in the link ({param}=), the default is used: {problem}",
+    },
     "app.share": {"zh": "复制浏览器地址栏即可分享当前视图。", "en": "Copy the address bar to share this exact view."},
     "kind.static": {"zh": "静态词向量", "en": "static"},
     "kind.contextual": {"zh": "上下文", "en": "contextual"},
@@ -96,17 +102,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Download bert-base-chinese or BAAI/bge-m3 in one click when online (models page)",
     },
     "tour.static.title": {"zh": "静态词向量：一个词，一串数字", "en": "Static vectors: one word, one list of numbers"},
-    "tour.static.text": {"zh": "word2vec 给每个词一个固定向量。看看它的维度，以及离它最近的词。", "en": "word2vec gives every word one fixed vector. Look at its numbers and at its nearest words."},
+    "tour.static.text": {
+        "zh": "word2vec 给每个词一个固定向量。看看它的维度，以及离它最近的词。",
+        "en": "word2vec gives every word one fixed vector. Look at its numbers and at its nearest words.",
+    },
     "tour.similarity.title": {"zh": "相似度：余弦", "en": "Similarity: the cosine"},
-    "tour.similarity.text": {"zh": "两个向量夹角越小，词义越近。比较一组词，找出不合群的那个。", "en": "The smaller the angle, the closer the meaning. Compare a group of words and find the odd one out."},
+    "tour.similarity.text": {
+        "zh": "两个向量夹角越小，词义越近。比较一组词，找出不合群的那个。",
+        "en": "The smaller the angle, the closer the meaning. Compare a group of words and find the odd one out.",
+    },
     "tour.analogy.title": {"zh": "类比：向量加减法", "en": "Analogy: arithmetic on vectors"},
-    "tour.analogy.text": {"zh": "诸葛亮 + 水浒传 − 三国演义 ≈ ？向量的加减能表达关系。", "en": "king − man + woman ≈ ? Adding and subtracting vectors can express relations."},
+    "tour.analogy.text": {
+        "zh": "诸葛亮 + 水浒传 − 三国演义 ≈ ？向量的加减能表达关系。",
+        "en": "king − man + woman ≈ ? Adding and subtracting vectors can express relations.",
+    },
     "tour.projection.title": {"zh": "投影：把高维画到平面上", "en": "Projection: drawing many dimensions on a plane"},
-    "tour.projection.text": {"zh": "用 PCA、UMAP、t-SNE 看词群如何聚在一起，以及投影隐藏了什么。", "en": "PCA, UMAP and t-SNE show how word groups cluster, and what a projection hides."},
+    "tour.projection.text": {
+        "zh": "用 PCA、UMAP、t-SNE 看词群如何聚在一起，以及投影隐藏了什么。",
+        "en": "PCA, UMAP and t-SNE show how word groups cluster, and what a projection hides.",
+    },
     "tour.polysemy.title": {"zh": "一词多义：上下文向量", "en": "Polysemy: contextual vectors"},
-    "tour.polysemy.text": {"zh": "BERT 让“苹果”在“他在苹果上班”和“他在吃苹果”里得到不同的向量。", "en": "BERT gives “apple” different vectors in “He works at Apple” and “He ate an apple”."},
+    "tour.polysemy.text": {
+        "zh": "BERT 让“苹果”在“他在苹果上班”和“他在吃苹果”里得到不同的向量。",
+        "en": "BERT gives “apple” different vectors in “He works at Apple” and “He ate an apple”.",
+    },
     "tour.sentences.title": {"zh": "句向量", "en": "Sentence vectors"},
-    "tour.sentences.text": {"zh": "“我喜欢这本书”和“我不喜欢这本书”：平均池化与专门的句向量模型谁分得开？", "en": "“I like this book” vs “I don't like this book”: which encoder tells them apart?"},
+    "tour.sentences.text": {
+        "zh": "“我喜欢这本书”和“我不喜欢这本书”：平均池化与专门的句向量模型谁分得开？",
+        "en": "“I like this book” vs “I don't like this book”: which encoder tells them apart?",
+    },
     # --- explorer ---
     "page.explorer": {"zh": "词向量浏览", "en": "Word explorer"},
     "explorer.title": {"zh": "词向量浏览", "en": "Word explorer"},
@@ -123,7 +147,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "explorer.words": {"zh": "词（逗号分隔）", "en": "Words (comma-separated)"},
     "explorer.heatmap": {"zh": "余弦相似度矩阵", "en": "Cosine similarity matrix"},
     "explorer.odd": {"zh": "不合群的词：**{word}**", "en": "Odd one out: **{word}**"},
-    "explorer.odd_needs_three": {"zh": "至少三个词才能找出不合群的词。", "en": "Give at least three words to find the odd one out."},
+    "explorer.odd_needs_three": {
+        "zh": "至少三个词才能找出不合群的词。",
+        "en": "Give at least three words to find the odd one out.",
+    },
     "explorer.rank": {"zh": "在“{word}”的近邻中的名次", "en": "Rank among the neighbours of “{word}”"},
     "explorer.vocab": {"zh": "词表 {size:,} 词 · {dims} 维", "en": "Vocabulary {size:,} words · {dims} dimensions"},
     # --- analogy ---
@@ -165,7 +192,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "projection.source": {"zh": "画哪些词", "en": "Words to draw"},
     "projection.source.groups": {"zh": "词组", "en": "Word groups"},
     "projection.source.top": {"zh": "词表前 N 个词", "en": "First N words of the vocabulary"},
-    "projection.groups": {"zh": "词组（每行一组，词之间用逗号；也可用 | 分组）", "en": "Groups (one per line, words separated by commas; | also separates groups)"},
+    "projection.groups": {
+        "zh": "词组（每行一组，词之间用逗号；也可用 | 分组）",
+        "en": "Groups (one per line, words separated by commas; | also separates groups)",
+    },
     "projection.top": {"zh": "词数 N", "en": "Number of words N"},
     "projection.top_help": {
         "zh": "word2vec 文件通常按词频排序，所以前 N 个就是最常见的词；BERT 的词表（minilm-static）不是按词频排的。",
@@ -181,15 +211,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "projection.dims.2": {"zh": "二维", "en": "2-D"},
     "projection.dims.3": {"zh": "三维", "en": "3-D"},
     "projection.seed": {"zh": "随机种子", "en": "Seed"},
-    "projection.seed_help": {"zh": "相同的输入和种子总是得到相同的坐标。", "en": "The same inputs and seed always give the same coordinates."},
+    "projection.seed_help": {
+        "zh": "相同的输入和种子总是得到相同的坐标。",
+        "en": "The same inputs and seed always give the same coordinates.",
+    },
     "projection.n_neighbors": {"zh": "UMAP 近邻数 n_neighbors", "en": "UMAP n_neighbors"},
     "projection.min_dist": {"zh": "UMAP 最小距离 min_dist", "en": "UMAP min_dist"},
     "projection.perplexity": {"zh": "t-SNE 困惑度 perplexity", "en": "t-SNE perplexity"},
-    "projection.pca_params": {"zh": "PCA 没有需要调的参数：它是确定的线性投影。", "en": "PCA has nothing to tune: it is a fixed linear projection."},
+    "projection.pca_params": {
+        "zh": "PCA 没有需要调的参数：它是确定的线性投影。",
+        "en": "PCA has nothing to tune: it is a fixed linear projection.",
+    },
     "projection.labels": {"zh": "显示词标签", "en": "Show labels"},
-    "projection.labels_capped": {"zh": "超过 {limit:,} 个点时不画标签（悬停仍可查看）。", "en": "Labels are not drawn beyond {limit:,} points (hover still shows them)."},
-    "projection.need_words": {"zh": "请输入要画的词，例如：苹果, 香蕉 | 长江, 黄河", "en": "Type some words to draw, e.g. apple, banana | thames, nile"},
-    "projection.stage.neighbors": {"zh": "在原始空间中找 {n:,} 个点的近邻…", "en": "Finding the neighbours of {n:,} points in the original space…"},
+    "projection.labels_capped": {
+        "zh": "超过 {limit:,} 个点时不画标签（悬停仍可查看）。",
+        "en": "Labels are not drawn beyond {limit:,} points (hover still shows them).",
+    },
+    "projection.need_words": {
+        "zh": "请输入要画的词，例如：苹果, 香蕉 | 长江, 黄河",
+        "en": "Type some words to draw, e.g. apple, banana | thames, nile",
+    },
+    "projection.stage.neighbors": {
+        "zh": "在原始空间中找 {n:,} 个点的近邻…",
+        "en": "Finding the neighbours of {n:,} points in the original space…",
+    },
     "projection.stage.pca": {"zh": "PCA 计算中…", "en": "Running PCA…"},
     "projection.stage.umap": {"zh": "UMAP 优化布局中…", "en": "UMAP is laying out the points…"},
     "projection.stage.tsne": {"zh": "t-SNE 计算中（点多时较慢）…", "en": "Running t-SNE (slow for many points)…"},
@@ -224,15 +269,36 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "两个 TSV 文件可上传到 projector.tensorflow.org；图片可用图表右上角的相机按钮保存为 PNG。",
         "en": "Load the two TSV files into projector.tensorflow.org; save the picture as PNG with the camera button at the chart's top right.",
     },
-    "projection.note.n_neighbors_clipped": {"zh": "点只有 {n} 个，UMAP 的 n_neighbors 从 {asked} 降到 {used}。", "en": "UMAP n_neighbors lowered from {asked} to {used}: there are only {n} points."},
-    "projection.note.perplexity_clipped": {"zh": "点只有 {n} 个，t-SNE 的 perplexity 不能超过 (n − 1) / 3，从 {asked:g} 降到 {used:.2f}。", "en": "t-SNE perplexity lowered from {asked:g} to {used:.2f}: with {n} points it may be at most (n − 1) / 3."},
-    "projection.note.quality_k_clipped": {"zh": "点只有 {n} 个，可信度改用 k = {k}（而不是 {asked}）个近邻计算。", "en": "Quality is measured with k = {k} nearest neighbours instead of {asked}: there are only {n} points."},
-    "projection.note.quality_sampled": {"zh": "可信度和近邻保留率是在 {n:,} 个点中按种子抽取的 {rows:,} 个点上估计的。", "en": "Trustworthiness and neighbour preservation are estimated on {rows:,} of the {n:,} points (a seeded sample)."},
+    "projection.note.n_neighbors_clipped": {
+        "zh": "点只有 {n} 个，UMAP 的 n_neighbors 从 {asked} 降到 {used}。",
+        "en": "UMAP n_neighbors lowered from {asked} to {used}: there are only {n} points.",
+    },
+    "projection.note.perplexity_clipped": {
+        "zh": "点只有 {n} 个，t-SNE 的 perplexity 不能超过 (n − 1) / 3，从 {asked:g} 降到 {used:.2f}。",
+        "en": "t-SNE perplexity lowered from {asked:g} to {used:.2f}: with {n} points it may be at most (n − 1) / 3.",
+    },
+    "projection.note.quality_k_clipped": {
+        "zh": "点只有 {n} 个，可信度改用 k = {k}（而不是 {asked}）个近邻计算。",
+        "en": "Quality is measured with k = {k} nearest neighbours instead of {asked}: there are only {n} points.",
+    },
+    "projection.note.quality_sampled": {
+        "zh": "可信度和近邻保留率是在 {n:,} 个点中按种子抽取的 {rows:,} 个点上估计的。",
+        "en": "Trustworthiness and neighbour preservation are estimated on {rows:,} of the {n:,} points (a seeded sample).",
+    },
     "projection.note.skipped": {"zh": "词表中没有这些词，已跳过：{words}。", "en": "Not in the vocabulary, left out: {words}."},
-    "projection.skip_hint": {"zh": "打开“{switch}”开关，即可画出其余的词。", "en": "Switch on “{switch}” to draw the other words."},
+    "projection.skip_hint": {
+        "zh": "打开“{switch}”开关，即可画出其余的词。",
+        "en": "Switch on “{switch}” to draw the other words.",
+    },
     "projection.first_n": {"zh": "词表前 {n:,} 个词", "en": "first {n:,} words"},
-    "projection.note.duplicates": {"zh": "这些词出现了不止一次，只画一次（归入第一次出现的组）：{words}。", "en": "Listed more than once, drawn once (in its first group): {words}."},
-    "projection.note.spectral_fallback": {"zh": "这组点太少或互不相连，UMAP 无法用谱方法初始化，改从随机位置开始（仍由种子固定）。", "en": "UMAP started from random positions (seeded): its usual spectral start does not work on so small or disconnected a set."},
+    "projection.note.duplicates": {
+        "zh": "这些词出现了不止一次，只画一次（归入第一次出现的组）：{words}。",
+        "en": "Listed more than once, drawn once (in its first group): {words}.",
+    },
+    "projection.note.spectral_fallback": {
+        "zh": "这组点太少或互不相连，UMAP 无法用谱方法初始化，改从随机位置开始（仍由种子固定）。",
+        "en": "UMAP started from random positions (seeded): its usual spectral start does not work on so small or disconnected a set.",
+    },
     # --- polysemy & sentences (issue 4) ---
     "page.polysemy": {"zh": "一词多义", "en": "Polysemy"},
     "page.sentences": {"zh": "句向量对比", "en": "Sentence vectors"},
@@ -242,14 +308,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A static model gives “{word}” one fixed vector; a contextual model such as BERT gives it a new one in every sentence, and those vectors group by sense.",
     },
     "polysemy.word": {"zh": "目标词", "en": "Word"},
-    "polysemy.sentences": {"zh": "包含该词的句子（每行一句，2 到 50 句）", "en": "Sentences containing the word (one per line, 2 to 50)"},
+    "polysemy.sentences": {
+        "zh": "包含该词的句子（每行一句，2 到 50 句）",
+        "en": "Sentences containing the word (one per line, 2 to 50)",
+    },
     "polysemy.layer": {"zh": "取哪一层", "en": "Layer"},
     "polysemy.layer.last": {"zh": "最后一层", "en": "last layer"},
     "polysemy.layer.last4": {"zh": "最后四层平均", "en": "mean of last four"},
     "polysemy.k": {"zh": "词义个数 k（0 = 按轮廓系数自动选）", "en": "Senses k (0 = chosen by silhouette)"},
     "polysemy.static": {"zh": "对照的静态模型", "en": "Static model to compare"},
     "polysemy.static.none": {"zh": "（不对照）", "en": "(none)"},
-    "polysemy.need_sentences": {"zh": "请至少输入两句包含该词的句子。", "en": "Type at least two sentences that contain the word."},
+    "polysemy.need_sentences": {
+        "zh": "请至少输入两句包含该词的句子。",
+        "en": "Type at least two sentences that contain the word.",
+    },
     "polysemy.contexts": {"zh": "上下文数", "en": "Contexts"},
     "polysemy.senses": {"zh": "词义簇", "en": "Sense groups"},
     "polysemy.chosen.silhouette": {"zh": "按轮廓系数选出（{score:.2f}）", "en": "chosen by silhouette ({score:.2f})"},
@@ -258,7 +330,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "polysemy.chosen.too_few": {"zh": "句子太少，不分组", "en": "too few contexts to split"},
     "polysemy.range": {"zh": "上下文向量两两余弦", "en": "Pairwise cosine, contextual"},
     "polysemy.static_range": {"zh": "静态模型：恒为 1.00", "en": "static model: always 1.00"},
-    "polysemy.heatmap": {"zh": "“{word}”在各句中的向量：余弦相似度", "en": "Vectors of “{word}” across sentences: cosine similarity"},
+    "polysemy.heatmap": {
+        "zh": "“{word}”在各句中的向量：余弦相似度",
+        "en": "Vectors of “{word}” across sentences: cosine similarity",
+    },
     "polysemy.static_heatmap": {"zh": "静态模型：只有一个向量", "en": "Static model: one vector"},
     "polysemy.static_note": {
         "zh": "静态模型只有一个点：任意两句之间的相似度都是 1.00。上下文模型是一团点，并按词义分开。",
@@ -266,7 +341,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "polysemy.projection": {"zh": "二维投影（PCA），颜色 = 自动聚出的词义", "en": "2-D projection (PCA), colour = sense group"},
     "polysemy.sense": {"zh": "词义 {n}", "en": "sense {n}"},
-    "polysemy.explained": {"zh": "两个主成分保留了 {a:.0%} + {b:.0%} 的方差。", "en": "The two axes keep {a:.0%} + {b:.0%} of the variance."},
+    "polysemy.explained": {
+        "zh": "两个主成分保留了 {a:.0%} + {b:.0%} 的方差。",
+        "en": "The two axes keep {a:.0%} + {b:.0%} of the variance.",
+    },
     "polysemy.table": {"zh": "每个上下文", "en": "Each context"},
     "polysemy.col.label": {"zh": "编号", "en": "Context"},
     "polysemy.col.sentence": {"zh": "句子", "en": "Sentence"},
@@ -275,7 +353,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "polysemy.col.input": {"zh": "与输入嵌入的余弦", "en": "Cosine to input embedding"},
     "polysemy.cosine": {"zh": "余弦", "en": "cosine"},
     "polysemy.col.static": {"zh": "与 {model} 向量的余弦", "en": "Cosine to {model} vector"},
-    "polysemy.cosines": {"zh": "每个上下文向量离“无上下文”的向量有多远", "en": "How far each contextual vector is from the context-free one"},
+    "polysemy.cosines": {
+        "zh": "每个上下文向量离“无上下文”的向量有多远",
+        "en": "How far each contextual vector is from the context-free one",
+    },
     "polysemy.cosines_note": {
         "zh": "输入嵌入 = 模型自己词表里“{word}”的向量（{tokens} 的平均），还没看到任何上下文。{static}",
         "en": "Input embedding = the model's own table vector of “{word}” (mean of {tokens}), before any context. {static}",
@@ -284,8 +365,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{model} 的向量先用正交映射（Procrustes，{anchors} 个共有词拟合，拟合度 {fit:.2f}）映射到本模型的输入空间。",
         "en": "{model}'s vector is first mapped into this model's input space by an orthogonal (Procrustes) map fitted on {anchors} shared words (fit {fit:.2f}).",
     },
-    "polysemy.static_missing": {"zh": "静态模型 {model} 的词表里没有“{word}”。{hint}", "en": "Static model {model} does not have “{word}”. {hint}"},
-    "polysemy.truncated": {"zh": "第 {which} 句超过 {n} 个词元，只用了前 {n} 个。", "en": "Sentence(s) {which} are longer than {n} tokens; only the first {n} were used."},
+    "polysemy.static_missing": {
+        "zh": "静态模型 {model} 的词表里没有“{word}”。{hint}",
+        "en": "Static model {model} does not have “{word}”. {hint}",
+    },
+    "polysemy.truncated": {
+        "zh": "第 {which} 句超过 {n} 个词元，只用了前 {n} 个。",
+        "en": "Sentence(s) {which} are longer than {n} tokens; only the first {n} were used.",
+    },
     "polysemy.unknown": {
         "zh": "{model} 不认识第 {which} 句的大部分字词（读作 [UNK]），结果没有意义。请换一个适合该语言的模型。",
         "en": "{model} does not know most tokens of sentence(s) {which} (read as [UNK]); the result means little. Pick a model for that language.",
@@ -314,7 +401,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{model} 的 sentence-transformers 管线本身就是平均池化 + 归一化，所以两者完全相同（差为 0）。",
         "en": "{model}'s sentence-transformers pipeline is mean pooling + normalisation, so the two agree exactly (difference 0).",
     },
-    "sentences.lexical": {"zh": "BGE-M3 稀疏词权重（每个词元一个权重）", "en": "BGE-M3 sparse lexical weights (one weight per token)"},
+    "sentences.lexical": {
+        "zh": "BGE-M3 稀疏词权重（每个词元一个权重）",
+        "en": "BGE-M3 sparse lexical weights (one weight per token)",
+    },
     "sentences.token": {"zh": "词元", "en": "Token"},
     "sentences.weight": {"zh": "权重", "en": "Weight"},
     "sentences.no_bge": {
@@ -350,7 +440,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Memory-mapped models read their disk cache directly: that memory is shared by every process on the machine, counted once.",
     },
     "models.actions": {"zh": "单个模型", "en": "One model"},
-    "models.managed_by_host": {"zh": "托管模式：卸载、删除和建索引由管理员负责。", "en": "Hosted mode: unloading, deleting and index building are left to the host."},
+    "models.managed_by_host": {
+        "zh": "托管模式：卸载、删除和建索引由管理员负责。",
+        "en": "Hosted mode: unloading, deleting and index building are left to the host.",
+    },
     "models.load": {"zh": "加载", "en": "Load"},
     "models.loaded": {"zh": "已加载 {model}。", "en": "Loaded {model}."},
     "models.unload": {"zh": "卸载（释放内存）", "en": "Unload (free memory)"},
@@ -363,7 +456,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "默认使用精确搜索（与 gensim 相同）。词表达到 {threshold:,} 词时，若已建好索引，“词向量浏览”会改用近似搜索并注明“近似”。本模型有 {vocab:,} 词。",
         "en": "Search is exact by default (the same as gensim). From {threshold:,} words up, the word explorer uses this index when it has been built, and labels the results approximate. This model has {vocab:,} words.",
     },
-    "models.ann_ready": {"zh": "索引已建好（M={m}，{mb:,.1f} MB，保存在向量缓存旁）。", "en": "Index built (M={m}, {mb:,.1f} MB, stored next to the vector cache)."},
+    "models.ann_ready": {
+        "zh": "索引已建好（M={m}，{mb:,.1f} MB，保存在向量缓存旁）。",
+        "en": "Index built (M={m}, {mb:,.1f} MB, stored next to the vector cache).",
+    },
     "models.ann_build": {"zh": "建立近似索引", "en": "Build the approximate index"},
     "models.ann_building": {"zh": "正在建立索引…", "en": "Building the index…"},
     "models.ann_built": {"zh": "索引已建好：{n:,} 个向量。", "en": "Index built: {n:,} vectors."},
@@ -390,7 +486,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "models.local_name": {"zh": "文件名", "en": "File name"},
     "models.add_button": {"zh": "检查并添加", "en": "Check and add"},
     "models.converting": {"zh": "正在读取并生成缓存…", "en": "Reading and caching…"},
-    "models.added": {"zh": "已添加 {model}，各页面的模型列表中都能选到它了。", "en": "Added {model}: every page can pick it now."},
+    "models.added": {
+        "zh": "已添加 {model}，各页面的模型列表中都能选到它了。",
+        "en": "Added {model}: every page can pick it now.",
+    },
     "models.upload_help": {
         "zh": "上限 {mb:,} MB。支持 {suffixes}（可再加 .gz/.bz2）。出于安全原因，不接受 gensim 的 .kv/.model 文件。",
         "en": "Up to {mb:,} MB. Accepted: {suffixes} (optionally + .gz/.bz2). For safety, gensim .kv/.model files are not accepted.",
@@ -428,21 +527,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Model {model} and {corpus} are in different languages; expect poor results. Pick another model or corpus.",
     },
     "search.backend": {"zh": "存储：{backend}", "en": "Store: {backend}"},
-    "search.indexed": {"zh": "已索引 {n:,} 句（{corpus}，模型 {model}）。", "en": "{n:,} sentences indexed ({corpus}, model {model})."},
+    "search.indexed": {
+        "zh": "已索引 {n:,} 句（{corpus}，模型 {model}）。",
+        "en": "{n:,} sentences indexed ({corpus}, model {model}).",
+    },
     "search.not_indexed": {"zh": "《{corpus}》还没有用 {model} 建索引。", "en": "{corpus} is not indexed with {model} yet."},
     "search.index": {"zh": "建立索引", "en": "Index it"},
     "search.reindex": {"zh": "重建索引", "en": "Index again"},
     "search.encoding": {"zh": "正在编码句子…", "en": "Encoding sentences…"},
-    "search.indexed_now": {"zh": "已编码并索引 {n:,} 句，用时 {seconds:.1f} 秒。", "en": "Encoded and indexed {n:,} sentences in {seconds:.1f} s."},
+    "search.indexed_now": {
+        "zh": "已编码并索引 {n:,} 句，用时 {seconds:.1f} 秒。",
+        "en": "Encoded and indexed {n:,} sentences in {seconds:.1f} s.",
+    },
     "search.results": {"zh": "与“{query}”意思最接近的句子", "en": "Sentences closest in meaning to “{query}”"},
-    "search.took": {"zh": "查询用时 {ms:.0f} 毫秒（含编码查询句），共 {n:,} 句。", "en": "Search took {ms:.0f} ms (encoding the query included) over {n:,} sentences."},
+    "search.took": {
+        "zh": "查询用时 {ms:.0f} 毫秒（含编码查询句），共 {n:,} 句。",
+        "en": "Search took {ms:.0f} ms (encoding the query included) over {n:,} sentences.",
+    },
     "search.best": {"zh": "最接近（{score:.3f}）：{sentence}", "en": "Closest ({score:.3f}): {sentence}"},
     "search.sentence": {"zh": "句子", "en": "Sentence"},
     "search.score": {"zh": "余弦相似度", "en": "Cosine similarity"},
     "search.type_query": {"zh": "输入一句话开始搜索。", "en": "Type a phrase to search."},
     "search.about": {"zh": "什么时候需要 Milvus？", "en": "When does Milvus pay off?"},
     "search.about_text": {
-        "zh": "在 188k×300 的词向量上，Milvus Lite 建索引后单次查询约 55–60 毫秒，而 gensim 精确搜索只要 5 毫秒，所以查词的近邻不用 Milvus。当向量多到一台机器的内存放不下（数千万以上）、多个服务器要共用一个索引、或者边写入边查询时，Milvus 服务器才划算。在配置文件里写 `[milvus] uri = \"http://host:19530\"` 和 `token` 即可切换，代码不变。",
+        "zh": '在 188k×300 的词向量上，Milvus Lite 建索引后单次查询约 55–60 毫秒，而 gensim 精确搜索只要 5 毫秒，所以查词的近邻不用 Milvus。当向量多到一台机器的内存放不下（数千万以上）、多个服务器要共用一个索引、或者边写入边查询时，Milvus 服务器才划算。在配置文件里写 `[milvus] uri = "http://host:19530"` 和 `token` 即可切换，代码不变。',
         "en": "On 188k × 300 word vectors Milvus Lite answers a query in about 55–60 ms with an index, while gensim's exact search takes 5 ms, so word neighbours do not use Milvus. A Milvus server pays off when the vectors outgrow one machine's memory (tens of millions), when several app servers share one index, or when data is added while people search. Set `[milvus] uri = \"http://host:19530\"` and `token` in the config file to switch; the code stays the same.",
     },
     "explorer.approximate": {
@@ -462,18 +570,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.source.sample": {"zh": "示例语料", "en": "Sample corpus"},
     "train.source.upload": {"zh": "上传 .txt", "en": "Upload .txt"},
     "train.source.paste": {"zh": "粘贴文本", "en": "Paste text"},
-    "train.upload": {"zh": "上传一个或多个 .txt 文件（UTF-8、GB18030/GBK 或 UTF-16 均可）", "en": "Upload one or more .txt files (UTF-8, GB18030/GBK or UTF-16)"},
+    "train.upload": {
+        "zh": "上传一个或多个 .txt 文件（UTF-8、GB18030/GBK 或 UTF-16 均可）",
+        "en": "Upload one or more .txt files (UTF-8, GB18030/GBK or UTF-16)",
+    },
     "train.paste": {"zh": "在这里粘贴文本", "en": "Paste text here"},
     "train.decoded": {"zh": "{name}：{encoding} 编码，{chars:,} 个字符", "en": "{name}: {encoding}, {chars:,} characters"},
     "train.sample": {"zh": "示例语料（公有领域）", "en": "Sample corpus (public domain)"},
     "train.sample_source": {"zh": "来源：{source}", "en": "Source: {source}"},
-    "train.sample_ready": {"zh": "随 EmbedLab 附带（公有领域）：{chars:,} 个字符。", "en": "Ships with EmbedLab (public domain): {chars:,} characters."},
+    "train.sample_ready": {
+        "zh": "随 EmbedLab 附带（公有领域）：{chars:,} 个字符。",
+        "en": "Ships with EmbedLab (public domain): {chars:,} characters.",
+    },
     "train.text_lang": {"zh": "文本语言", "en": "Text language"},
     "train.text_lang.auto": {"zh": "自动识别", "en": "Detect"},
     "train.text_lang.zh": {"zh": "中文（jieba 分词）", "en": "Chinese (jieba)"},
     "train.text_lang.en": {"zh": "英文（简单分词）", "en": "English (simple tokeniser)"},
     "train.segmentation": {"zh": "分词选项（中文）", "en": "Segmentation options (Chinese)"},
-    "train.user_dict": {"zh": "jieba 用户词典（每行：词 [词频] [词性]）", "en": "jieba user dictionary (one 'word [freq] [tag]' per line)"},
+    "train.user_dict": {
+        "zh": "jieba 用户词典（每行：词 [词频] [词性]）",
+        "en": "jieba user dictionary (one 'word [freq] [tag]' per line)",
+    },
     "train.hmm": {"zh": "用 HMM 猜测未登录词", "en": "Let jieba's HMM guess unknown words"},
     "train.hmm_help": {
         "zh": "在古典小说上，HMM 常把人名和后面的字粘在一起（如“玄德正”“司马懿善”），所以默认关闭。",
@@ -486,7 +603,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.stats.sentences": {"zh": "句子", "en": "Sentences"},
     "train.stats.tokens": {"zh": "词次", "en": "Tokens"},
     "train.stats.vocabulary": {"zh": "不同的词", "en": "Distinct words"},
-    "train.from_cache": {"zh": "分词结果来自缓存（同样的文本不会再分一次）。", "en": "Tokens came from the cache (the same text is never segmented twice)."},
+    "train.from_cache": {
+        "zh": "分词结果来自缓存（同样的文本不会再分一次）。",
+        "en": "Tokens came from the cache (the same text is never segmented twice).",
+    },
     "train.top_words": {"zh": "最常见的词", "en": "Most frequent words"},
     "train.count": {"zh": "次数", "en": "Count"},
     "train.no_text": {"zh": "先选择、上传或粘贴一些文本。", "en": "Pick, upload or paste some text first."},
@@ -502,11 +622,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.negative": {"zh": "负采样数", "en": "Negative samples"},
     "train.seed": {"zh": "随机种子", "en": "Seed"},
     "train.workers": {"zh": "线程数", "en": "Threads"},
-    "train.workers_help": {"zh": "1 个线程时，同样的种子和语料得到完全相同的向量；多线程更快，但每次略有不同。", "en": "With one thread the same seed and corpus give identical vectors; more threads are faster but vary a little."},
+    "train.workers_help": {
+        "zh": "1 个线程时，同样的种子和语料得到完全相同的向量；多线程更快，但每次略有不同。",
+        "en": "With one thread the same seed and corpus give identical vectors; more threads are faster but vary a little.",
+    },
     "train.name": {"zh": "模型名称（保存为 名称.kv）", "en": "Model name (saved as NAME.kv)"},
     "train.start": {"zh": "开始训练", "en": "Train"},
     "train.cancel": {"zh": "取消", "en": "Cancel"},
-    "train.too_long": {"zh": "语料有 {chars:,} 个字符，本服务器最多接受 {limit:,} 个。", "en": "The corpus has {chars:,} characters; this server accepts at most {limit:,}."},
+    "train.too_long": {
+        "zh": "语料有 {chars:,} 个字符，本服务器最多接受 {limit:,} 个。",
+        "en": "The corpus has {chars:,} characters; this server accepts at most {limit:,}.",
+    },
     "train.progress": {"zh": "3 · 训练过程", "en": "3 · Training"},
     "train.names": {"zh": "使用四大名著人物名词典", "en": "Use the four novels' character-name dictionary"},
     "train.names_help": {
@@ -515,7 +641,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "train.phase.queued": {"zh": "排队中", "en": "Queued"},
     "train.phase.segmenting": {"zh": "分词中", "en": "Tokenising"},
-    "train.phase.training": {"zh": "正在训练 {run}：第 {current}/{epochs} 轮（已完成 {epoch} 轮）", "en": "Training {run}: epoch {current} of {epochs} ({epoch} done)"},
+    "train.phase.training": {
+        "zh": "正在训练 {run}：第 {current}/{epochs} 轮（已完成 {epoch} 轮）",
+        "en": "Training {run}: epoch {current} of {epochs} ({epoch} done)",
+    },
     "train.phase.saving": {"zh": "保存中", "en": "Saving"},
     "train.phase.done": {"zh": "完成", "en": "Done"},
     "train.phase.cancelled": {"zh": "已取消，没有保存任何模型。", "en": "Cancelled; nothing was saved."},
@@ -523,7 +652,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.loss": {"zh": "每轮的损失（gensim compute_loss）", "en": "Loss per epoch (gensim's compute_loss)"},
     "train.loss_axis": {"zh": "损失", "en": "Loss"},
     "train.epoch_axis": {"zh": "轮次", "en": "Epoch"},
-    "train.saved": {"zh": "已保存 {model}（{vocab:,} 个词 × {dims} 维，用时 {seconds:.1f} 秒），现在所有页面的模型列表里都能选到它。", "en": "Saved {model} ({vocab:,} words × {dims} dims, {seconds:.1f} s); every page's model list offers it now."},
+    "train.saved": {
+        "zh": "已保存 {model}（{vocab:,} 个词 × {dims} 维，用时 {seconds:.1f} 秒），现在所有页面的模型列表里都能选到它。",
+        "en": "Saved {model} ({vocab:,} words × {dims} dims, {seconds:.1f} s); every page's model list offers it now.",
+    },
     "train.open_explorer": {"zh": "在词向量浏览中打开 {model}", "en": "Open {model} in the word explorer"},
     "train.results": {"zh": "4 · 近邻", "en": "4 · Neighbours"},
     "train.words": {"zh": "看这些词的近邻（逗号分隔）", "en": "Neighbours of these words (comma-separated)"},
@@ -553,7 +685,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.method": {"zh": "方法", "en": "Method"},
     "evaluate.method.add": {"zh": "3CosAdd", "en": "3CosAdd"},
     "evaluate.method.mul": {"zh": "3CosMul", "en": "3CosMul"},
-    "evaluate.mul_gensim": {"zh": "gensim 的评测只有 3CosAdd；3CosMul 请选 CA8 约定。", "en": "gensim's evaluation has 3CosAdd only; pick the CA8 convention for 3CosMul."},
+    "evaluate.mul_gensim": {
+        "zh": "gensim 的评测只有 3CosAdd；3CosMul 请选 CA8 约定。",
+        "en": "gensim's evaluation has 3CosAdd only; pick the CA8 convention for 3CosMul.",
+    },
     "evaluate.running": {"zh": "正在评测…", "en": "Evaluating…"},
     "evaluate.accuracy": {"zh": "准确率", "en": "Accuracy"},
     "evaluate.coverage": {"zh": "覆盖率", "en": "Coverage"},
@@ -566,12 +701,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.col.total": {"zh": "计入", "en": "Scored"},
     "evaluate.col.questions": {"zh": "题目", "en": "Questions"},
     "evaluate.misses": {"zh": "错得最远的题（期望答案的排名）", "en": "Worst misses (rank of the expected answer)"},
-    "evaluate.misses_help": {"zh": "排名越大，模型离正确答案越远；“—”表示期望答案不在词表里。", "en": "The larger the rank, the further the model was from the answer; “—” means the expected word is not in the vocabulary."},
+    "evaluate.misses_help": {
+        "zh": "排名越大，模型离正确答案越远；“—”表示期望答案不在词表里。",
+        "en": "The larger the rank, the further the model was from the answer; “—” means the expected word is not in the vocabulary.",
+    },
     "evaluate.col.question": {"zh": "题目 a : b :: c : ?", "en": "Question a : b :: c : ?"},
     "evaluate.col.expected": {"zh": "期望", "en": "Expected"},
     "evaluate.col.predicted": {"zh": "模型给出", "en": "Model said"},
     "evaluate.col.rank": {"zh": "期望答案排名", "en": "Rank of expected"},
-    "evaluate.skipped": {"zh": "有 {n} 行既不是 “: 部分” 也不是四个词，已跳过（第 {lines} 行…）。", "en": "{n} lines were neither ': section' nor four words and were skipped (lines {lines}…)."},
+    "evaluate.skipped": {
+        "zh": "有 {n} 行既不是 “: 部分” 也不是四个词，已跳过（第 {lines} 行…）。",
+        "en": "{n} lines were neither ': section' nor four words and were skipped (lines {lines}…).",
+    },
     "evaluate.spearman": {"zh": "Spearman", "en": "Spearman"},
     "evaluate.pearson": {"zh": "Pearson", "en": "Pearson"},
     "evaluate.oov": {"zh": "词表外比例", "en": "OOV ratio"},
@@ -584,7 +725,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "page.compare": {"zh": "比较两个模型", "en": "Compare models"},
     "page.axes": {"zh": "语义轴", "en": "Semantic axes"},
     "page.bias": {"zh": "偏见检验", "en": "Bias tests"},
-    "compare.title": {"zh": "两个词向量空间并排：对齐，找出“移动”的词", "en": "Two spaces side by side: align them, find the words that moved"},
+    "compare.title": {
+        "zh": "两个词向量空间并排：对齐，找出“移动”的词",
+        "en": "Two spaces side by side: align them, find the words that moved",
+    },
     "compare.intro": {
         "zh": "两次训练得到的词向量坐标互不相通：即使语料相同，空间也会整体转一个任意角度。这里用**正交 Procrustes** 在两个模型都认识的高频词上，把 B 旋转到 A 上，再看每个词在两边是否指向同一方向（对齐后的余弦）。另一把尺子不需要对齐：比较一个词在两边的前 k 个近邻有多少重合。两把尺子互相印证。",
         "en": "Two trainings never share coordinates: even on the same text, each space ends up turned by an arbitrary rotation. Here **orthogonal Procrustes** rotates B onto A using the frequent words both know; then each word's two vectors are compared (cosine after alignment). A second measure needs no alignment: how many of a word's top-k neighbours the two models share. The two measures check each other.",
@@ -600,19 +744,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The N most frequent words both models know (ranked by the worse of their two frequency ranks).",
     },
     "compare.topn": {"zh": "比较的近邻数 k", "en": "Neighbours compared (k)"},
-    "compare.topn_help": {"zh": "近邻重合度看每个词的前 k 个近邻（都在共有词里找）。", "en": "The overlap measure looks at each word's top k neighbours (searched among the shared words)."},
+    "compare.topn_help": {
+        "zh": "近邻重合度看每个词的前 k 个近邻（都在共有词里找）。",
+        "en": "The overlap measure looks at each word's top k neighbours (searched among the shared words).",
+    },
     "compare.by": {"zh": "排序依据", "en": "Rank by"},
     "compare.by.cosine": {"zh": "对齐后的余弦", "en": "Cosine after alignment"},
     "compare.by.overlap": {"zh": "近邻重合度", "en": "Neighbour overlap"},
     "compare.words": {"zh": "要跟踪的词（可选，逗号分隔）", "en": "Words to follow (optional, comma-separated)"},
-    "compare.words_help": {"zh": "这些词会列在表里并画进下面的图；不填时画移动最多的词。", "en": "Listed in a table and drawn in the picture below; without them, the words that moved most are drawn."},
+    "compare.words_help": {
+        "zh": "这些词会列在表里并画进下面的图；不填时画移动最多的词。",
+        "en": "Listed in a table and drawn in the picture below; without them, the words that moved most are drawn.",
+    },
     "compare.aligning": {"zh": "正在对齐两个空间（{n:,} 个共有词）…", "en": "Aligning the two spaces ({n:,} shared words)…"},
     "compare.alignment": {"zh": "对齐得怎么样", "en": "How good the alignment is"},
     "compare.shared": {"zh": "共有词", "en": "Shared words"},
     "compare.mean_cosine": {"zh": "对齐后平均余弦", "en": "Mean cosine after alignment"},
-    "compare.mean_cosine_help": {"zh": "每个共有词在 A 中的向量与旋转后 B 中向量的余弦，取平均。1 表示两个空间只差一个旋转。", "en": "The cosine between each shared word's vector in A and its rotated vector from B, averaged. 1 means the spaces differ only by a rotation."},
+    "compare.mean_cosine_help": {
+        "zh": "每个共有词在 A 中的向量与旋转后 B 中向量的余弦，取平均。1 表示两个空间只差一个旋转。",
+        "en": "The cosine between each shared word's vector in A and its rotated vector from B, averaged. 1 means the spaces differ only by a rotation.",
+    },
     "compare.before": {"zh": "对齐前平均余弦", "en": "Mean cosine before alignment"},
-    "compare.before_help": {"zh": "不旋转直接比较坐标：分别训练的两个模型通常接近 0，所以必须先对齐。", "en": "Comparing raw coordinates without the rotation: near 0 for separately trained models, which is why alignment comes first."},
+    "compare.before_help": {
+        "zh": "不旋转直接比较坐标：分别训练的两个模型通常接近 0，所以必须先对齐。",
+        "en": "Comparing raw coordinates without the rotation: near 0 for separately trained models, which is why alignment comes first.",
+    },
     "compare.reduced": {
         "zh": "A（{a}）有 {da} 维，B（{b}）有 {db} 维，旋转要求维度相同：两边都先用 PCA（在 {n:,} 个共有词上拟合）降到 {k} 维，分别保留了 {ea:.0%} 和 {eb:.0%} 的方差，再做对齐。",
         "en": "A ({a}) has {da} dimensions and B ({b}) has {db}; a rotation needs equal widths, so both were first reduced to {k} dimensions by PCA (fitted on the {n:,} shared words), keeping {ea:.0%} and {eb:.0%} of their variance.",
@@ -634,7 +790,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.col.both": {"zh": "两边都有", "en": "In both"},
     "compare.yes": {"zh": "是", "en": "yes"},
     "compare.no": {"zh": "否（用同一个旋转）", "en": "no (same rotation applied)"},
-    "compare.check": {"zh": "两把尺子互相印证：每个共有词的余弦与近邻重合度（Spearman ρ = {rho}）", "en": "The two measures checked against each other: cosine vs neighbour overlap per shared word (Spearman ρ = {rho})"},
+    "compare.check": {
+        "zh": "两把尺子互相印证：每个共有词的余弦与近邻重合度（Spearman ρ = {rho}）",
+        "en": "The two measures checked against each other: cosine vs neighbour overlap per shared word (Spearman ρ = {rho})",
+    },
     "compare.check_note": {
         "zh": "近邻重合度完全不需要对齐。两者正相关，说明“移动”不是对齐造成的假象；左下角的词在两种尺子下都移动了。",
         "en": "The overlap needs no alignment at all. A positive correlation says the moves are not an artefact of the rotation; words in the lower left moved by both measures.",
@@ -656,14 +815,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "1. **共有词表**：两个模型都认识的词，按两边词频排名中较差的那个排序，取前 N 个。\n2. **对齐**：向量归一化后，求正交矩阵 R 使 ‖BR − A‖ 最小（SVD 解，scipy 的 orthogonal_procrustes）。正交矩阵只旋转/翻转，不改变 B 内部的任何距离。\n3. **移动**：词在 A 中的向量与 BR 中的向量的余弦；越低移动越多。\n4. **近邻重合度**：在共有词里各自找前 k 个近邻，看有几个相同（Gonen 等，2020），与对齐无关。\n5. 维度不同时，两边先用 PCA 降到较小的维数。\n\n典型用法：同一语料上的 CBOW 与 skip-gram；《三国演义》与《红楼梦》各训一个模型，看“先生”“夫人”这类词的用法如何不同。",
         "en": "1. **Shared vocabulary**: words both models know, ranked by the worse of their two frequency ranks; the first N.\n2. **Alignment**: on unit vectors, the orthogonal R minimising ‖BR − A‖ (the SVD solution, scipy's orthogonal_procrustes). An orthogonal matrix only rotates or reflects: distances inside B do not change.\n3. **Moves**: the cosine between a word's vector in A and in BR; lower means it moved more.\n4. **Neighbour overlap**: each word's top-k neighbours among the shared words in each model, and how many agree (Gonen et al., 2020); independent of the alignment.\n5. Models of different widths are both reduced by PCA to the smaller width first.\n\nTypical uses: CBOW vs skip-gram on the same text; one model per novel (三国演义 vs 红楼梦) to see how words such as 先生 or 夫人 are used differently.",
     },
-    "compare.open_from_train": {"zh": "在“比较两个模型”页对齐这两个模型，看哪些词移动了", "en": "Align these two models on the compare page and see which words moved"},
+    "compare.open_from_train": {
+        "zh": "在“比较两个模型”页对齐这两个模型，看哪些词移动了",
+        "en": "Align these two models on the compare page and see which words moved",
+    },
     "compare.error.few_shared": {
         "zh": "{a} 和 {b} 只有 {n} 个共有词，至少需要 {need} 个才能对齐。请比较同一语言、语料相近的模型。",
         "en": "{a} and {b} share only {n} words; at least {need} are needed to align them. Compare models of the same language, trained on related text.",
     },
-    "compare.error.dims": {"zh": "{a} 有 {da} 维，{b} 有 {db} 维，维度不同无法直接旋转。", "en": "{a} has {da} dimensions and {b} has {db}; a rotation needs equal widths."},
-    "compare.error.topn": {"zh": "近邻数 k（{topn}）必须小于共有词数（{shared}）：请调小 k。", "en": "The neighbour count ({topn}) must be smaller than the {shared} shared words; lower it."},
-    "axes.title": {"zh": "语义轴：把词放到“女人—男人”这样的方向上", "en": "Semantic axes: place words along directions such as woman–man"},
+    "compare.error.dims": {
+        "zh": "{a} 有 {da} 维，{b} 有 {db} 维，维度不同无法直接旋转。",
+        "en": "{a} has {da} dimensions and {b} has {db}; a rotation needs equal widths.",
+    },
+    "compare.error.topn": {
+        "zh": "近邻数 k（{topn}）必须小于共有词数（{shared}）：请调小 k。",
+        "en": "The neighbour count ({topn}) must be smaller than the {shared} shared words; lower it.",
+    },
+    "axes.title": {
+        "zh": "语义轴：把词放到“女人—男人”这样的方向上",
+        "en": "Semantic axes: place words along directions such as woman–man",
+    },
     "axes.intro": {
         "zh": "一条轴由两组词给出：方向 = 左边各词单位向量的平均 − 右边各词单位向量的平均（与 Embedding Projector 的自定义投影、word2viz 相同）。每边可以只写一个词（女人-男人），也可以写几个词取平均（女人,母亲,女儿 - 男人,父亲,儿子），后者更稳定。填一条轴得到排序条带，填两条轴得到散点图。",
         "en": "An axis is given by two word groups: direction = mean of the left words' unit vectors − mean of the right words' (as in the Embedding Projector's custom projection and word2viz). A side can be one word (woman-man) or several averaged (woman,mother,daughter - man,father,son), which is steadier. One axis gives a ranked strip; two give a scatter.",
@@ -691,7 +862,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "axes.score.projection": {"zh": "投影", "en": "projection"},
     "axes.need_x": {"zh": "请先填写横轴，例如 女人-男人。", "en": "Type axis x first, e.g. woman-man."},
     "axes.need_words": {"zh": "请填写要放到轴上的词。", "en": "Type the words to place on the axes."},
-    "axes.left_out": {"zh": "这 {n} 个词不在词表里，已从图中略去；轴本身的词必须都在词表里。", "en": "These {n} words are not in the vocabulary and were left out; the axis words themselves must all be known."},
+    "axes.left_out": {
+        "zh": "这 {n} 个词不在词表里，已从图中略去；轴本身的词必须都在词表里。",
+        "en": "These {n} words are not in the vocabulary and were left out; the axis words themselves must all be known.",
+    },
     "axes.strip": {"zh": "沿 {axis} 排序", "en": "Ranked along {axis}"},
     "axes.scatter": {"zh": "{x}（横）× {y}（纵）", "en": "{x} (across) × {y} (up)"},
     "axes.axes_cosine": {
@@ -704,15 +878,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "得分高说明这个词离左边那组词更近、离右边更远；0 附近表示两边差不多。得分只反映训练语料里的共现习惯，不是事实判断。比较时看**相对顺序**：整体偏向一边很常见（例如语料中某一边的词整体更常见）。每边多放几个词能减小单个词的偶然性。",
         "en": "A high score means the word is closer to the left group than to the right; near 0, it sits in between. Scores reflect co-occurrence habits in the training text, not facts. Read the **order**: the whole cloud often leans to one side (for example when one side's words are more frequent in the corpus). Several words per side make an axis less dependent on one word's quirks.",
     },
-    "axes.error.empty": {"zh": "轴 {name} 是空的：请写两边，用“-”连接，例如 女人-男人。", "en": "Axis {name} is empty: type two sides joined by '-', e.g. woman-man."},
+    "axes.error.empty": {
+        "zh": "轴 {name} 是空的：请写两边，用“-”连接，例如 女人-男人。",
+        "en": "Axis {name} is empty: type two sides joined by '-', e.g. woman-man.",
+    },
     "axes.error.sides": {
         "zh": "轴 {name} 必须恰好是用一个“-”连接的两边，例如 女人-男人 或 女人,母亲 - 男人,父亲（词里有连字符时，分隔的“-”两侧加空格）。",
         "en": "Axis {name} must be two sides joined by one '-', e.g. woman-man or woman,mother - man,father (with spaces around it when a word has a hyphen).",
     },
-    "axes.error.empty_side": {"zh": "轴 {name} 有一边是空的：每边至少写一个词，例如 富-穷。", "en": "Axis {name} has an empty side: give at least one word on each side, e.g. rich-poor."},
+    "axes.error.empty_side": {
+        "zh": "轴 {name} 有一边是空的：每边至少写一个词，例如 富-穷。",
+        "en": "Axis {name} has an empty side: give at least one word on each side, e.g. rich-poor.",
+    },
     "axes.error.too_many": {"zh": "轴 {name} 的词太多（最多 50 个）。", "en": "Axis {name} has too many words (at most 50)."},
     "axes.error.too_long": {"zh": "轴 {name} 太长了。", "en": "Axis {name} is too long."},
-    "axes.error.no_direction": {"zh": "轴 {name} 没有方向：两边的词相同。请在两边写不同的词。", "en": "Axis {name} has no direction: both sides are the same. Put different words on each side."},
+    "axes.error.no_direction": {
+        "zh": "轴 {name} 没有方向：两边的词相同。请在两边写不同的词。",
+        "en": "Axis {name} has no direction: both sides are the same. Put different words on each side.",
+    },
     "bias.title": {"zh": "偏见检验：WEAT 的效应量与置换检验", "en": "Bias tests: WEAT effect size and permutation test"},
     "bias.intro": {
         "zh": "WEAT（词嵌入联想测验，Caliskan 等，2017）仿照心理学的内隐联想测验：两组目标词 X、Y（如 花 / 虫）和两组属性词 A、B（如 愉快 / 不愉快）。每个目标词的联想分 s(w, A, B) = 它与 A 中各词余弦的平均 − 与 B 中各词余弦的平均。问题是：X 是否比 Y 更偏向 A？",
@@ -722,19 +905,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "bias.custom": {"zh": "（自己输入的词组）", "en": "(your own word sets)"},
     "bias.targets": {"zh": "目标词：第一行 X，第二行 Y", "en": "Targets: X on the first line, Y on the second"},
     "bias.attributes": {"zh": "属性词：第一行 A，第二行 B", "en": "Attributes: A on the first line, B on the second"},
-    "bias.sets_help": {"zh": "每行一组，组内用逗号分隔；链接里写成 a,b|c,d。", "en": "One set per line, words separated by commas; in the link: a,b|c,d."},
+    "bias.sets_help": {
+        "zh": "每行一组，组内用逗号分隔；链接里写成 a,b|c,d。",
+        "en": "One set per line, words separated by commas; in the link: a,b|c,d.",
+    },
     "bias.options": {"zh": "统计选项", "en": "Statistics options"},
     "bias.std": {"zh": "效应量的标准差", "en": "Effect size's standard deviation"},
     "bias.std.population": {"zh": "总体标准差（ddof=0，与 WEFE 相同）", "en": "Population (ddof=0, as WEFE)"},
     "bias.std.sample": {"zh": "样本标准差（ddof=1）", "en": "Sample (ddof=1)"},
-    "bias.std_help": {"zh": "Caliskan 等的公式写的是 X∪Y 上联想分的标准差；WEFE 用总体标准差。样本标准差略大，效应量略小。", "en": "Caliskan et al. divide by the standard deviation of s over X∪Y; WEFE uses the population one. The sample one is slightly larger, so d is slightly smaller."},
+    "bias.std_help": {
+        "zh": "Caliskan 等的公式写的是 X∪Y 上联想分的标准差；WEFE 用总体标准差。样本标准差略大，效应量略小。",
+        "en": "Caliskan et al. divide by the standard deviation of s over X∪Y; WEFE uses the population one. The sample one is slightly larger, so d is slightly smaller.",
+    },
     "bias.seed": {"zh": "随机种子", "en": "Seed"},
-    "bias.seed_help": {"zh": "划分方式太多、只能抽样时使用；同一种子得到同一个 p 值。", "en": "Used when there are too many splits and they are sampled; the same seed gives the same p-value."},
+    "bias.seed_help": {
+        "zh": "划分方式太多、只能抽样时使用；同一种子得到同一个 p 值。",
+        "en": "Used when there are too many splits and they are sampled; the same seed gives the same p-value.",
+    },
     "bias.samples": {"zh": "抽样次数", "en": "Random splits"},
     "bias.max_lost": {"zh": "每组允许缺失的比例", "en": "Share of a set that may be missing"},
-    "bias.max_lost_help": {"zh": "词表外的词会被列出并去掉（与 WEFE 相同）；某组缺得比这个比例多时拒绝计算（WEFE 默认 0.2）。", "en": "Unknown words are listed and dropped (as WEFE does); a set missing more than this share is refused (WEFE's default: 0.2)."},
-    "bias.need_sets": {"zh": "请在两个框里各写两行：目标词 X、Y 和属性词 A、B。", "en": "Give two lines in each box: targets X and Y, attributes A and B."},
-    "bias.dropped": {"zh": "这些词已从所在的组里去掉，检验用剩下的词计算。", "en": "They were dropped from their sets; the test runs on the remaining words."},
+    "bias.max_lost_help": {
+        "zh": "词表外的词会被列出并去掉（与 WEFE 相同）；某组缺得比这个比例多时拒绝计算（WEFE 默认 0.2）。",
+        "en": "Unknown words are listed and dropped (as WEFE does); a set missing more than this share is refused (WEFE's default: 0.2).",
+    },
+    "bias.need_sets": {
+        "zh": "请在两个框里各写两行：目标词 X、Y 和属性词 A、B。",
+        "en": "Give two lines in each box: targets X and Y, attributes A and B.",
+    },
+    "bias.dropped": {
+        "zh": "这些词已从所在的组里去掉，检验用剩下的词计算。",
+        "en": "They were dropped from their sets; the test runs on the remaining words.",
+    },
     "bias.result": {"zh": "{x} / {y} × {a} / {b}", "en": "{x} / {y} × {a} / {b}"},
     "bias.effect_size": {"zh": "效应量 d", "en": "Effect size d"},
     "bias.effect_size_help": {
@@ -759,9 +960,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "**含义：** 方向与表头相反：相对于「{a}」，「{x}」比「{y}」更偏向「{b}」。|d| = {d:.2f}，属于**{size}**效应（0.2 小、0.5 中、0.8 大）。",
         "en": "**Meaning:** the other way round: *{x}* leans towards *{b}* more than *{y}* does (relative to *{a}*). |d| = {d:.2f}: a **{size}** effect (0.2 small, 0.5 medium, 0.8 large).",
     },
-    "bias.no_spread": {"zh": "所有目标词的联想分都相同，效应量无法定义。", "en": "Every target word has the same association score, so the effect size is undefined."},
-    "bias.std_used.population": {"zh": "效应量用的是**总体**标准差（ddof=0，与 WEFE 相同）。", "en": "The effect size uses the **population** standard deviation (ddof=0, as WEFE does)."},
-    "bias.std_used.sample": {"zh": "效应量用的是**样本**标准差（ddof=1）。", "en": "The effect size uses the **sample** standard deviation (ddof=1)."},
+    "bias.no_spread": {
+        "zh": "所有目标词的联想分都相同，效应量无法定义。",
+        "en": "Every target word has the same association score, so the effect size is undefined.",
+    },
+    "bias.std_used.population": {
+        "zh": "效应量用的是**总体**标准差（ddof=0，与 WEFE 相同）。",
+        "en": "The effect size uses the **population** standard deviation (ddof=0, as WEFE does).",
+    },
+    "bias.std_used.sample": {
+        "zh": "效应量用的是**样本**标准差（ddof=1）。",
+        "en": "The effect size uses the **sample** standard deviation (ddof=1).",
+    },
     "bias.p_exact": {
         "zh": "p = {p:.4g}，**精确**计算：把 {n} 个目标词分成 {nx} 个一组与其余一组，共 {splits:,} 种分法全部算过（包括实际的分法）。",
         "en": "p = {p:.4g}, **exact**: all {splits:,} ways to split the {n} target words into a set of {nx} and the rest were counted (the observed split included).",
@@ -778,8 +988,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "bias.col.s": {"zh": "联想分 s(w, A, B)", "en": "Association s(w, A, B)"},
     "bias.col.mean_a": {"zh": "与 {a} 的平均余弦", "en": "Mean cosine with {a}"},
     "bias.col.mean_b": {"zh": "与 {b} 的平均余弦", "en": "Mean cosine with {b}"},
-    "bias.picture": {"zh": "每个目标词的联想分（虚线为各组平均）", "en": "Every target word's association (dashed: each set's mean)"},
-    "bias.picture_axis": {"zh": "← 偏向「{b}」　　s(w, A, B)　　偏向「{a}」→", "en": "← towards {b}    s(w, A, B)    towards {a} →"},
+    "bias.picture": {
+        "zh": "每个目标词的联想分（虚线为各组平均）",
+        "en": "Every target word's association (dashed: each set's mean)",
+    },
+    "bias.picture_axis": {
+        "zh": "← 偏向「{b}」　　s(w, A, B)　　偏向「{a}」→",
+        "en": "← towards {b}    s(w, A, B)    towards {a} →",
+    },
     "bias.picture_note": {
         "zh": "两组点分得越开、组内越集中，效应量越大。单个离群的词也能拉动结果：可以试着去掉它再看。",
         "en": "The further apart the two sets and the tighter each one, the larger the effect size. One outlying word can move the result: try dropping it.",
@@ -793,10 +1009,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "模型 {model} 不认识的词太多（每组最多允许缺 {share:.0%}）：",
         "en": "Too many words unknown to {model} (at most {share:.0%} of a set may be missing):",
     },
-    "bias.error.lost_set": {"zh": "{given} 个词里缺了 {n} 个：{words}。请换成模型认识的词，或在“统计选项”里放宽缺失比例。", "en": "{n} of {given} words missing: {words}. Replace them with words the model knows, or allow a larger share under the statistics options."},
-    "bias.error.empty": {"zh": "词组 {name} 是空的：每组至少写一个词。", "en": "Word set {name} is empty: give it at least one word."},
-    "bias.error.too_many": {"zh": "词组 {name} 有 {count} 个词，最多 {most} 个。", "en": "Word set {name} has {count} words; at most {most} are accepted."},
-    "bias.error.few_targets": {"zh": "两组目标词里模型认识的词合起来至少要有 2 个。", "en": "The two target sets need at least two known words in all."},
+    "bias.error.lost_set": {
+        "zh": "{given} 个词里缺了 {n} 个：{words}。请换成模型认识的词，或在“统计选项”里放宽缺失比例。",
+        "en": "{n} of {given} words missing: {words}. Replace them with words the model knows, or allow a larger share under the statistics options.",
+    },
+    "bias.error.empty": {
+        "zh": "词组 {name} 是空的：每组至少写一个词。",
+        "en": "Word set {name} is empty: give it at least one word.",
+    },
+    "bias.error.too_many": {
+        "zh": "词组 {name} 有 {count} 个词，最多 {most} 个。",
+        "en": "Word set {name} has {count} words; at most {most} are accepted.",
+    },
+    "bias.error.few_targets": {
+        "zh": "两组目标词里模型认识的词合起来至少要有 2 个。",
+        "en": "The two target sets need at least two known words in all.",
+    },
     # --- faults (issue 15) ---
     "error.server_busy": {
         "zh": "服务器正忙：已有 {count} 个繁重任务（训练、投影、建索引）在同时运行，这是本服务器的上限。你排在第 {place} 位。请稍候再试：页面开着时会自动重试。",
@@ -836,7 +1064,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "faults.cache_problem.missing": {"zh": "文件丢失", "en": "missing"},
     "faults.cache_problem.truncated": {"zh": "文件被截断", "en": "cut short"},
-    "faults.cache_problem.corrupted": {"zh": "内容被改动（头部或数据的校验和不符）", "en": "altered: its header or data no longer matches its checksum"},
+    "faults.cache_problem.corrupted": {
+        "zh": "内容被改动（头部或数据的校验和不符）",
+        "en": "altered: its header or data no longer matches its checksum",
+    },
     "faults.cache_problem.unreadable": {"zh": "无法读取", "en": "unreadable"},
     "faults.busy_place": {
         "zh": "排队中：你现在排在第 {place} 位，轮到你时页面会自动继续。",
@@ -850,7 +1081,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "faults.lost_dismiss": {"zh": "知道了", "en": "OK"},
     # --- honest pictures (issue 13) ---
     "projection.source.atlas": {"zh": "词表地图", "en": "Atlas of the vocabulary"},
-    "projection.stage.clusters": {"zh": "在原空间里聚类并给每类起名…", "en": "Clustering in the original space and naming the clusters…"},
+    "projection.stage.clusters": {
+        "zh": "在原空间里聚类并给每类起名…",
+        "en": "Clustering in the original space and naming the clusters…",
+    },
     "honest.colour": {"zh": "点的颜色", "en": "Colour points by"},
     "honest.colour.group": {"zh": "组", "en": "Group"},
     "honest.colour.cluster": {"zh": "聚类", "en": "Cluster"},
@@ -861,13 +1095,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "对每个点，看它在原空间（余弦相似度）的 k 个最近邻里，有几个在图上（直线距离）也是它最近的 k 个之一。",
         "en": "For each point: how many of its k nearest neighbours in the original space (cosine) are also among its k nearest in the picture (straight-line distance).",
     },
-    "honest.k_lowered": {"zh": "图上只有这么几个点，k 从 {k} 降到 {used}。", "en": "Too few points for k = {k}: k = {used} is used."},
+    "honest.k_lowered": {
+        "zh": "图上只有这么几个点，k 从 {k} 降到 {used}。",
+        "en": "Too few points for k = {k}: k = {used} is used.",
+    },
     "honest.kept_metric": {"zh": "保留的近邻（k = {k}）", "en": "Neighbours kept (k = {k})"},
     "honest.kept_help": {
         "zh": "每个点在原空间的 {k} 个最近邻中，平均有多少也是它在图上的 {k} 个最近邻。把“点的颜色”换成“保留的近邻”，就能看到每个点各自的值：红色的点，图把它真正的邻居放远了。",
         "en": "On average, the share of each point's {k} nearest neighbours in the original space that are also among its {k} nearest in the picture. Colour points by “Neighbours kept” to see each point's own value: for a red point the picture put its true neighbours far away.",
     },
-    "honest.hover_kept": {"zh": "保留的近邻：%{{customdata[1]:.0%}}（k = {k}）", "en": "neighbours kept: %{{customdata[1]:.0%}} (k = {k})"},
+    "honest.hover_kept": {
+        "zh": "保留的近邻：%{{customdata[1]:.0%}}（k = {k}）",
+        "en": "neighbours kept: %{{customdata[1]:.0%}} (k = {k})",
+    },
     "honest.hover_kept_count": {"zh": "保留了 {kept}/{k} 个近邻", "en": "keeps {kept} of its {k} nearest neighbours"},
     "honest.hover_neighbour": {
         "zh": "余弦相似度 %{customdata[1]:.3f}<br>图上名次 %{customdata[2]}",
@@ -908,16 +1148,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Atlas: the model's N most frequent words on one map (WebGL, smooth with tens of thousands of points). Clusters are found in the original space (k-means by cosine), each named by its most central words; grey contour lines show where points crowd. A computed atlas is kept on disk, so the next visitor gets it at once.",
     },
     "atlas.clusters": {"zh": "聚类个数（0 = 自动）", "en": "Clusters (0 = automatic)"},
-    "atlas.clusters_help": {"zh": "自动：约为词数的平方根除以 4，在 4 到 30 之间。", "en": "Automatic: about the square root of N divided by 4, from 4 to 30."},
+    "atlas.clusters_help": {
+        "zh": "自动：约为词数的平方根除以 4，在 4 到 30 之间。",
+        "en": "Automatic: about the square root of N divided by 4, from 4 to 30.",
+    },
     "atlas.contours": {"zh": "画密度等高线", "en": "Density contours"},
     "atlas.clusters_metric": {"zh": "聚类", "en": "Clusters"},
-    "atlas.cached": {"zh": "这张地图从磁盘缓存读取；最初计算用了 {seconds}。", "en": "Read from the disk cache; computing it took {seconds}."},
-    "atlas.computed": {"zh": "刚刚计算，用了 {seconds}，已存入磁盘缓存。", "en": "Just computed in {seconds}, and saved to the disk cache."},
+    "atlas.cached": {
+        "zh": "这张地图从磁盘缓存读取；最初计算用了 {seconds}。",
+        "en": "Read from the disk cache; computing it took {seconds}.",
+    },
+    "atlas.computed": {
+        "zh": "刚刚计算，用了 {seconds}，已存入磁盘缓存。",
+        "en": "Just computed in {seconds}, and saved to the disk cache.",
+    },
     "atlas.no_tsne": {
         "zh": "词表地图只用 PCA 或 UMAP（t-SNE 画几万个词太慢），这里改用 UMAP。",
         "en": "The atlas offers PCA or UMAP only (t-SNE is too slow for tens of thousands of words); UMAP is used.",
     },
-    "atlas.found_as": {"zh": "图上没有“{word}”，显示的是“{found}”（只有大小写不同）。", "en": "“{word}” is drawn as “{found}” (differing only in case)."},
+    "atlas.found_as": {
+        "zh": "图上没有“{word}”，显示的是“{found}”（只有大小写不同）。",
+        "en": "“{word}” is drawn as “{found}” (differing only in case).",
+    },
     "atlas.beyond": {
         "zh": "“{word}”是词表中第 {rank:,} 个词，这张地图只画了前 {n:,} 个。把词数 N 调到至少 {rank:,}，就能在图上看到它。",
         "en": "“{word}” is word number {rank:,} of the vocabulary; this atlas draws the first {n:,}. Set N to at least {rank:,} to see it.",
@@ -932,13 +1184,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "atlas.col.cluster": {"zh": "聚类", "en": "Cluster"},
     "atlas.col.size": {"zh": "词数", "en": "Words"},
     "atlas.col.central": {"zh": "最靠中心的词", "en": "Most central words"},
-    "atlas.download": {"zh": "下载地图 CSV（词、坐标、聚类、聚类名）", "en": "Download the atlas (CSV: word, x, y, cluster, label)"},
+    "atlas.download": {
+        "zh": "下载地图 CSV（词、坐标、聚类、聚类名）",
+        "en": "Download the atlas (CSV: word, x, y, cluster, label)",
+    },
     "atlas.hover.cluster": {"zh": "聚类", "en": "cluster"},
     "atlas.legend.clusters": {"zh": "聚类", "en": "Clusters"},
     "atlas.legend.density": {"zh": "点的密度", "en": "point density"},
     "analogy.role.expected": {"zh": "期望答案", "en": "expected answer"},
     "analogy.parallelogram": {"zh": "平行四边形", "en": "parallelogram"},
-    "analogy.hover_cosine": {"zh": "与结果向量的余弦相似度：%{customdata[0]:.4f}", "en": "cosine to the result: %{customdata[0]:.4f}"},
+    "analogy.hover_cosine": {
+        "zh": "与结果向量的余弦相似度：%{customdata[0]:.4f}",
+        "en": "cosine to the result: %{customdata[0]:.4f}",
+    },
     "analogy.parallelogram_note": {
         "zh": "虚线平行四边形：从“{a}”到“{b}”的箭头，平移到“{c}”，终点就是 {expr}。PCA 是线性的，所以平行四边形在图上是准确的；但离这个角最近的点不一定是答案，答案要看右边原空间里的余弦相似度。",
         "en": "The dashed parallelogram: the arrow from “{a}” to “{b}”, moved to start at “{c}”, ends at {expr}. PCA is linear, so the parallelogram is exact in the picture; but the point drawn nearest that corner need not be the answer: the cosines on the right, from the original space, decide.",
@@ -958,7 +1216,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "点“在类比页打开”，就能在类比页看这道题：a : b :: c : ? 即 b − a + c，期望答案已填好，并显示它在两种方法下的名次。",
         "en": "“open in Analogy” opens the question on the analogy page: a : b :: c : ? is b − a + c, with the expected answer filled in and its rank under both methods.",
     },
-    "evaluate.pairs_table": {"zh": "每一对词（模型和人的排序相差最大的在前）", "en": "Every pair (where the model's ranking differs most from people's first)"},
+    "evaluate.pairs_table": {
+        "zh": "每一对词（模型和人的排序相差最大的在前）",
+        "en": "Every pair (where the model's ranking differs most from people's first)",
+    },
     "evaluate.pairs_help": {
         "zh": "“名次差”是按人的打分排的名次与按余弦相似度排的名次之差。点“在词语探索页打开”，比较这两个词和它们的近邻。",
         "en": "“Rank gap” is the pair's rank by the people's score minus its rank by cosine. “open in Explorer” compares the two words and their neighbours.",
@@ -966,7 +1227,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "evaluate.col.w1": {"zh": "词 1", "en": "Word 1"},
     "evaluate.col.w2": {"zh": "词 2", "en": "Word 2"},
     "evaluate.col.gap": {"zh": "名次差", "en": "Rank gap"},
-    "error.kept_k": {"zh": "近邻个数 k 应为 1 到 {high} 之间的整数，而不是 {value}。", "en": "k must be a whole number from 1 to {high}, not {value}."},
+    "error.kept_k": {
+        "zh": "近邻个数 k 应为 1 到 {high} 之间的整数，而不是 {value}。",
+        "en": "k must be a whole number from 1 to {high}, not {value}.",
+    },
     "error.bad_box": {
         "zh": "{field}应为四个数 x0,x1,y0,y1，且 x0 < x1、y0 < y1，而不是 {value}。",
         "en": "{field} must be four numbers x0,x1,y0,y1 with x0 < x1 and y0 < y1, not {value}.",
@@ -1003,20 +1267,35 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "zh": "{field}应为 {low} 到 {high} 之间的数，而不是 {value}。",
         "en": "{field} must be a number from {low} to {high}, not {value}.",
     },
-    "error.out_of_range": {"zh": "{field}应在 {low} 到 {high} 之间，而不是 {value}。", "en": "{field} must be from {low} to {high}, not {value}."},
-    "error.bad_choice": {"zh": "{field}只能取以下值之一：{choices}，而不是 {value}。", "en": "{field} must be one of: {choices} (not {value})."},
+    "error.out_of_range": {
+        "zh": "{field}应在 {low} 到 {high} 之间，而不是 {value}。",
+        "en": "{field} must be from {low} to {high}, not {value}.",
+    },
+    "error.bad_choice": {
+        "zh": "{field}只能取以下值之一：{choices}，而不是 {value}。",
+        "en": "{field} must be one of: {choices} (not {value}).",
+    },
     "error.word_too_long_in": {
         "zh": "{field}里有一个词长 {length:,} 个字符，最多只能有 {limit} 个。",
         "en": "{field} is a word of {length:,} characters; at most {limit} are accepted.",
     },
-    "error.too_many_words": {"zh": "{field}列了 {count} 个词，最多只能有 {limit} 个。", "en": "{field} lists {count} words; at most {limit} are accepted."},
+    "error.too_many_words": {
+        "zh": "{field}列了 {count} 个词，最多只能有 {limit} 个。",
+        "en": "{field} lists {count} words; at most {limit} are accepted.",
+    },
     "error.too_many_sentences": {
         "zh": "{field}有 {count} 句，最多只能有 {limit} 句。",
         "en": "{field} gives {count} sentences; at most {limit} are accepted.",
     },
-    "error.unknown_choices": {"zh": "{field}里有未知的值：{values}。可选：{choices}。", "en": "{field} holds unknown values: {values}. Must be among: {choices}."},
+    "error.unknown_choices": {
+        "zh": "{field}里有未知的值：{values}。可选：{choices}。",
+        "en": "{field} holds unknown values: {values}. Must be among: {choices}.",
+    },
     # models
-    "error.unknown_model": {"zh": "没有名为 {model} 的模型。可选的模型：{known}。", "en": "Unknown model: {model}. Must be one of: {known}."},
+    "error.unknown_model": {
+        "zh": "没有名为 {model} 的模型。可选的模型：{known}。",
+        "en": "Unknown model: {model}. Must be one of: {known}.",
+    },
     "error.oov": {"zh": "词表中没有：{words}", "en": "Not in the vocabulary: {words}"},
     # words (embedlab.static, embedlab.word_projection)
     "error.empty_word": {"zh": "词是空的：请输入一个词。", "en": "Empty word: type a word."},
@@ -1024,15 +1303,27 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "zh": "这个词有 {length:,} 个字符，太长了（最多 {limit} 个）。",
         "en": "A word of {length:,} characters is too long (at most {limit}).",
     },
-    "error.bad_topn": {"zh": "返回个数 topn 应为 1 到 {high} 之间的整数，而不是 {value}。", "en": "topn must be a whole number from 1 to {high}, not {value}."},
+    "error.bad_topn": {
+        "zh": "返回个数 topn 应为 1 到 {high} 之间的整数，而不是 {value}。",
+        "en": "topn must be a whole number from 1 to {high}, not {value}.",
+    },
     "error.need_a_word": {"zh": "请至少输入一个词。", "en": "Give at least one word."},
     "error.odd_needs_three": {"zh": "至少要三个词才能找出不合群的词。", "en": "Odd one out needs at least three words."},
     "error.rank_needs_two": {"zh": "名次需要两个不同的词。", "en": "Rank needs two different words."},
     "error.need_positive": {"zh": "请至少输入一个“加”的词。", "en": "Give at least one positive word."},
     "error.picture_needs_three": {"zh": "示意图一共至少需要三个词。", "en": "The picture needs at least three words in all."},
-    "error.need_words_to_draw": {"zh": "请输入要画的词，例如：苹果, 香蕉 | 长江, 黄河。", "en": "Type some words to draw, e.g. apple, banana | thames, nile."},
-    "error.none_in_vocabulary": {"zh": "这些词都不在词表中：{words}。", "en": "None of these words is in the vocabulary: {words}."},
-    "error.zero_vectors": {"zh": "这些词的向量全是零，没有方向可画：{words}。", "en": "These words have a zero vector, so no direction to draw: {words}."},
+    "error.need_words_to_draw": {
+        "zh": "请输入要画的词，例如：苹果, 香蕉 | 长江, 黄河。",
+        "en": "Type some words to draw, e.g. apple, banana | thames, nile.",
+    },
+    "error.none_in_vocabulary": {
+        "zh": "这些词都不在词表中：{words}。",
+        "en": "None of these words is in the vocabulary: {words}.",
+    },
+    "error.zero_vectors": {
+        "zh": "这些词的向量全是零，没有方向可画：{words}。",
+        "en": "These words have a zero vector, so no direction to draw: {words}.",
+    },
     "error.too_many_points": {
         "zh": "{count:,} 个点超过了本服务器每次投影 {limit:,} 个点的上限：请少画一些词。",
         "en": "{count:,} points is over this server's limit of {limit:,} per projection: draw fewer words.",
@@ -1042,8 +1333,14 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "en": "A {dims}-D projection needs at least {least} points; got {count}.",
     },
     # contextual models and polysemy
-    "error.empty_context_word": {"zh": "目标词是空的：请输入要在各句中追踪的词。", "en": "Empty word: type the word to follow through the sentences."},
-    "error.sentence_count": {"zh": "请给出 {least} 到 {most} 句，现在是 {count} 句。", "en": "Give from {least} to {most} sentences, not {count}."},
+    "error.empty_context_word": {
+        "zh": "目标词是空的：请输入要在各句中追踪的词。",
+        "en": "Empty word: type the word to follow through the sentences.",
+    },
+    "error.sentence_count": {
+        "zh": "请给出 {least} 到 {most} 句，现在是 {count} 句。",
+        "en": "Give from {least} to {most} sentences, not {count}.",
+    },
     "error.empty_sentence": {"zh": "第 {number} 句是空的：请输入一些文字。", "en": "Sentence {number} is empty: type some text."},
     "error.sentence_too_long": {
         "zh": "第 {number} 句有 {length:,} 个字符，最多只能有 {limit:,} 个。",
@@ -1061,7 +1358,10 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "zh": "模型 {model} 不认识“{word}”：它的分词器只能把它读成 {unk}。请换一个适合这种语言的模型（中文可用 bert-base-chinese）。",
         "en": "'{model}' does not know '{word}': its tokenizer reads it as {unk} only. Pick a model for this language (e.g. bert-base-chinese for Chinese).",
     },
-    "error.no_tokens": {"zh": "模型 {model} 的分词器把“{word}”切成了零个词元。", "en": "The tokenizer of '{model}' turns '{word}' into no tokens."},
+    "error.no_tokens": {
+        "zh": "模型 {model} 的分词器把“{word}”切成了零个词元。",
+        "en": "The tokenizer of '{model}' turns '{word}' into no tokens.",
+    },
     "error.senses_k": {
         "zh": "词义个数 k 应为 1 到 {n} 之间的整数（不能多于上下文数），而不是 {value}。",
         "en": "The number of senses k must be a whole number from 1 to {n}, not {value}.",
@@ -1070,7 +1370,10 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "zh": "请给出 {least} 到 {most} 句包含该词的句子，现在是 {count} 句。",
         "en": "Give from {least} to {most} sentences that contain the word, not {count}.",
     },
-    "error.too_many_contexts": {"zh": "这个词出现了 {count} 次，最多只能展示 {most} 个上下文。", "en": "The word occurs {count} times; at most {most} contexts are shown."},
+    "error.too_many_contexts": {
+        "zh": "这个词出现了 {count} 次，最多只能展示 {most} 个上下文。",
+        "en": "The word occurs {count} times; at most {most} contexts are shown.",
+    },
     "error.too_few_shared_words": {
         "zh": "{static} 和 {model} 只有 {count} 个共同的词，太少了，无法对照两者的空间。",
         "en": "'{static}' and '{model}' share only {count} words; too few to compare their spaces.",
@@ -1081,7 +1384,10 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "zh": "语料是空的：请上传 .txt 文件、粘贴文本或选择示例语料。",
         "en": "The corpus is empty: upload a .txt file, paste text or pick a sample corpus.",
     },
-    "error.corpus_too_long": {"zh": "语料有 {chars:,} 个字符，本服务器最多接受 {limit:,} 个。", "en": "The corpus has {chars:,} characters; this server accepts at most {limit:,}."},
+    "error.corpus_too_long": {
+        "zh": "语料有 {chars:,} 个字符，本服务器最多接受 {limit:,} 个。",
+        "en": "The corpus has {chars:,} characters; this server accepts at most {limit:,}.",
+    },
     "error.user_dict_too_long": {
         "zh": "用户词典有 {chars:,} 个字符，最多只能有 {limit:,} 个。",
         "en": "The user dictionary has {chars:,} characters; at most {limit:,} are accepted.",
@@ -1102,7 +1408,10 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "zh": "模型名称 {name} 不可用：请用 1 到 80 个字母、数字、“.”、“_”或“-”，并以字母或数字开头。",
         "en": "Model name {name} is not allowed: use 1 to 80 letters, digits, '.', '_' or '-', starting with a letter or digit.",
     },
-    "error.model_exists": {"zh": "模型目录里已经有名为 {model} 的模型，请换一个名字。", "en": "A model named {model} already exists in the models folder. Choose another name."},
+    "error.model_exists": {
+        "zh": "模型目录里已经有名为 {model} 的模型，请换一个名字。",
+        "en": "A model named {model} already exists in the models folder. Choose another name.",
+    },
     "error.training_busy": {
         "zh": "本服务器同时最多运行 {count} 个训练，现在已满。你排在第 {place} 位。请等其中一个结束后再试：页面开着时会自动重试。",
         "en": "This server already runs {count} training(s) at once, its limit. You are number {place} in line. Try again when one has finished: this page retries by itself while it stays open.",
@@ -1121,15 +1430,24 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "zh": "{name} 不是支持的编码（UTF-8、GB18030/GBK 或 UTF-16）的文本。请在编辑器里另存为 UTF-8 后再上传。",
         "en": "{name} is not text in a supported encoding (UTF-8, GB18030/GBK or UTF-16). Save it as UTF-8 in your editor and upload it again.",
     },
-    "error.upload_too_big": {"zh": "{name} 有 {size}；这里上传的文件最大 {limit:,} MB。", "en": "{name} is {size}; uploads are limited to {limit:,} MB here."},
+    "error.upload_too_big": {
+        "zh": "{name} 有 {size}；这里上传的文件最大 {limit:,} MB。",
+        "en": "{name} is {size}; uploads are limited to {limit:,} MB here.",
+    },
     "error.no_analogies": {
         "zh": "{name} 里没有类比题。应为 “: 部分名” 行，后面跟着每行四个词 “a b c d”。",
         "en": "{name} holds no analogy questions. Expected ': section' lines followed by lines of four words 'a b c d'.",
     },
-    "error.no_pairs": {"zh": "{name} 里没有词对。每行应为 “词1<TAB>词2<TAB>分数”。", "en": "{name} holds no word pairs. Expected lines 'word1<TAB>word2<TAB>score'."},
+    "error.no_pairs": {
+        "zh": "{name} 里没有词对。每行应为 “词1<TAB>词2<TAB>分数”。",
+        "en": "{name} holds no word pairs. Expected lines 'word1<TAB>word2<TAB>score'.",
+    },
     # semantic search
     "error.empty_query": {"zh": "请输入要搜索的内容。", "en": "Type something to search for."},
-    "error.query_too_long": {"zh": "查询有 {length:,} 个字符，太长了（最多 {limit:,} 个）。", "en": "A query of {length:,} characters is too long (at most {limit:,})."},
+    "error.query_too_long": {
+        "zh": "查询有 {length:,} 个字符，太长了（最多 {limit:,} 个）。",
+        "en": "A query of {length:,} characters is too long (at most {limit:,}).",
+    },
 }
 STRINGS.update(ERROR_STRINGS)
 
@@ -1193,8 +1511,14 @@ CATALOG_STRINGS: dict[str, dict[str, str]] = {
     "sample.hongloumeng.title": {"zh": "红楼梦（曹雪芹）", "en": "红楼梦 Dream of the Red Chamber (曹雪芹)"},
     "sample.xiyouji.title": {"zh": "西游记（吴承恩）", "en": "西游记 Journey to the West (吴承恩)"},
     "sample.pride.title": {"zh": "傲慢与偏见（简·奥斯汀，英文）", "en": "Pride and Prejudice (Jane Austen)"},
-    "sample.alice.title": {"zh": "爱丽丝漫游奇境（刘易斯·卡罗尔，英文）", "en": "Alice's Adventures in Wonderland (Lewis Carroll)"},
-    "sample.sherlock.title": {"zh": "福尔摩斯探案集（柯南·道尔，英文）", "en": "The Adventures of Sherlock Holmes (Arthur Conan Doyle)"},
+    "sample.alice.title": {
+        "zh": "爱丽丝漫游奇境（刘易斯·卡罗尔，英文）",
+        "en": "Alice's Adventures in Wonderland (Lewis Carroll)",
+    },
+    "sample.sherlock.title": {
+        "zh": "福尔摩斯探案集（柯南·道尔，英文）",
+        "en": "The Adventures of Sherlock Holmes (Arthur Conan Doyle)",
+    },
     "sample.sanguo.note": {"zh": "120 回，约 59.9 万字", "en": "120 chapters, 599k characters"},
     "sample.shuihu.note": {"zh": "120 回，约 90 万字", "en": "120 chapters, 900k characters"},
     "sample.hongloumeng.note": {"zh": "120 回，约 86.6 万字", "en": "120 chapters, 866k characters"},

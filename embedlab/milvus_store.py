@@ -144,16 +144,21 @@ def connect(where: Target | str | None = None) -> Store:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException
     except ImportError as exc:
-        raise MissingDependencyError("Milvus search needs pymilvus: pip install 'pymilvus[model]==3.0.2' milvus-lite==3.2.2") from exc
+        raise MissingDependencyError(
+            "Milvus search needs pymilvus: pip install 'pymilvus[model]==3.0.2' milvus-lite==3.2.2"
+        ) from exc
     if where.lite:
         Path(where.uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
-        client = MilvusClient(uri=str(Path(where.uri).expanduser()) if where.lite else where.uri, token=where.token,
-                              timeout=CONNECT_TIMEOUT_S)
+        client = MilvusClient(
+            uri=str(Path(where.uri).expanduser()) if where.lite else where.uri, token=where.token, timeout=CONNECT_TIMEOUT_S
+        )
     except MilvusException as exc:
         if not where.lite and _connection_failure(exc):
             raise MilvusUnavailableError.coded("milvus_unavailable", where=where.label) from exc
-        raise EmbedLabError(f"Cannot connect to {where.label}: {exc.message}. Check [milvus] uri and token in the config.") from exc
+        raise EmbedLabError(
+            f"Cannot connect to {where.label}: {exc.message}. Check [milvus] uri and token in the config."
+        ) from exc
     except ImportError as exc:
         raise MissingDependencyError("Milvus Lite needs milvus-lite: pip install milvus-lite==3.2.2") from exc
     return Store(client, where)
@@ -162,7 +167,7 @@ def connect(where: Target | str | None = None) -> Store:
 def collection_name(model_id: str, corpus: str) -> str:
     """A valid, stable collection name for (model, corpus): letters, digits and ``_`` only."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", f"{model_id}__{corpus}").strip("_")[:120]
-    digest = hashlib.sha1(f"{model_id}\0{corpus}".encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(f"{model_id}\0{corpus}".encode()).hexdigest()[:8]
     return f"el_{slug}_{digest}"
 
 
@@ -255,8 +260,15 @@ def _create(store: Store, name: str, dims: int, *, index_type: str) -> None:
     store.client.create_collection(name, schema=schema, index_params=params, timeout=CALL_TIMEOUT_S)
 
 
-def index_vectors(store: Store, name: str, texts: Sequence[str], vectors: np.ndarray, *, index_type: str = "AUTOINDEX",
-                  progress: Progress | None = None) -> int:
+def index_vectors(
+    store: Store,
+    name: str,
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    *,
+    index_type: str = "AUTOINDEX",
+    progress: Progress | None = None,
+) -> int:
     """(Re)create collection ``name`` holding ``vectors`` with their ``texts``; return the row count.
 
     Row ``i`` gets id ``i``. ``index_type="FLAT"`` makes every search exact. The collection is
@@ -294,8 +306,16 @@ def index_vectors(store: Store, name: str, texts: Sequence[str], vectors: np.nda
     return len(texts)
 
 
-def index_sentences(store: Store, name: str, sentences: Sequence[str], encode: Encoder, *, index_type: str = "AUTOINDEX",
-                    progress: Progress | None = None, batch: int = 256) -> int:
+def index_sentences(
+    store: Store,
+    name: str,
+    sentences: Sequence[str],
+    encode: Encoder,
+    *,
+    index_type: str = "AUTOINDEX",
+    progress: Progress | None = None,
+    batch: int = 256,
+) -> int:
     """Encode ``sentences`` (in batches, reporting ``progress(encoded, total)``) and index them.
 
     Raises
@@ -310,7 +330,7 @@ def index_sentences(store: Store, name: str, sentences: Sequence[str], encode: E
         raise InvalidInputError("No sentences to index: the text is empty.")
     parts = []
     for start in range(0, len(texts), batch):
-        parts.append(encode(texts[start:start + batch]))
+        parts.append(encode(texts[start : start + batch]))
         if progress is not None:
             progress(min(start + batch, len(texts)), len(texts))
     return index_vectors(store, name, texts, np.concatenate(parts), index_type=index_type)
@@ -341,8 +361,14 @@ def _search_loaded(store: Store, name: str, queries: list, topn: int) -> list:
     from pymilvus.exceptions import MilvusException
 
     def search() -> list:
-        return store.client.search(name, data=queries, limit=topn, output_fields=["text"],
-                                   search_params={"metric_type": "COSINE"}, timeout=CALL_TIMEOUT_S)
+        return store.client.search(
+            name,
+            data=queries,
+            limit=topn,
+            output_fields=["text"],
+            search_params={"metric_type": "COSINE"},
+            timeout=CALL_TIMEOUT_S,
+        )
 
     try:
         return search()

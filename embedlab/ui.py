@@ -23,11 +23,36 @@ from typing import Any
 
 import streamlit as st
 
-from embedlab import ann, contextual, corpus, downloads, eval_sets, evaluation, i18n, manager, milvus_store, polysemy, presets, projection, registry, result_cache, sentences, share, static, textio, training, word_projection
+# The backend modules used here; pages reach them as ``ui.<module>`` (they import this module and nothing else
+# of ours), so some are imported only to be re-exported (F401).
+from embedlab import (  # noqa: F401
+    analogy_view,
+    ann,
+    contextual,
+    corpus,
+    distortion,
+    downloads,
+    eval_sets,
+    evaluation,
+    i18n,
+    jobs,
+    manager,
+    milvus_store,
+    polysemy,
+    presets,
+    projection,
+    registry,
+    result_cache,
+    sentences,
+    share,
+    static,
+    textio,
+    training,
+    word_projection,
+)
 from embedlab.config import load_settings
-from embedlab.pool import ModelPool
 from embedlab.errors import EmbedLabError, OutOfVocabularyError, ServerBusyError, UnknownModelError
-from embedlab import jobs  # noqa: E402  (faults, issue 15: server-wide job slots, lost-job markers)
+from embedlab.pool import ModelPool
 
 log = logging.getLogger("embedlab.ui")
 
@@ -119,7 +144,10 @@ def t(text_key: str, **values: object) -> str:
 def language_picker() -> None:
     lang()
     st.sidebar.radio(
-        i18n.t("app.language", lang()), i18n.LANGUAGES, key=Keys.LANG, horizontal=True,
+        i18n.t("app.language", lang()),
+        i18n.LANGUAGES,
+        key=Keys.LANG,
+        horizontal=True,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
 
@@ -175,10 +203,16 @@ def bind(page: str, params: Sequence[Param]) -> list[str]:
 
 # Labels of URL parameters whose widget label is not the text ``<page>.<name>`` (nor the page-less entry here).
 FIELD_LABELS = {
-    "topn": "common.topn", "model": "app.model",
-    "analogy.pos": "analogy.positive", "analogy.neg": "analogy.negative",
-    "polysemy.s": "polysemy.sentences", "sentences.s": "sentences.sentences", "sentences.enc": "sentences.encoders",
-    "search.q": "search.query", "evaluate.analogies": "evaluate.set", "evaluate.pairs": "evaluate.set",
+    "topn": "common.topn",
+    "model": "app.model",
+    "analogy.pos": "analogy.positive",
+    "analogy.neg": "analogy.negative",
+    "polysemy.s": "polysemy.sentences",
+    "sentences.s": "sentences.sentences",
+    "sentences.enc": "sentences.encoders",
+    "search.q": "search.query",
+    "evaluate.analogies": "evaluate.set",
+    "evaluate.pairs": "evaluate.set",
 }
 
 
@@ -236,8 +270,11 @@ def choice_param(name: str, default: str, choices: Sequence[str]) -> Param:
 def sentences_param(name: str, default: Sequence[str] = ()) -> Param:
     """Repeated ``name=`` sentences in the URL; the widget holds them one per line."""
     return Param(
-        name, "\n".join(default), lambda values: "\n".join(share.parse_sentences(values, name)),
-        _encode_sentences, multi=True,
+        name,
+        "\n".join(default),
+        lambda values: "\n".join(share.parse_sentences(values, name)),
+        _encode_sentences,
+        multi=True,
     )
 
 
@@ -290,7 +327,9 @@ def _without_long_words(words: list[str]) -> list[str]:
     kept, dropped = share.split_long_words(words)
     if dropped:
         shown = "、".join(md(word[:20]) + "…" for word in dropped[:5])
-        st.warning(t("common.dropped_long", n=len(dropped), limit=share.MAX_WORD_CHARS, words=shown), icon=":material/content_cut:")
+        st.warning(
+            t("common.dropped_long", n=len(dropped), limit=share.MAX_WORD_CHARS, words=shown), icon=":material/content_cut:"
+        )
     return kept
 
 
@@ -340,12 +379,15 @@ def _report_load_faults(model_id: str, model: Any, *, replaced: bool) -> None:
         st.info(t("faults.model_replaced", model=md(model_id)), icon=":material/published_with_changes:")
     repair = getattr(getattr(model, "kv", None), "cache_repair", None)
     if repair is not None:
-        st.info(t("faults.cache_rebuilt", model=md(model_id), file=repair.file, problem=t(f"faults.cache_problem.{repair.reason}")),
-                icon=":material/build:")
+        st.info(
+            t("faults.cache_rebuilt", model=md(model_id), file=repair.file, problem=t(f"faults.cache_problem.{repair.reason}")),
+            icon=":material/build:",
+        )
 
 
 def model_param(kind: registry.Kind) -> Param:
     """The ``model=`` query parameter for a page that needs a model of ``kind``."""
+
     def decode(value: str) -> str:
         known = [spec.id for spec in registry.list_models(kind=kind)]
         if value not in known:
@@ -393,7 +435,9 @@ def model_picker(page: str, kind: registry.Kind) -> registry.ModelSpec | None:
         st.warning(t("faults.model_gone", model=md(chosen), other=md(fallback)), icon=":material/hide_source:")
         st.session_state[key(page, "model")] = fallback
     st.sidebar.selectbox(
-        t("app.model"), list(by_id), key=key(page, "model"),
+        t("app.model"),
+        list(by_id),
+        key=key(page, "model"),
         format_func=lambda model_id: model_label(by_id[model_id]),
         help="\n\n".join(f"**{md(s.id)}**: {md(describe(s.id, s.description))}" for s in specs),
     )
@@ -561,8 +605,12 @@ def build_ann_index(model: static.StaticModel, progress: Callable[[int, int], No
 def neighbors(model: static.StaticModel, word: str, *, topn: int, metric: str = "cosine") -> ann.SearchResult:
     """Nearest words: exact (gensim), or through the HNSW index for a big model that has one (kept per inputs: :func:`remembered`)."""
     index = ann_index(model)
-    return remembered(model, "neighbors", (word, topn, metric, None if index is None else id(index)),
-                      lambda: ann.search(model, word, topn=topn, metric=metric, index=index))
+    return remembered(
+        model,
+        "neighbors",
+        (word, topn, metric, None if index is None else id(index)),
+        lambda: ann.search(model, word, topn=topn, metric=metric, index=index),
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -603,8 +651,9 @@ def warm_projection() -> threading.Thread:
     import torch  # noqa: F401
 
     preload = os.environ.get("EMBEDLAB_PRELOAD", "1") != "0"
-    thread = threading.Thread(target=_warm_up_quietly, args=(model_pool() if preload else None,), name="embedlab-umap-warm-up",
-                              daemon=True)
+    thread = threading.Thread(
+        target=_warm_up_quietly, args=(model_pool() if preload else None,), name="embedlab-umap-warm-up", daemon=True
+    )
     thread.start()
     return thread
 
@@ -631,7 +680,11 @@ def _preload(pool: ModelPool) -> None:
         if not spec.available:
             return
         model = pool.get(PRELOADED)
-        if isinstance(model, contextual.ContextualModel) and model.folder is not None and (model.folder / "modules.json").is_file():
+        if (
+            isinstance(model, contextual.ContextualModel)
+            and model.folder is not None
+            and (model.folder / "modules.json").is_file()
+        ):
             _sentence_transformer(str(model.folder), PRELOADED)
     except Exception:  # a failed preload only means the first visitor waits for the load
         log.exception("Preloading %s failed", PRELOADED)
@@ -645,6 +698,7 @@ def projection_cache() -> result_cache.ResultCache:
 
 def groups_param(name: str, default: str = "") -> Param:
     """Word groups, ``a,b|c,d`` in the URL; the widget holds one group per line."""
+
     def decode(value: str) -> str:
         return "\n".join(", ".join(group) for group in share.parse_groups(value, name))
 
@@ -675,7 +729,9 @@ def flag_param(name: str, default: bool) -> Param:
     return Param(name, default, lambda value: share.parse_choice(value, name, ["0", "1"]) == "1", lambda on: "1" if on else "0")
 
 
-def project_words(model: static.StaticModel, selection: word_projection.Selection, **options: Any) -> word_projection.WordProjection:
+def project_words(
+    model: static.StaticModel, selection: word_projection.Selection, **options: Any
+) -> word_projection.WordProjection:
     """:func:`embedlab.word_projection.project_words` through the server's cache, with a spinner and a progress bar while it works."""
     bar = None
 
@@ -687,8 +743,14 @@ def project_words(model: static.StaticModel, selection: word_projection.Selectio
     try:
         with working():
             return word_projection.project_words(
-                model, selection, progress=report, cache=projection_cache(),
-                max_points=load_settings().limits.projection_points, slots=job_slots(), owner=visitor(), **options,
+                model,
+                selection,
+                progress=report,
+                cache=projection_cache(),
+                max_points=load_settings().limits.projection_points,
+                slots=job_slots(),
+                owner=visitor(),
+                **options,
             )
     finally:
         if bar is not None:
@@ -766,8 +828,10 @@ def lost_trainings() -> None:
     folder = load_settings().models_dir
     for job in jobs.lost_jobs(folder):
         with st.container(border=True):
-            st.warning(t("faults.lost_training", names=", ".join(md(name) for name in job.names), started=job.started),
-                       icon=":material/report:")
+            st.warning(
+                t("faults.lost_training", names=", ".join(md(name) for name in job.names), started=job.started),
+                icon=":material/report:",
+            )
             if st.button(t("faults.lost_dismiss"), key=f"faults.lost.{job.id}"):
                 jobs.forget(folder, job.id)
                 st.rerun()
@@ -848,11 +912,14 @@ def preset_buttons(page: str, model_id: str | None = None) -> None:
     st.caption(t("common.presets"))
     per_row = 5
     for start in range(0, len(available), per_row):
-        row = available[start:start + per_row]
+        row = available[start : start + per_row]
         for column, preset in zip(st.columns(per_row), row):
             column.button(
-                preset.title(lang()), key=key(page, f"preset-{preset.title_en}"), on_click=_apply_preset,
-                args=(page, preset.params), width="stretch",
+                preset.title(lang()),
+                key=key(page, f"preset-{preset.title_en}"),
+                on_click=_apply_preset,
+                args=(page, preset.params),
+                width="stretch",
             )
 
 
@@ -891,13 +958,19 @@ def _shipped_size(model_id: str) -> dict[str, int]:
     if model_id not in {model.id for model in shipped.SHIPPED}:
         return {}
     meta = shipped.metadata(model_id) or {}
-    return {"words": meta.get("words", 0), "dims": meta.get("dims", 0), "tokens_m": round(meta.get("corpus", {}).get("tokens", 0) / 1e6, 1)}
+    return {
+        "words": meta.get("words", 0),
+        "dims": meta.get("dims", 0),
+        "tokens_m": round(meta.get("corpus", {}).get("tokens", 0) / 1e6, 1),
+    }
 
 
 def _tour_query(preset: presets.Preset | None, model_id: str | None) -> dict[str, str]:
     query = {"lang": lang()}
     if preset is not None:
-        query.update({k: share.join_words(v) if isinstance(v, (list, tuple)) else str(v) for k, v in preset.params.items() if v != ""})
+        query.update(
+            {k: share.join_words(v) if isinstance(v, (list, tuple)) else str(v) for k, v in preset.params.items() if v != ""}
+        )
     if model_id:
         query["model"] = model_id
     return query
@@ -946,12 +1019,20 @@ def tour() -> None:
                     st.caption(t(note))
                 if step == "projection":
                     article = presets.tour_preset("projection", "zh", presets.ARTICLE)
-                    st.page_link(page_file, label=t("tour.projection.article_link"), icon=":material/arrow_forward:",
-                                 query_params=_tour_query(article, model_id))
+                    st.page_link(
+                        page_file,
+                        label=t("tour.projection.article_link"),
+                        icon=":material/arrow_forward:",
+                        query_params=_tour_query(article, model_id),
+                    )
             if url_path not in STATIC_PAGES and lang() == "zh" and language == "en":
                 st.caption(t("tour.no_zh_contextual"))
-                st.page_link("pages/models.py", label=t("tour.get_zh_contextual"), icon=":material/download:",
-                             query_params={"lang": lang()})
+                st.page_link(
+                    "pages/models.py",
+                    label=t("tour.get_zh_contextual"),
+                    icon=":material/download:",
+                    query_params={"lang": lang()},
+                )
 
 
 # ---------------------------------------------------------------- compare, axes, bias (issue 12)
@@ -975,7 +1056,9 @@ def second_static_model(page: str, param: Param) -> static.StaticModel | None:
     if st.session_state.get(key(page, param.name)) not in by_id:
         st.session_state[key(page, param.name)] = param.default
     st.sidebar.selectbox(
-        t("compare.model_b"), list(by_id), key=key(page, param.name),
+        t("compare.model_b"),
+        list(by_id),
+        key=key(page, param.name),
         format_func=lambda model_id: model_label(by_id[model_id]),
         help="\n\n".join(f"**{md(s.id)}**: {md(describe(s.id, s.description))}" for s in specs),
     )
@@ -989,7 +1072,9 @@ def second_static_model(page: str, param: Param) -> static.StaticModel | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _comparison(a_key: tuple, b_key: tuple, vocab: int, topn: int, _a: static.StaticModel, _b: static.StaticModel) -> compare.Comparison:
+def _comparison(
+    a_key: tuple, b_key: tuple, vocab: int, topn: int, _a: static.StaticModel, _b: static.StaticModel
+) -> compare.Comparison:
     return compare.compare(_a, _b, vocab=vocab, topn=topn)
 
 
@@ -997,7 +1082,12 @@ def comparison(model_a: static.StaticModel, model_b: static.StaticModel, *, voca
     """:func:`embedlab.compare.compare`, computed once per server for the same two models and options."""
     with st.spinner(t("compare.aligning", n=vocab)):
         return _comparison(
-            (model_a.id, ann.fingerprint(model_a.kv)), (model_b.id, ann.fingerprint(model_b.kv)), vocab, topn, model_a, model_b,
+            (model_a.id, ann.fingerprint(model_a.kv)),
+            (model_b.id, ann.fingerprint(model_b.kv)),
+            vocab,
+            topn,
+            model_a,
+            model_b,
         )
 
 
@@ -1018,6 +1108,7 @@ def rebind(page: str, params: Sequence[Param], *, new: bool) -> list[str]:
 
 def axis_param(name: str, default: str = "") -> Param:
     """A semantic axis, ``a-b`` or ``a1,a2 - b1,b2`` (checked when decoded; may be empty)."""
+
     def decode(value: str) -> str:
         text = share.parse_text(value, name)
         if text:
@@ -1054,7 +1145,10 @@ def show_lab_error(exc: BaseException) -> None:
         if exc.reason == "lost":
             lines = [t("bias.error.lost", model=md(exc.details["model"]), share=exc.details["max_lost"])]
             for name, words, given in exc.details["lost"]:
-                lines.append(f"- **{md(name)}**: " + t("bias.error.lost_set", n=len(words), given=given, words="、".join(md(w) for w in words)))
+                lines.append(
+                    f"- **{md(name)}**: "
+                    + t("bias.error.lost_set", n=len(words), given=given, words="、".join(md(w) for w in words))
+                )
             st.error("\n".join(lines), icon=":material/search_off:")
         else:
             st.error(t(f"bias.error.{exc.reason}", **{k: md(str(v)) for k, v in exc.details.items()}), icon=":material/warning:")
@@ -1083,7 +1177,7 @@ from collections import OrderedDict  # noqa: E402
 from functools import cache  # noqa: E402
 
 _remembered_lock = threading.Lock()
-_remembered: "weakref.WeakKeyDictionary[Any, OrderedDict]" = weakref.WeakKeyDictionary()
+_remembered: weakref.WeakKeyDictionary[Any, OrderedDict] = weakref.WeakKeyDictionary()
 REMEMBERED_PER_MODEL = 64
 
 
@@ -1138,7 +1232,7 @@ def favicon(path: str) -> str:
 
 # ---------------------------------------------------------------- honest pictures (issue 13)
 
-from embedlab import analogy_view, atlas, distortion, pictures  # noqa: E402  (imported here, beside the helpers that use them)
+from embedlab import atlas, pictures  # noqa: E402  (imported here, beside the helpers that use them)
 
 
 def box_param(name: str) -> Param:
@@ -1167,10 +1261,17 @@ def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
     key = (model.id, ann.fingerprint(model.kv), tuple(sorted(options.items())))
     try:
         with working():
-            return atlas_cache().get_or_compute(key, lambda: atlas.load_or_build(
-                model, progress=report, max_points=load_settings().limits.projection_points, slots=job_slots(), owner=visitor(),
-                **options,
-            ))
+            return atlas_cache().get_or_compute(
+                key,
+                lambda: atlas.load_or_build(
+                    model,
+                    progress=report,
+                    max_points=load_settings().limits.projection_points,
+                    slots=job_slots(),
+                    owner=visitor(),
+                    **options,
+                ),
+            )
     finally:
         if bar is not None:
             bar.empty()
@@ -1179,6 +1280,7 @@ def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
 def pick_from_chart(page: str, chart: str, words: Sequence[str]) -> Callable[[], None]:
     """An ``on_select`` callback for chart ``chart``: a clicked point chooses its word (``<page>.word``), a dragged box
     becomes the zoom (``<page>.zoom``). Points carry their row as the first ``customdata`` value."""
+
     def apply() -> None:
         event = st.session_state.get(chart)
         choice = pictures.picked(event.get("selection") if event else None)

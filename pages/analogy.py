@@ -35,7 +35,10 @@ def result_panel() -> None:
     col_pos.text_input(ui.t("analogy.positive"), key=ui.key(PAGE, "pos"))
     col_neg.text_input(ui.t("analogy.negative"), key=ui.key(PAGE, "neg"))
     col_method.radio(
-        ui.t("analogy.method"), ["add", "mul"], key=ui.key(PAGE, "method"), horizontal=True,
+        ui.t("analogy.method"),
+        ["add", "mul"],
+        key=ui.key(PAGE, "method"),
+        horizontal=True,
         format_func=ui.option_labels("analogy.method"),
     )
     col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
@@ -49,21 +52,52 @@ def result_panel() -> None:
         else:
             method, topn = st.session_state[ui.key(PAGE, "method")], st.session_state[ui.key(PAGE, "topn")]
             with ui.working():
-                result = ui.remembered(model, "analogy", (tuple(positive), tuple(negative), method, topn), lambda: ui.static.analogy(
-                    model, positive=positive, negative=negative, method=method, topn=topn,
-                ))
+                result = ui.remembered(
+                    model,
+                    "analogy",
+                    (tuple(positive), tuple(negative), method, topn),
+                    lambda: ui.static.analogy(
+                        model,
+                        positive=positive,
+                        negative=negative,
+                        method=method,
+                        topn=topn,
+                    ),
+                )
             st.subheader(ui.t("analogy.results", expr=ui.md(result.label)))
             expected = st.session_state[ui.key(PAGE, "expect")].strip()
             if expected:
                 with ui.guard():
-                    ranks = [ui.remembered(model, "expected", (tuple(positive), tuple(negative), expected, m), lambda m=m: ui.static.expected_answer(
-                        model, positive=positive, negative=negative, expected=expected, method=m)) for m in ("add", "mul")]
-                    st.info(ui.t("analogy.expected", word=ui.md(expected), add_rank=ranks[0].rank, add_score=ranks[0].score,
-                                 mul_rank=ranks[1].rank, mul_score=ranks[1].score), icon=":material/flag:")
-            table = pd.DataFrame({ui.t("common.word"): [r.word for r in result.results], ui.t("common.score"): [r.score for r in result.results]})
+                    ranks = [
+                        ui.remembered(
+                            model,
+                            "expected",
+                            (tuple(positive), tuple(negative), expected, m),
+                            lambda m=m: ui.static.expected_answer(
+                                model, positive=positive, negative=negative, expected=expected, method=m
+                            ),
+                        )
+                        for m in ("add", "mul")
+                    ]
+                    st.info(
+                        ui.t(
+                            "analogy.expected",
+                            word=ui.md(expected),
+                            add_rank=ranks[0].rank,
+                            add_score=ranks[0].score,
+                            mul_rank=ranks[1].rank,
+                            mul_score=ranks[1].score,
+                        ),
+                        icon=":material/flag:",
+                    )
+            table = pd.DataFrame(
+                {ui.t("common.word"): [r.word for r in result.results], ui.t("common.score"): [r.score for r in result.results]}
+            )
             table.index = range(1, len(table) + 1)
             col_table, col_picture = st.columns([2, 3])
-            col_table.dataframe(table, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")})
+            col_table.dataframe(
+                table, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")}
+            )
 
             shown = ui.analogy_view.arithmetic_picture(model, result, expected=expected)
             col_picture.plotly_chart(ui.pictures.analogy_figure(shown, lang=ui.lang()), width="stretch")
@@ -73,14 +107,26 @@ def result_panel() -> None:
             col_picture.caption(ui.t("analogy.picture_note", dims=model.dims))
             col_table.markdown(f"**{ui.t('analogy.landing_title')}**")
             cosine, distance = ui.t("analogy.col.cosine"), ui.t("analogy.col.distance")
-            landing = pd.DataFrame({
-                ui.t("common.word"): [p.word for p in shown.points],
-                ui.t("analogy.col.role"): [ui.t(f"analogy.role.{p.role}") for p in shown.points],
-                cosine: [p.cosine for p in shown.points], distance: [p.distance for p in shown.points],
-            }).sort_values(cosine, ascending=False)
-            col_table.dataframe(landing, hide_index=True, width="stretch", column_config={
-                cosine: st.column_config.NumberColumn(format="%.4f"), distance: st.column_config.NumberColumn(format="%.3f")})
-            col_table.caption(ui.t("analogy.landing_caption", dims=model.dims, expr=ui.md(result.label), share=f"{shown.explained:.0%}"))
+            landing = pd.DataFrame(
+                {
+                    ui.t("common.word"): [p.word for p in shown.points],
+                    ui.t("analogy.col.role"): [ui.t(f"analogy.role.{p.role}") for p in shown.points],
+                    cosine: [p.cosine for p in shown.points],
+                    distance: [p.distance for p in shown.points],
+                }
+            ).sort_values(cosine, ascending=False)
+            col_table.dataframe(
+                landing,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    cosine: st.column_config.NumberColumn(format="%.4f"),
+                    distance: st.column_config.NumberColumn(format="%.3f"),
+                },
+            )
+            col_table.caption(
+                ui.t("analogy.landing_caption", dims=model.dims, expr=ui.md(result.label), share=f"{shown.explained:.0%}")
+            )
     ui.sync_url(PAGE, PARAMS)
 
 

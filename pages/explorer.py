@@ -25,8 +25,18 @@ PARAMS = [
     ui.words_param("words", default["words"]),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
-st.caption(" · ".join(filter(None, [f"**{ui.md(model.id)}**", ui.md(ui.describe(model.id, model.description)),
-                                     ui.t("explorer.vocab", size=model.vocab_size, dims=model.dims)])))
+st.caption(
+    " · ".join(
+        filter(
+            None,
+            [
+                f"**{ui.md(model.id)}**",
+                ui.md(ui.describe(model.id, model.description)),
+                ui.t("explorer.vocab", size=model.vocab_size, dims=model.dims),
+            ],
+        )
+    )
+)
 ui.preset_buttons(PAGE, model.id)
 
 
@@ -42,7 +52,10 @@ def neighbours_panel() -> None:
     left.text_input(ui.t("explorer.word"), key=ui.key(PAGE, "word"), max_chars=100)
     middle.number_input(ui.t("common.topn"), min_value=1, max_value=100, step=1, key=ui.key(PAGE, "topn"))
     right.radio(
-        ui.t("explorer.metric"), ["cosine", "euclidean"], key=ui.key(PAGE, "metric"), horizontal=True,
+        ui.t("explorer.metric"),
+        ["cosine", "euclidean"],
+        key=ui.key(PAGE, "metric"),
+        horizontal=True,
         format_func=ui.option_labels("explorer.metric"),
     )
     word = st.session_state[ui.key(PAGE, "word")].strip()
@@ -63,10 +76,17 @@ def neighbours_panel() -> None:
         table.index = range(1, len(table) + 1)
         col_table, col_chart = st.columns([2, 3])
         col_table.dataframe(table, width="stretch", column_config={score_label: st.column_config.NumberColumn(format="%.4f")})
-        chart = light_figure(go.Bar(
-            x=np.array([n.score for n in neighbors][::-1]), y=[ui.plot_text(n.word) for n in neighbors][::-1], orientation="h",
-            hovertemplate="%{y}: %{x:.4f}<extra></extra>",
-        ), height=max(260, 28 * len(table)), xaxis=dict(title=dict(text=score_label)), yaxis=dict(type="category"))
+        chart = light_figure(
+            go.Bar(
+                x=np.array([n.score for n in neighbors][::-1]),
+                y=[ui.plot_text(n.word) for n in neighbors][::-1],
+                orientation="h",
+                hovertemplate="%{y}: %{x:.4f}<extra></extra>",
+            ),
+            height=max(260, 28 * len(table)),
+            xaxis=dict(title=dict(text=score_label)),
+            yaxis=dict(type="category"),
+        )
         col_chart.plotly_chart(chart, width="stretch")
 
         st.subheader(ui.t("explorer.vector", word=ui.md(word), dims=model.dims))
@@ -77,10 +97,21 @@ def neighbours_panel() -> None:
         # bar per dimension meant hundreds of shapes redrawn on every word.
         values = np.asarray(vector, dtype=np.float32)[None, :]  # numpy goes to the browser as one binary block
         scale = max(float(np.abs(values).max()), 1e-6)
-        strip = light_figure(go.Heatmap(
-            z=values, x=np.arange(model.dims), y=[ui.plot_text(word)], colorscale="RdBu_r", zmin=-scale, zmax=scale,
-            hovertemplate=ui.t("explorer.dimension") + " %{x}: %{z:.4f}<extra></extra>", showscale=False,
-        ), height=110, xaxis=dict(title=dict(text=ui.t("explorer.dimension"))), yaxis=dict(showticklabels=False))
+        strip = light_figure(
+            go.Heatmap(
+                z=values,
+                x=np.arange(model.dims),
+                y=[ui.plot_text(word)],
+                colorscale="RdBu_r",
+                zmin=-scale,
+                zmax=scale,
+                hovertemplate=ui.t("explorer.dimension") + " %{x}: %{z:.4f}<extra></extra>",
+                showscale=False,
+            ),
+            height=110,
+            xaxis=dict(title=dict(text=ui.t("explorer.dimension"))),
+            yaxis=dict(showticklabels=False),
+        )
         st.plotly_chart(strip, width="stretch")
         st.caption(ui.t("explorer.all_dims", dims=model.dims))
     ui.sync_url(PAGE, PARAMS)
@@ -96,12 +127,25 @@ def compare_panel() -> None:
         if words:
             matrix = ui.remembered(model, "similarity_matrix", tuple(words), lambda: ui.static.similarity_matrix(model, words))
             labels = [ui.plot_text(w) for w in words]
-            heatmap = go.Figure(go.Heatmap(
-                z=matrix, x=labels, y=labels, colorscale="RdBu_r", zmin=-1, zmax=1, texttemplate="%{z:.2f}",
-                hovertemplate="%{y} · %{x}: %{z:.4f}<extra></extra>",
-            ), layout=dict(height=120 + 45 * len(words), margin=dict(l=10, r=10, t=30, b=10),
-                           title=dict(text=ui.t("explorer.heatmap")),
-                           xaxis=dict(type="category"), yaxis=dict(type="category", autorange="reversed")))
+            heatmap = go.Figure(
+                go.Heatmap(
+                    z=matrix,
+                    x=labels,
+                    y=labels,
+                    colorscale="RdBu_r",
+                    zmin=-1,
+                    zmax=1,
+                    texttemplate="%{z:.2f}",
+                    hovertemplate="%{y} · %{x}: %{z:.4f}<extra></extra>",
+                ),
+                layout=dict(
+                    height=120 + 45 * len(words),
+                    margin=dict(l=10, r=10, t=30, b=10),
+                    title=dict(text=ui.t("explorer.heatmap")),
+                    xaxis=dict(type="category"),
+                    yaxis=dict(type="category", autorange="reversed"),
+                ),
+            )
             col_map, col_side = st.columns([3, 2])
             col_map.plotly_chart(heatmap, width="stretch")
             if len(words) >= 3:

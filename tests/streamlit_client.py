@@ -33,13 +33,23 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 # Element types whose proto is a widget, and the WidgetState field each one's value travels in.
 WIDGET_VALUE_FIELDS = {
-    "text_input": "string_value", "text_area": "string_value", "radio": "string_value", "selectbox": "string_value",
-    "number_input": "double_value", "checkbox": "bool_value", "toggle": "bool_value", "button": "trigger_value",
-    "multiselect": "string_array_value", "slider": "double_array_value", "color_picker": "string_value",
+    "text_input": "string_value",
+    "text_area": "string_value",
+    "radio": "string_value",
+    "selectbox": "string_value",
+    "number_input": "double_value",
+    "checkbox": "bool_value",
+    "toggle": "bool_value",
+    "button": "trigger_value",
+    "multiselect": "string_array_value",
+    "slider": "double_array_value",
+    "color_picker": "string_value",
     "select_slider": "string_array_value",  # a "slider" element with options
 }
 FINISHED = {
-    ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
 }
 
 
@@ -94,8 +104,12 @@ class StreamlitClient:
 
         parts = urlsplit(self.url)
         self._socket = await connect(
-            f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
-            ping_interval=None, compression=None,
+            f"ws://{parts.netloc}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,
+            compression=None,
         )
         return self
 
@@ -205,8 +219,13 @@ class StreamlitClient:
         else:
             value = known.value if known is not None else _initial_value(kind, proto)
         self.widgets[proto.id] = Widget(
-            proto.id, kind, proto.label, value, delta.fragment_id,
-            int_data=kind == "number_input" and proto.data_type == proto.INT, script_hash=script_hash,
+            proto.id,
+            kind,
+            proto.label,
+            value,
+            delta.fragment_id,
+            int_data=kind == "number_input" and proto.data_type == proto.INT,
+            script_hash=script_hash,
         )
 
 

@@ -124,8 +124,14 @@ def test_remembered_results_are_per_model_and_go_with_it():
 # ------------------------------------------------------------------ sentence encoders
 
 
-SENTENCES = ["A rabbit with a pocket watch ran past.", "The queen shouted off with her head!", "Alice fell down the hole.",
-             "I like this book.", "I don't like this book.", "Stocks fell sharply today."]
+SENTENCES = [
+    "A rabbit with a pocket watch ran past.",
+    "The queen shouted off with her head!",
+    "Alice fell down the hole.",
+    "I like this book.",
+    "I don't like this book.",
+    "Stocks fell sharply today.",
+]
 
 
 def test_onnx_encoder_gives_sentence_transformers_vectors():
@@ -141,6 +147,7 @@ def test_onnx_encoder_gives_sentence_transformers_vectors():
     cosines = np.sum(fast.vectors * exact.vectors, axis=1)
     assert cosines.min() >= 0.99, cosines
     assert np.allclose(np.linalg.norm(fast.vectors, axis=1), 1, atol=1e-5)
+
     # the same order of closeness: a search over these sentences answers alike
     def closest(vectors):
         return np.argsort(-(vectors @ vectors.T), axis=1)[:, :3]
@@ -180,8 +187,9 @@ def test_hosted_search_link_waits_for_a_click(tmp_path, monkeypatch, data_dir):
         assert not at.exception and not at.error
         assert at.dataframe and any("20 sentences" in s.value for s in at.success)
         # the next visitor with the same link reuses the index: results at once
-        again = app_test("pages/search.py", model="minilm", corpus="alice", n="20", q="a rabbit with a watch", topn="3",
-                         lang="en")
+        again = app_test(
+            "pages/search.py", model="minilm", corpus="alice", n="20", q="a rabbit with a watch", topn="3", lang="en"
+        )
         assert not again.exception and again.dataframe
         assert not any("does not start just because" in i.value for i in again.info)
 
