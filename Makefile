@@ -28,7 +28,8 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "browser tests need: sudo apt-get install -y chromium fonts-noto-cjk"; fi
 
-test: $(VENV)/.installed-test browser-deps
+# The gates first (seconds), then every test that is not marked slow.
+test: $(VENV)/.installed-test browser-deps lint typecheck
 	$(PY) -m pytest -q
 
 # The code gates: ruff (lint rules and formatting) and mypy, configured in pyproject.toml.

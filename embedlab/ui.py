@@ -2,7 +2,8 @@
 
 Pages import this module and nothing else from ``embedlab``; it is the only module that imports
 Streamlit. Models live in one :class:`~embedlab.pool.ModelPool` per server process (held with
-``st.cache_resource``) and are shared by every session, so they are read-only (static arrays are frozen; torch runs in inference mode).
+``st.cache_resource``) and are shared by every session, so they are read-only (static arrays are
+frozen; torch runs in inference mode).
 
 URL state: a page declares its inputs as :class:`Param` (query name, default, decoder). On arrival
 :func:`bind` fills each widget's session-state key from the URL (or the default, with a message
@@ -16,7 +17,7 @@ import html
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -104,7 +105,8 @@ def _translate_streamlit_chrome() -> None:
     st.html(
         "<style>"
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p{font-size:0}'
-        f'[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after{{content:"{upload}";font-size:0.875rem}}'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
+        f'{{content:"{upload}";font-size:0.875rem}}'
         '[data-testid="stFileUploaderDropzoneInstructions"] span{font-size:0}'
         f'[data-testid="stFileUploaderDropzoneInstructions"] span::after{{content:"{note}";font-size:0.875rem}}'
         "</style>"
@@ -374,7 +376,8 @@ def load(model_id: str) -> Any:
 
 
 def _report_load_faults(model_id: str, model: Any, *, replaced: bool) -> None:
-    """Say (on the run that loaded it) that a model was loaded again because its file changed, or that its damaged cache was rebuilt."""
+    """Say (on the run that loaded it) that a model was loaded again because its file changed, or that its
+    damaged cache was rebuilt."""
     if replaced:
         st.info(t("faults.model_replaced", model=md(model_id)), icon=":material/published_with_changes:")
     repair = getattr(getattr(model, "kv", None), "cache_repair", None)
@@ -603,7 +606,9 @@ def build_ann_index(model: static.StaticModel, progress: Callable[[int, int], No
 
 
 def neighbors(model: static.StaticModel, word: str, *, topn: int, metric: str = "cosine") -> ann.SearchResult:
-    """Nearest words: exact (gensim), or through the HNSW index for a big model that has one (kept per inputs: :func:`remembered`)."""
+    """Nearest words: exact (gensim), or through the HNSW index for a big model that has one.
+
+    Results are kept per inputs (:func:`remembered`)."""
     index = ann_index(model)
     return remembered(
         model,
@@ -732,7 +737,8 @@ def flag_param(name: str, default: bool) -> Param:
 def project_words(
     model: static.StaticModel, selection: word_projection.Selection, **options: Any
 ) -> word_projection.WordProjection:
-    """:func:`embedlab.word_projection.project_words` through the server's cache, with a spinner and a progress bar while it works."""
+    """:func:`embedlab.word_projection.project_words` through the server's cache, with a spinner and a
+    progress bar while it works."""
     bar = None
 
     def report(fraction: float, stage: str) -> None:
@@ -857,7 +863,7 @@ def error_text(exc: EmbedLabError, *, label: str | None = None) -> str:
     return i18n.error_text(exc.code, lang(), exc.params, field=label or getattr(exc, "label", None))
 
 
-def missing_words_text(missing: dict[str, Sequence[str]]) -> str:
+def missing_words_text(missing: Mapping[str, Sequence[str]]) -> str:
     """Markdown naming words a model does not know, each with its suggestions."""
     lines = [t("common.missing_words", words="、".join(md(w) for w in missing))]
     for word, suggestions in missing.items():
@@ -948,7 +954,10 @@ def tour_models(language: str) -> dict[str, str | None]:
     chinese = [s.id for s in statics if s.language == "zh"]
     article = [model_id for model_id in chinese if presets.family_of(model_id) == presets.ARTICLE]
     zh_contextual = [s.id for s in contextual if s.language in ("zh", "multi") and s.id != "minilm"]
-    return {"static": (article or chinese or [None])[0], "contextual": (zh_contextual or [None])[0]}
+    return {
+        "static": (article or chinese)[0] if article or chinese else None,
+        "contextual": zh_contextual[0] if zh_contextual else None,
+    }
 
 
 def _shipped_size(model_id: str) -> dict[str, int]:
@@ -1247,7 +1256,8 @@ def atlas_cache() -> result_cache.ResultCache:
 
 
 def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
-    """:func:`embedlab.atlas.load_or_build` through this server's memory and the disk cache, with a progress bar while it computes.
+    """:func:`embedlab.atlas.load_or_build` through this server's memory and the disk cache, with a progress
+    bar while it computes.
 
     Computing takes one of the server's job slots (raises ServerBusyError with the place in line).
     """

@@ -3,6 +3,8 @@
 Share link: /analogy?model=ID&pos=W1,W2&neg=W3&method=add|mul&topn=N[&expect=W]
 """
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +16,7 @@ MODEL = ui.model_param("static")
 ui.start_page("analogy.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.first_preset(PAGE, model.language, model.id).params
+default = ui.presets.page_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.words_param("pos", default["pos"]),
@@ -68,16 +70,22 @@ def result_panel() -> None:
             expected = st.session_state[ui.key(PAGE, "expect")].strip()
             if expected:
                 with ui.guard():
+                    methods: tuple[ui.static.AnalogyMethod, ...] = ("add", "mul")
                     ranks = [
                         ui.remembered(
                             model,
                             "expected",
                             (tuple(positive), tuple(negative), expected, m),
-                            lambda m=m: ui.static.expected_answer(
-                                model, positive=positive, negative=negative, expected=expected, method=m
+                            functools.partial(
+                                ui.static.expected_answer,
+                                model,
+                                positive=positive,
+                                negative=negative,
+                                expected=expected,
+                                method=m,
                             ),
                         )
-                        for m in ("add", "mul")
+                        for m in methods
                     ]
                     st.info(
                         ui.t(

@@ -16,7 +16,7 @@ MODEL = ui.model_param("static")
 ui.start_page("explorer.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.first_preset(PAGE, model.language, model.id).params
+default = ui.presets.page_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.word_param("word", default["word"]),

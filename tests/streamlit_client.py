@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
 
 # Element types whose proto is a widget, and the WidgetState field each one's value travels in.
 WIDGET_VALUE_FIELDS = {
@@ -71,7 +73,7 @@ class Run:
     seconds: float
     status: int
     messages: int
-    bytes: int
+    size: int  # bytes received
     payload: bytes = field(repr=False, default=b"")
     exceptions: list[str] = field(default_factory=list)
     drawn: float = 0.0  # seconds until the last element arrived (what a browser can draw; the run may go on)
@@ -97,7 +99,12 @@ class StreamlitClient:
         self.session_id = ""
         self.main_script_hash = ""
         self._previous: dict[str, Widget] = {}
-        self._socket = None
+        self._socket: ClientConnection | None = None
+
+    def _connected(self) -> ClientConnection:
+        if self._socket is None:
+            raise RuntimeError("use the client inside `async with StreamlitClient(url)`")
+        return self._socket
 
     async def __aenter__(self) -> StreamlitClient:
         from websockets.asyncio.client import connect
@@ -105,7 +112,7 @@ class StreamlitClient:
         parts = urlsplit(self.url)
         self._socket = await connect(
             f"ws://{parts.netloc}/_stcore/stream",
-            subprotocols=["streamlit"],
+            subprotocols=[Subprotocol("streamlit")],
             max_size=None,
             open_timeout=self.timeout,
             ping_interval=None,
@@ -149,7 +156,7 @@ class StreamlitClient:
             state = WidgetState(id=widget.id)
             field_name = WIDGET_VALUE_FIELDS[widget.kind]
             if widget.kind == "number_input" and widget.int_data:
-                state.int_value = int(widget.value)
+                state.int_value = int(widget.value)  # type: ignore[call-overload]  # a number_input's value: int or float
             elif field_name.endswith("_array_value"):
                 getattr(state, field_name).data.extend(widget.value)
             else:
@@ -168,16 +175,18 @@ class StreamlitClient:
         rerun.context_info.timezone = "UTC"
         rerun.context_info.locale = "en-US"
         started = time.perf_counter()
-        await self._socket.send(message.SerializeToString())
+        await self._connected().send(message.SerializeToString())
         return await self._until_finished(started)
 
     async def _until_finished(self, started: float) -> Run:
         count = size = 0
         drawn = 0.0
-        payload = []
+        payload: list[bytes] = []
         exceptions: list[str] = []
         while True:
-            data = await asyncio.wait_for(self._socket.recv(), timeout=self.timeout)
+            data = await asyncio.wait_for(self._connected().recv(), timeout=self.timeout)
+            if isinstance(data, str):  # Streamlit sends protobuf frames only; a text frame would be a protocol error
+                raise RuntimeError(f"unexpected text frame from the server: {data[:80]!r}")
             count += 1
             size += len(data)
             payload.append(data)

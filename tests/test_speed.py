@@ -29,7 +29,7 @@ def _query(client: StreamlitClient) -> dict[str, str]:
 
 
 async def _explorer_and_analogy(url: str) -> dict:
-    seen = {}
+    seen: dict[str, tuple] = {}
     async with StreamlitClient(url) as client:
         opened = await client.open("explorer", "lang=en&model=minilm-static&word=king&topn=5&words=apple,banana,car")
         assert opened.ok and opened.status == ForwardMsg.FINISHED_SUCCESSFULLY, opened.exceptions
