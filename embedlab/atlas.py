@@ -293,7 +293,7 @@ def build(
 
 def cache_folder() -> Path:
     """Where atlases are kept: ``atlas/`` in EmbedLab's cache folder (``EMBEDLAB_CACHE_DIR``)."""
-    from embedlab.corpus import cache_dir
+    from embedlab.config import cache_dir
 
     return cache_dir() / "atlas"
 

@@ -6,6 +6,12 @@ EMBEDLAB_CONFIG      path of the config file (default: ``./embedlab.toml``, then
 EMBEDLAB_MODELS_DIR  folder scanned for model files; trained models are saved here (default: ``~/.embedlab/models``)
 EMBEDLAB_DATA_DIR    folder with evaluation sets (``eval/``) offered on the evaluate page (default: ``embedlab/data``,
                      the sets that ship with EmbedLab, with their licences)
+EMBEDLAB_CACHE_DIR   derived files: segmentation cache, atlases, the ONNX export, numba's cache (default:
+                     ``$XDG_CACHE_HOME/embedlab``, else ``~/.cache/embedlab``); see :func:`cache_dir`
+EMBEDLAB_ONNX_CACHE  where the ONNX export of a sentence model goes (default: ``<cache dir>/onnx``)
+NUMBA_CACHE_DIR      numba's compiled-function cache (default: ``<cache dir>/numba``)
+EMBEDLAB_FAST_SEARCH ``0`` keeps sentence-transformers (not ONNX) for semantic search
+EMBEDLAB_PRELOAD     ``0`` skips loading MiniLM in the background when the server starts
 EMBEDLAB_HOSTED      ``1`` turns on hosted mode (no arbitrary server paths)
 EMBEDLAB_MAX_MODELS  how many models stay loaded at once (default 4)
 EMBEDLAB_MILVUS_URI / EMBEDLAB_MILVUS_TOKEN  a Milvus server for semantic search (overrides ``[milvus]``)
@@ -46,6 +52,19 @@ from embedlab.errors import InvalidInputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DATA = Path(__file__).resolve().parent / "data"  # corpora, test sets and models that ship with EmbedLab
+
+
+def cache_dir() -> Path:
+    """Where EmbedLab keeps derived files: ``EMBEDLAB_CACHE_DIR``, else ``$XDG_CACHE_HOME/embedlab`` or ``~/.cache/embedlab``.
+
+    Models' own caches (the memory-mapped vectors, ANN indexes, the Milvus Lite file) live beside the
+    models instead, in ``<models_dir>/.cache``.
+    """
+    explicit = os.environ.get("EMBEDLAB_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "embedlab"
 
 
 @dataclass(frozen=True)

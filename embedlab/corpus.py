@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
-from embedlab.config import BUNDLED_DATA
+from embedlab.config import BUNDLED_DATA, cache_dir
 from embedlab.errors import EmbedLabError, InvalidInputError
 from embedlab.textio import decode_text
 
@@ -58,15 +58,6 @@ GUTENBERG_END = re.compile(r"\*\*\* ?END OF (?:THE|THIS) PROJECT GUTENBERG")
 
 class Cancelled(EmbedLabError):
     """Work stopped because the user pressed cancel."""
-
-
-def cache_dir() -> Path:
-    """Where EmbedLab keeps derived files: ``EMBEDLAB_CACHE_DIR``, else ``~/.cache/embedlab``."""
-    explicit = os.environ.get("EMBEDLAB_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "embedlab"
 
 
 def detect_language(text: str) -> Language:

@@ -67,7 +67,11 @@ def supports(folder: str | Path) -> bool:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("EMBEDLAB_ONNX_CACHE", Path.home() / ".cache" / "embedlab" / "onnx"))
+    """Where ONNX exports go: ``EMBEDLAB_ONNX_CACHE``, else ``onnx/`` in EmbedLab's cache folder."""
+    from embedlab import config
+
+    explicit = os.environ.get("EMBEDLAB_ONNX_CACHE")
+    return Path(explicit).expanduser() if explicit else config.cache_dir() / "onnx"
 
 
 class OnnxSentenceEncoder:

@@ -116,7 +116,9 @@ def configure_numba_cache() -> Path:
     """
     if os.environ.get("NUMBA_CACHE_DIR"):
         return Path(os.environ["NUMBA_CACHE_DIR"])
-    folder = Path.home() / ".cache" / "embedlab" / "numba"
+    from embedlab.config import cache_dir
+
+    folder = cache_dir() / "numba"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only home (some containers)

@@ -336,7 +336,8 @@ def test_float_decoder_rejects_bad_values(raw):
 
 def test_numba_cache_folder_is_configured_before_umap_loads(tmp_path):
     code = (
-        "import os; os.environ.pop('NUMBA_CACHE_DIR', None); os.environ['HOME'] = os.environ['TEST_HOME'];"
+        "import os; [os.environ.pop(v, None) for v in ('NUMBA_CACHE_DIR', 'EMBEDLAB_CACHE_DIR', 'XDG_CACHE_HOME')];"
+        "os.environ['HOME'] = os.environ['TEST_HOME'];"
         "from embedlab import projection; print(projection.configure_numba_cache());"
         "import numba; print(numba.config.CACHE_DIR)"
     )
