@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 import numpy as np
@@ -26,6 +27,12 @@ from streamlit_client import StreamlitClient
 
 def _query(client: StreamlitClient) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(client.query_string).items()}
+
+
+def _run_apart(coroutine):
+    """``asyncio.run`` on a thread of its own: the browser tests' Playwright keeps an event loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _explorer_and_analogy(url: str) -> dict:
@@ -50,7 +57,7 @@ async def _explorer_and_analogy(url: str) -> dict:
 
 
 def test_fragment_runs_keep_the_share_link_in_sync(app_url):
-    seen = asyncio.run(_explorer_and_analogy(app_url))
+    seen = _run_apart(_explorer_and_analogy(app_url))
     fragment_run = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 
     status, ok, shows, query, messages, full_messages = seen["word"]
