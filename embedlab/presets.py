@@ -38,6 +38,13 @@ class Preset:
         return self.title_zh if lang == "zh" else self.title_en
 
 
+# Occupations placed on gender and wealth axes, as in word2viz (both occupation presets use them).
+OCCUPATIONS = (
+    "nurse", "engineer", "doctor", "teacher", "secretary", "programmer", "lawyer", "dancer", "farmer",
+    "soldier", "librarian", "carpenter", "maid", "banker", "chef", "pilot", "surgeon", "receptionist",
+    "nanny", "mechanic", "ceo", "cleaner", "actress", "actor", "waitress", "singer",
+)  # fmt: skip
+
 PRESETS: tuple[Preset, ...] = (
     # --- explorer
     Preset(
@@ -367,34 +374,7 @@ PRESETS: tuple[Preset, ...] = (
         {
             "x": "woman-man",
             "y": "rich-poor",
-            "words": [
-                "nurse",
-                "engineer",
-                "doctor",
-                "teacher",
-                "secretary",
-                "programmer",
-                "lawyer",
-                "dancer",
-                "farmer",
-                "soldier",
-                "librarian",
-                "carpenter",
-                "maid",
-                "banker",
-                "chef",
-                "pilot",
-                "surgeon",
-                "receptionist",
-                "nanny",
-                "mechanic",
-                "ceo",
-                "cleaner",
-                "actress",
-                "actor",
-                "waitress",
-                "singer",
-            ],
+            "words": list(OCCUPATIONS),
         },
     ),
     Preset(
@@ -405,34 +385,7 @@ PRESETS: tuple[Preset, ...] = (
         {
             "x": "woman,she,her,mother,daughter - man,he,him,father,son",
             "y": "rich,wealthy,affluent - poor,impoverished,needy",
-            "words": [
-                "nurse",
-                "engineer",
-                "doctor",
-                "teacher",
-                "secretary",
-                "programmer",
-                "lawyer",
-                "dancer",
-                "farmer",
-                "soldier",
-                "librarian",
-                "carpenter",
-                "maid",
-                "banker",
-                "chef",
-                "pilot",
-                "surgeon",
-                "receptionist",
-                "nanny",
-                "mechanic",
-                "ceo",
-                "cleaner",
-                "actress",
-                "actor",
-                "waitress",
-                "singer",
-            ],
+            "words": list(OCCUPATIONS),
         },
     ),
     Preset(
