@@ -27,57 +27,16 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import SGNS, load_average, percentile, server, sgns_models_dir, wait_until_idle  # noqa: E402
+from load_client import PAIRS, WORDS  # noqa: E402  (the same typed words as the load client, then a few more)
 
 # (model id, explorer words typed one after another, analogy (positive, negative) pairs typed into "plus")
 CASES = {
     "minilm-static": (
-        [
-            "queen",
-            "paris",
-            "music",
-            "river",
-            "doctor",
-            "apple",
-            "table",
-            "house",
-            "water",
-            "light",
-            "green",
-            "happy",
-            "city",
-            "money",
-            "school",
-            "winter",
-            "horse",
-            "ocean",
-            "bread",
-            "army",
-            "garden",
-            "engine",
-            "letter",
-            "summer",
-            "church",
-            "forest",
-            "island",
-            "mother",
-            "stone",
-            "silver",
-        ],
+        [*WORDS, "church", "forest", "island", "mother", "stone", "silver"],
         (
             "man",
             [
-                "king,woman",
-                "paris,japan",
-                "boy,queen",
-                "uncle,woman",
-                "brother,woman",
-                "prince,woman",
-                "father,woman",
-                "son,girl",
-                "actor,woman",
-                "husband,girl",
-                "king,girl",
-                "emperor,woman",
+                *PAIRS,
                 "nephew,woman",
                 "duke,woman",
                 "lord,woman",

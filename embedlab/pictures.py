@@ -43,6 +43,14 @@ GROUP_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star", 
 GROUP_SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open", "square-open", "diamond-open")  # scatter3d's
 
 
+def add_arrow(fig: go.Figure, start: Sequence[float], tip: Sequence[float], *, color: str, opacity: float) -> None:
+    """An arrow in data coordinates from ``start`` to ``tip`` (a word moving, an arithmetic step)."""
+    fig.add_annotation(
+        x=tip[0], y=tip[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y",
+        showarrow=True, arrowhead=2, arrowcolor=color, opacity=opacity, text="",
+    )  # fmt: skip
+
+
 def kept_axis(lang: str, k: int) -> dict:
     """A layout ``coloraxis`` for kept shares (0 to 1), titled in ``lang``."""
     return dict(
@@ -357,39 +365,11 @@ def analogy_figure(shown, *, lang: str, height: int = 460) -> go.Figure:
             )
         )
         for start, tip in (((a.x, a.y), (b.x, b.y)), ((c.x, c.y), (x, y))):  # the same arrow, a → b and c → corner
-            fig.add_annotation(
-                x=tip[0],
-                y=tip[1],
-                ax=start[0],
-                ay=start[1],
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                arrowcolor="#666",
-                opacity=0.8,
-                text="",
-            )
+            add_arrow(fig, start, tip, color="#666", opacity=0.8)
     else:
         for p in shown.points:
             if p.role == "positive":
-                fig.add_annotation(
-                    x=x,
-                    y=y,
-                    ax=p.x,
-                    ay=p.y,
-                    xref="x",
-                    yref="y",
-                    axref="x",
-                    ayref="y",
-                    showarrow=True,
-                    arrowhead=2,
-                    arrowcolor="#8aa",
-                    opacity=0.6,
-                    text="",
-                )
+                add_arrow(fig, (p.x, p.y), (x, y), color="#8aa", opacity=0.6)
     for p in shown.points:
         if p.role in ("answer", "expected"):
             fig.add_trace(

@@ -202,21 +202,7 @@ with ui.lab_guard():
         )
     )
     for p in points:
-        figure.add_annotation(
-            x=p.b_x,
-            y=p.b_y,
-            ax=p.a_x,
-            ay=p.a_y,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowcolor="#999",
-            opacity=0.7,
-            text="",
-        )
+        ui.pictures.add_arrow(figure, (p.a_x, p.a_y), (p.b_x, p.b_y), color="#999", opacity=0.7)
     figure.update_layout(
         height=480,
         margin=dict(l=10, r=10, t=30, b=10),
