@@ -1,4 +1,4 @@
-"""Approximate neighbour search (faiss HNSW, embedlab.ann) against gensim's exact most_similar.
+"""Approximate neighbour search (faiss HNSW, embedlab.static.ann) against gensim's exact most_similar.
 
 Realistic geometry, not noise: the points are contextual token vectors (last layer of the bundled
 all-MiniLM-L6-v2) of the shared corpora, in this order: Pride and Prejudice, Sherlock Holmes,
@@ -6,7 +6,7 @@ Alice, then 三国演义, 红楼梦, 西游记, 水浒全传. Special tokens and
 English vocabulary reads many Chinese characters as [UNK]; those 40% of the tokens would be one
 blob, not embeddings of text). Every vector is a key in a gensim KeyedVectors; a query is "the 10
 nearest neighbours of this key", answered by gensim's ``most_similar`` (exact) and by
-``embedlab.ann`` (HNSW, then exact rescoring of the candidates), in the same run.
+``embedlab.static.ann`` (HNSW, then exact rescoring of the candidates), in the same run.
 recall@10 = share of gensim's top 10 found; tie-aware = share of found words whose cosine is at
 least gensim's 10th (equal scores are equally right answers).
 
@@ -58,9 +58,9 @@ def token_vectors(size: int, store: Path, data_dir: Path) -> tuple[np.ndarray, l
     """
     parts, progress = _stored(store)
     if progress["count"] < size:
-        from embedlab.bundled import minilm_path
-        from embedlab.contextual import load_contextual, token_states
-        from embedlab.corpus import split_sentences
+        from embedlab.contextual.model import load_contextual, token_states
+        from embedlab.io.bundled import minilm_path
+        from embedlab.training.corpus import split_sentences
 
         model = load_contextual(minilm_path())
         store.mkdir(parents=True, exist_ok=True)
@@ -119,8 +119,8 @@ def main() -> None:
 
     from gensim.models import KeyedVectors
 
-    from embedlab import ann
-    from embedlab.static import StaticModel, freeze
+    from embedlab.static import ann
+    from embedlab.static.model import StaticModel, freeze
 
     print(f"vectors: {args.size:,} contextual token vectors (MiniLM last layer) of the shared corpora")
     started = time.perf_counter()

@@ -5,7 +5,7 @@ vocabulary with seeded vectors: speed only, the clusters mean nothing), written 
 and loaded through EmbedLab's memory-mapped cache. What is timed:
 
 * **ours**: ``atlas.load_or_build`` on the first N words with an empty cache folder: exact cosine
-  neighbours (:mod:`embedlab.knn`), UMAP started from PCA, the quality scores, per-word honesty
+  neighbours (:mod:`embedlab.projection.knn`), UMAP started from PCA, the quality scores, per-word honesty
   tables, k-means clusters and their labels, then the file written;
 * **reopen**: the same call again (a new visitor, or a restarted server): the file read back,
   median of several reads; and once from a new Python process (imports and model load included);
@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from embedlab import atlas, projection  # noqa: E402  (after sys.path)
+from embedlab.projection import atlas  # noqa: E402  (after sys.path)
+from embedlab.projection import engine as projection  # noqa: E402  (after sys.path)
 
 projection.configure_numba_cache()
 
@@ -71,7 +72,7 @@ def main() -> None:
 
     from make_sgns_like import write_sgns_like
 
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     print(f"load average at start: {load_average()} ({os.cpu_count()} CPUs)")
     path = args.file or Path(tempfile.gettempdir()) / f"sgns_like_{args.words}x{args.dims}.word"
@@ -112,7 +113,7 @@ def main() -> None:
             reads.append(seconds)
         script = (
             f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); start = time.perf_counter();"
-            "from embedlab import atlas; from embedlab.registry import load_model;"
+            "from embedlab.projection import atlas; from embedlab.serving.registry import load_model;"
             f"m = load_model({str(path)!r}); a = atlas.load_or_build(m, folder=__import__('pathlib').Path({str(folder)!r}),"
             f" top={args.top}, method={args.method!r}, seed={args.seed}); assert a.cached;"
             "print(f'{time.perf_counter() - start:.2f}')"

@@ -57,8 +57,8 @@ def main() -> None:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from embedlab.bundled import minilm_path
-    from embedlab.contextual import load_contextual, sentence_vectors
+    from embedlab.contextual.model import load_contextual, sentence_vectors
+    from embedlab.io.bundled import minilm_path
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -33,8 +33,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from make_sgns_like import SGNS_DIMS, SGNS_WORDS, jieba_vocabulary  # noqa: E402
 
-from embedlab.eval_sets import read_analogies  # noqa: E402
-from embedlab.evaluation import evaluate_analogies  # noqa: E402
+from embedlab.static.eval_sets import read_analogies  # noqa: E402
+from embedlab.static.evaluation import evaluate_analogies  # noqa: E402
 
 DATA = Path(os.environ.get("EMBEDLAB_DATA_DIR") or ROOT.parent / "shared" / "data")
 
@@ -103,8 +103,8 @@ def compare(label: str, kv: KeyedVectors, path: Path, *, repeat_ours: int = 2) -
 
 def trained_sanguo(cache: Path) -> KeyedVectors:
     os.environ["EMBEDLAB_CACHE_DIR"] = str(cache)
-    from embedlab.corpus import read_corpus_files, segment
-    from embedlab.training import TrainOptions, train
+    from embedlab.training.corpus import read_corpus_files, segment
+    from embedlab.training.train import TrainOptions, train
 
     corpus = segment(read_corpus_files([DATA / "corpora" / "zh" / "sanguo_yanyi.txt"]), "zh")
     return train(corpus, TrainOptions(vector_size=100, epochs=10, min_count=3, workers=2)).model.kv
@@ -136,7 +136,7 @@ def main() -> None:
         del kv
 
         per_section = None if args.full else 40
-        from embedlab.bundled import minilm_static
+        from embedlab.io.bundled import minilm_static
 
         minilm = minilm_static()
         qw = subset(DATA / "eval" / "en" / "questions-words.txt", per_section, tmp / "qw.txt")

@@ -164,8 +164,8 @@ DRAWN = """([heading, label]) => {
 def expected_answers(models_dir: Path, model_ids: list[str]) -> dict:
     """Each case's top answers, from the same backend the server runs."""
     os.environ["EMBEDLAB_MODELS_DIR"] = str(models_dir)
-    from embedlab import static
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
+    from embedlab.static import model as static
 
     answers = {}
     for model_id in model_ids:

@@ -1,10 +1,10 @@
-"""Loading a sgns-size word2vec text file: embedlab.fastload against gensim, in the same run.
+"""Loading a sgns-size word2vec text file: embedlab.io.fastload against gensim, in the same run.
 
 Writes the sgns-shaped file first if needed (``make_sgns_like.py``: 187,961 x 300, real jieba
 vocabulary, seeded vectors, a space before every newline), then times
 
 * gensim ``KeyedVectors.load_word2vec_format`` (the baseline),
-* ``embedlab.fastload.read_word2vec_text`` (the compiled parser; its one-off JIT compile is done
+* ``embedlab.io.fastload.read_word2vec_text`` (the compiled parser; its one-off JIT compile is done
   in a warm-up on a tiny file, as a server does once; it is cached on disk across runs),
 * ``convert`` to the cache, then memory-mapped reloads (``load_cache``),
 
@@ -51,7 +51,7 @@ def main() -> None:
     from gensim.models import KeyedVectors
     from make_sgns_like import write_sgns_like
 
-    from embedlab import fastload
+    from embedlab.io import fastload
 
     path = args.file
     if path is None:

@@ -2,7 +2,7 @@
 
 The same real vectors as ``bench_ann.py`` (contextual MiniLM token vectors of the shared corpora,
 kept under ``artifacts/bench_ann/``), the same code path as the semantic-search page
-(``embedlab.milvus_store``: AUTOINDEX, cosine), one query at a time as a user would send them:
+(``embedlab.serving.milvus_store``: AUTOINDEX, cosine), one query at a time as a user would send them:
 
 * gensim ``most_similar`` (exact, in process): the baseline;
 * Milvus Lite (a local file, the app's default);
@@ -36,7 +36,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from bench_ann import token_vectors  # noqa: E402  (after sys.path)
 from streamlit_server import free_port  # noqa: E402
 
-from embedlab import milvus_store  # noqa: E402
+from embedlab.serving import milvus_store  # noqa: E402
 
 
 def measure(

@@ -1,4 +1,4 @@
-"""Projection speed: embedlab.projection against plain umap-learn and scikit-learn, same data, same run.
+"""Projection speed: embedlab.projection.engine against plain umap-learn and scikit-learn, same data, same run.
 
 Real vectors only:
 
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from embedlab import projection  # noqa: E402  (after sys.path)
+from embedlab.projection import engine as projection  # noqa: E402  (after sys.path)
 
 projection.configure_numba_cache()
 STORE = ROOT / "artifacts" / "bench_projection"
@@ -58,7 +58,7 @@ def row(name: str, wall: float, cpu: float, extra: str = "") -> None:
 
 
 def minilm_vectors(count: int) -> np.ndarray:
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     model = load_model("minilm-static")
     return np.array(model.kv.vectors[:count])
@@ -118,7 +118,7 @@ def compare_umap(vectors: np.ndarray, label: str) -> None:
     progress = []
     ours, wall, cpu = timed(lambda: projection.project(vectors, method="umap", seed=0, progress=lambda f, s: progress.append(s)))
     row(
-        "embedlab.projection.project",
+        "embedlab.projection.engine.project",
         wall,
         cpu,
         f"trustworthiness {ours.trustworthiness:.3f}  kNN kept {ours.knn_preservation:.1%}",
@@ -141,7 +141,7 @@ def compare_pca(vectors: np.ndarray) -> None:
 
     print(f"PCA 2-D, {len(vectors):,} points")
     _, wall, cpu = timed(lambda: projection.project(vectors, method="pca", seed=0))
-    row("embedlab.projection.project (+neighbours, scores)", wall, cpu)
+    row("embedlab.projection.engine.project (+neighbours, scores)", wall, cpu)
     _, their_wall, their_cpu = timed(lambda: PCA(n_components=2, random_state=0).fit_transform(vectors))
     row("sklearn PCA", their_wall, their_cpu)
     print(f"  ratio (sklearn / ours): {their_wall / wall:.2f}× wall, {their_cpu / cpu:.2f}× cpu", flush=True)
@@ -152,7 +152,7 @@ def compare_tsne(vectors: np.ndarray) -> None:
 
     print(f"t-SNE 2-D, {len(vectors):,} points")
     _, wall, cpu = timed(lambda: projection.project(vectors, method="tsne", seed=0))
-    row("embedlab.projection.project (1 OpenMP thread)", wall, cpu)
+    row("embedlab.projection.engine.project (1 OpenMP thread)", wall, cpu)
     _, their_wall, their_cpu = timed(lambda: TSNE(metric="cosine", init="pca", random_state=0).fit_transform(vectors))
     row("sklearn TSNE (default threads)", their_wall, their_cpu)
     print(f"  ratio (sklearn / ours): {their_wall / wall:.2f}× wall, {their_cpu / cpu:.2f}× cpu", flush=True)

@@ -1,4 +1,4 @@
-"""The semantic-search index's encoder: ONNX Runtime (embedlab.fastencode) vs sentence-transformers ``encode``.
+"""The semantic-search index's encoder: ONNX Runtime (embedlab.contextual.fastencode) vs sentence-transformers ``encode``.
 
     .venv/bin/python benchmarks/bench_search_encode.py                 # 500 sentences, 3 rounds, 1 thread (~2 min)
     .venv/bin/python benchmarks/bench_search_encode.py --threads 2 --sentences 1000
@@ -6,7 +6,7 @@
 Both encode the first N sentences of the bundled Alice (what the search page indexes) with the
 bundled MiniLM, in the same process and thread count; rounds alternate so that machine load hits
 both alike, and the best round of each counts. The exact side is what the app used for the index:
-pymilvus[model]'s sentence-transformers function (``embedlab.sentences.SentenceTransformerEncoder``,
+pymilvus[model]'s sentence-transformers function (``embedlab.contextual.sentences.SentenceTransformerEncoder``,
 batch 32). Quality: every vector's cosine to the exact one, and the top-10 overlap of a search
 (each sentence as a query against all the others, exact cosine ranking) between the two indexes.
 Goal (issue 14): >= 2x the speed, every cosine >= 0.99, top-10 overlap >= 0.95.
@@ -46,8 +46,9 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    from embedlab import fastencode, milvus_store, sentences
-    from embedlab.bundled import minilm_path
+    from embedlab.contextual import fastencode, sentences
+    from embedlab.io.bundled import minilm_path
+    from embedlab.serving import milvus_store
 
     texts = milvus_store.corpus_sentences("alice", limit=args.sentences)
     exact_encoder = sentences.SentenceTransformerEncoder(minilm_path(), model_id="minilm")

@@ -2,8 +2,8 @@
 
 The package works without Streamlit::
 
-    from embedlab.registry import load_model
-    from embedlab import static
+    from embedlab.serving.registry import load_model
+    from embedlab.static import model as static
     model = load_model("minilm-static")
     static.neighbors(model, "king", topn=5)
 

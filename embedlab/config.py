@@ -115,7 +115,7 @@ class Settings:
     max_models: int = 4  # loaded models kept per server process (least recently used goes first)
     limits: Limits = field(default_factory=Limits)
     models: dict = field(default_factory=dict)  # raw [models.*] tables from the config file
-    milvus: dict = field(default_factory=dict)  # raw [milvus] table: uri, token (see embedlab.milvus_store)
+    milvus: dict = field(default_factory=dict)  # raw [milvus] table: uri, token (see embedlab.serving.milvus_store)
 
 
 def _config_path() -> Path | None:

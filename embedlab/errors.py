@@ -96,7 +96,7 @@ class MissingDependencyError(EmbedLabError, ImportError):
 
 
 class ServerBusyError(EmbedLabError):
-    """Every server-wide job slot is taken (see :class:`embedlab.jobs.JobSlots`); nothing was started.
+    """Every server-wide job slot is taken (see :class:`embedlab.training.jobs.JobSlots`); nothing was started.
 
     ``params`` hold ``count`` (the limit that is full) and ``place``: the visitor's place in line
     (1 = next). The visitor keeps that place by asking again within a few seconds (the page does).

@@ -1297,7 +1297,7 @@ ERROR_STRINGS: dict[str, dict[str, str]] = {
         "en": "Unknown model: {model}. Must be one of: {known}.",
     },
     "error.oov": {"zh": "词表中没有：{words}", "en": "Not in the vocabulary: {words}"},
-    # words (embedlab.static, embedlab.word_projection)
+    # words (embedlab.static.model, embedlab.projection.word_projection)
     "error.empty_word": {"zh": "词是空的：请输入一个词。", "en": "Empty word: type a word."},
     "error.word_too_long": {
         "zh": "这个词有 {length:,} 个字符，太长了（最多 {limit} 个）。",

@@ -47,7 +47,7 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def minilm_static():
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     return load_model("minilm-static")
 
@@ -73,7 +73,7 @@ def zh_w2v(data_dir):
     """A real word2vec trained on 三国演义 with jieba (a few seconds), as a StaticModel."""
     from gensim.models import Word2Vec
 
-    from embedlab.static import StaticModel, freeze
+    from embedlab.static.model import StaticModel, freeze
 
     sentences = segment_novel(data_dir / "corpora" / "zh" / "sanguo_yanyi.txt")
     model = Word2Vec(sentences, vector_size=100, window=5, min_count=3, sg=0, epochs=20, seed=7, workers=2)
@@ -231,7 +231,8 @@ def own_milvus_lite(path: Path):
     """Point this process's Milvus at its own Lite file: Milvus Lite serves one process per file, and a
     browser test's server process may hold the shared one (patched here, not through the environment,
     which the server process would inherit)."""
-    from embedlab import milvus_store, ui
+    from embedlab import ui
+    from embedlab.serving import milvus_store
 
     own = milvus_store.Target(str(path))
     original = milvus_store.target

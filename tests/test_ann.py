@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from embedlab import ann, fastload
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.static import StaticModel, freeze, neighbors
+from embedlab.io import fastload
+from embedlab.static import ann
+from embedlab.static.model import StaticModel, freeze, neighbors
 
 
 @pytest.fixture(scope="module")

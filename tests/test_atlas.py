@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 from conftest import app_test, assert_no_exception, expect_text, open_app
 
-from embedlab import atlas as A
-from embedlab import distortion as D
 from embedlab import share
 from embedlab.cli import main
 from embedlab.errors import InvalidInputError, ServerBusyError
-from embedlab.jobs import JobSlots
-from embedlab.registry import load_model
+from embedlab.projection import atlas as A
+from embedlab.projection import distortion as D
+from embedlab.serving.registry import load_model
+from embedlab.training.jobs import JobSlots
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 PAGE = "pages/projection.py"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from conftest import PROJECT_ROOT
 
-from embedlab import axes
 from embedlab.errors import OutOfVocabularyError
+from embedlab.static import axes
 
 OCCUPATIONS = ["nurse", "engineer", "doctor", "teacher", "secretary", "farmer", "soldier", "maid", "banker", "pilot"]
 

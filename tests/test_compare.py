@@ -14,9 +14,9 @@ from gensim.models import KeyedVectors
 from scipy.linalg import orthogonal_procrustes
 from scipy.stats import ortho_group, spearmanr
 
-from embedlab import compare
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.static import StaticModel, freeze
+from embedlab.static import compare
+from embedlab.static.model import StaticModel, freeze
 
 VOCAB = 2_000
 

@@ -15,10 +15,11 @@ import pytest
 from gensim.models import KeyedVectors
 from tiny_checkpoints import build_tiny_chinese_bert
 
-from embedlab import contextual, polysemy
-from embedlab.contextual import ContextualModel, load_contextual, sentence_vectors, token_states, word_in_context
+from embedlab.contextual import model as contextual
+from embedlab.contextual import polysemy
+from embedlab.contextual.model import ContextualModel, load_contextual, sentence_vectors, token_states, word_in_context
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.static import StaticModel, freeze
+from embedlab.static.model import StaticModel, freeze
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +34,7 @@ def tiny_bert(tiny_bert_folder) -> ContextualModel:
 
 @pytest.fixture(scope="session")
 def minilm() -> ContextualModel:
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     return load_model("minilm", kind="contextual")
 
@@ -54,8 +55,8 @@ def test_models_folder_checkpoint_is_listed_and_loads_through_the_engine(tiny_be
     import dataclasses
     import shutil
 
-    from embedlab import registry
     from embedlab.config import load_settings
+    from embedlab.serving import registry
 
     shutil.copytree(tiny_bert_folder, tmp_path / "tiny-zh")
     settings = dataclasses.replace(load_settings(), models_dir=tmp_path)
@@ -156,7 +157,7 @@ def test_long_sentences_are_cut_with_a_note(tiny_bert):
 def test_mean_pooling_equals_sentence_transformers_encode(minilm):
     from sentence_transformers import SentenceTransformer
 
-    from embedlab.bundled import minilm_path
+    from embedlab.io.bundled import minilm_path
 
     sentences = ["I like this book.", "A man is playing a guitar on the stage tonight.", "Hi", "The weather is nice today."]
     reference = SentenceTransformer(str(minilm_path()), device="cpu").encode(sentences, normalize_embeddings=True)

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from embedlab import corpus
 from embedlab.errors import InvalidInputError
+from embedlab.training import corpus
 
 ZH = "诸葛亮字孔明。刘备三顾茅庐，请诸葛亮出山！他研究量子纠缠态和超导环流。"
 

@@ -10,9 +10,9 @@ import threading
 
 import pytest
 
-from embedlab import downloads
-from embedlab.downloads import DownloadError, download_hub, download_url
 from embedlab.errors import InvalidInputError
+from embedlab.io import downloads
+from embedlab.io.downloads import DownloadError, download_hub, download_url
 
 PAYLOAD = bytes(range(256)) * 4000 + "诸葛亮 0.1 0.2\n".encode()  # ~1 MB, not a multiple of the chunk size
 DIGEST = hashlib.sha256(PAYLOAD).hexdigest()

@@ -12,9 +12,9 @@ from gensim.models import KeyedVectors
 
 from embedlab import cli
 from embedlab.errors import InvalidInputError
-from embedlab.eval_sets import find_eval_sets, parse_analogies, parse_pairs, read_analogies, read_pairs
-from embedlab.evaluation import evaluate_analogies, evaluate_pairs
-from embedlab.static import freeze
+from embedlab.static.eval_sets import find_eval_sets, parse_analogies, parse_pairs, read_analogies, read_pairs
+from embedlab.static.evaluation import evaluate_analogies, evaluate_pairs
+from embedlab.static.model import freeze
 
 
 def _subset(path, per_section: int, target):

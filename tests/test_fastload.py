@@ -14,9 +14,9 @@ from gensim.models import KeyedVectors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from embedlab import fastload
 from embedlab.errors import InvalidInputError
-from embedlab.vectors_io import load_vectors
+from embedlab.io import fastload
+from embedlab.io.vectors_io import load_vectors
 
 ODD_WORDS = ['"quoted"', "#hash", "a,b", "x\ty", "<b>bold</b>", "😀", "naïve", "诸葛亮", "'", "\\", "a\rb", "\u3000全角"]
 

@@ -25,11 +25,13 @@ from gensim.models import KeyedVectors
 from gensim.models.fasttext import load_facebook_vectors
 from loopback_servers import FileServer
 
-from embedlab import downloads, manager, registry, static
 from embedlab.config import Limits
-from embedlab.downloads import DownloadError, download_vectors
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.vectors_io import fasttext_header, load_vectors
+from embedlab.io import downloads
+from embedlab.io.downloads import DownloadError, download_vectors
+from embedlab.io.vectors_io import fasttext_header, load_vectors
+from embedlab.serving import manager, registry
+from embedlab.static import model as static
 
 ARTICLE_WORDS = ["诸葛亮", "水浒传", "三国演义", "苹果", "长江", "黄河", "刘备", "宋江"]
 WORDS = 4_000

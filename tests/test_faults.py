@@ -35,9 +35,13 @@ import pytest
 from conftest import PROJECT_ROOT, app_test, write_vector_file
 from loopback_servers import FileServer
 
-from embedlab import downloads, fastload, files, i18n, jobs, manager, milvus_store, registry, training
+from embedlab import files, i18n
 from embedlab.errors import DiskFullError, ServerBusyError
-from embedlab.pool import ModelFileGoneError, ModelPool
+from embedlab.io import downloads, fastload
+from embedlab.serving import manager, milvus_store, registry
+from embedlab.serving.pool import ModelFileGoneError, ModelPool
+from embedlab.training import jobs
+from embedlab.training import train as training
 
 MB = 2**20
 
@@ -384,7 +388,7 @@ def test_cli_convert_onto_a_full_disk_is_one_line(full_disk_for_a_command, tmp_p
 @pytest.fixture(scope="module")
 def alice_text():
     """Alice in Wonderland, already segmented once (the cache lives outside the small disk)."""
-    from embedlab import corpus
+    from embedlab.training import corpus
 
     text = corpus.strip_boilerplate(corpus.fetch_sample(corpus.get_sample("alice")))
     corpus.segment(text, "en")
@@ -502,7 +506,7 @@ def test_two_sessions_and_two_processes_convert_the_same_model_at_once(tmp_path)
     together = AtOnce(
         lambda: fastload.load_text(source, cache=True, cache_root=root),
         (
-            "from pathlib import Path; from embedlab import fastload\n" + MAPPED_INODES + "\nGO\n"
+            "from pathlib import Path; from embedlab.io import fastload\n" + MAPPED_INODES + "\nGO\n"
             f"kv = fastload.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r}))\n"
             f"print(len(kv), mapped_inodes({str(root)!r}))"
         ),
@@ -530,7 +534,7 @@ def test_two_sessions_and_two_processes_download_the_same_file_once(tmp_path):
         together = AtOnce(
             lambda: downloads.download_url(address, sha256=digest, models_dir=folder),
             (
-                "from pathlib import Path; from embedlab import downloads\nGO\n"
+                "from pathlib import Path; from embedlab.io import downloads\nGO\n"
                 f"print(downloads.download_url({address!r}, sha256={digest!r}, models_dir=Path({str(folder)!r})).sha256)"
             ),
         )
@@ -610,7 +614,7 @@ def test_cli_download_that_keeps_dropping_says_so_then_resumes(tmp_path):
 
 TRAIN_AND_WAIT = """
 import sys, time
-from embedlab import corpus, training
+from embedlab.training import corpus; from embedlab.training import train as training
 text = corpus.strip_boilerplate(corpus.fetch_sample(corpus.get_sample("alice")))
 job = training.TrainingJob(text, "en", training.TrainOptions(vector_size=50, min_count=1, epochs=200), name="killed-run",
                            folder=sys.argv[1]).start()
@@ -694,7 +698,7 @@ def test_explorer_page_after_its_model_file_is_replaced_then_deleted():
     write_vector_file(model_id, ["alpha", "beta", "gamma", "delta", "epsilon"], seed=4)  # replaced while loaded
     at.run()
     assert not at.exception and "was replaced after it was loaded" in texts(at, "info")
-    from embedlab import static
+    from embedlab.static import model as static
 
     expected = [n.word for n in static.neighbors(registry.load_model(model_id), "alpha", topn=2)]
     assert list(at.dataframe[0].value.iloc[:, 0]) == expected != old
@@ -815,7 +819,7 @@ def test_search_indexing_and_index_building_wait_their_turn(busy_server, tmp_pat
     at = app_test("pages/models.py", model=model_id, lang="en")
     at = at.button(key="models.ann_build").click().run()
     assert not at.exception and "is busy" in texts(at, "warning")
-    from embedlab import ann
+    from embedlab.static import ann
 
     assert not ann.index_path(ui.model_pool().get(model_id).kv).exists()
 

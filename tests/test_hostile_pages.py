@@ -249,7 +249,7 @@ def stats(at) -> dict[str, str]:
 
 
 def test_train_uploads_in_gb18030_and_utf16_count_like_the_utf8_text():
-    from embedlab import corpus
+    from embedlab.training import corpus
 
     at = app_test(TRAIN, lang="en", source="upload", text_lang="zh")
     markup = "<b>x</b> 刘备三顾茅庐。\n" * 20
@@ -321,7 +321,7 @@ PAIRS = "king\tqueen\t8.5\ncat\tdog\t7.0\ncar\tbanana\t0.5\nhappy\tsad\t2.0\n"
 
 
 def test_evaluate_uploads_in_utf16_and_gb18030_equal_the_backend_on_utf8(minilm_static):
-    from embedlab import eval_sets, evaluation
+    from embedlab.static import eval_sets, evaluation
 
     at = app_test(EVALUATE, lang="en", model="minilm-static", task="analogies", convention="gensim", method="add")
     at.file_uploader(key="evaluate.upload.analogies").set_value(("a.txt", ANALOGIES.encode("utf-16"), "text/plain")).run()
@@ -411,7 +411,7 @@ def test_models_page_refuses_broken_vector_uploads(name, data, needle, models_fo
     ],
 )
 def test_vector_files_in_the_wrong_format_are_refused_on_loading(tmp_path, name, data, needle):
-    from embedlab.vectors_io import load_vectors
+    from embedlab.io.vectors_io import load_vectors
 
     (tmp_path / name).write_bytes(data)
     with pytest.raises(InvalidInputError, match=needle):
@@ -419,7 +419,7 @@ def test_vector_files_in_the_wrong_format_are_refused_on_loading(tmp_path, name,
 
 
 def test_models_local_name_too_long_for_the_file_system_gets_a_message(models_folder_unchanged):
-    from embedlab import manager
+    from embedlab.serving import manager
 
     # The page's text box stops at 300 characters; the backend (also behind the CLI) must not raise OSError.
     with pytest.raises(InvalidInputError, match="10,000 characters.*File name too long"):
@@ -427,7 +427,7 @@ def test_models_local_name_too_long_for_the_file_system_gets_a_message(models_fo
 
 
 def test_models_page_upload_over_the_cap_names_the_cap(one_mb_cap, models_folder_unchanged):
-    from embedlab import manager
+    from embedlab.serving import manager
 
     at = app_test("pages/models.py", lang="en")
     assert "1 MB" in shown(at, "caption")

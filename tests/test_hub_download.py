@@ -65,8 +65,9 @@ def test_seed_downloads_from_the_hub_and_serves_the_pickers_and_polysemy(tmp_pat
         assert ("GET", f"/bert-base-chinese/resolve/{hub.commits['bert-base-chinese']}/{name}") in hub.requests
     assert hub.requests[0] == ("GET", "/api/models/bert-base-chinese/revision/main")
 
-    from embedlab import polysemy, registry
-    from embedlab.contextual import load_contextual
+    from embedlab.contextual import polysemy
+    from embedlab.contextual.model import load_contextual
+    from embedlab.serving import registry
 
     monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(tmp_path / "models"))
     spec = next(s for s in registry.list_models(kind="contextual") if s.id == "bert-base-chinese")
@@ -95,7 +96,7 @@ def test_unknown_hub_model_and_offline_mode_are_explained(tmp_path, hub):
 
 def test_a_broken_hub_download_lists_nothing_and_a_rerun_completes_it(tmp_path, hub, monkeypatch):
     """Files arrive in a hidden staging folder that becomes the model only once the snapshot is complete."""
-    from embedlab import registry
+    from embedlab.serving import registry
 
     env = online_env(tmp_path, hub.url)
     weights = next(name for name in hub.repos["bert-base-chinese"] if name.endswith((".safetensors", ".bin")))
@@ -120,7 +121,7 @@ NO_NETWORK_PROBE = textwrap.dedent("""
     connections = []
     sys.addaudithook(lambda event, args: connections.append([event, repr(args)[:120]])
                      if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname") else None)
-    from embedlab import downloads, registry, sentences
+    from embedlab.io import downloads; from embedlab.serving import registry; from embedlab.contextual import sentences
     minilm = registry.load_model("minilm")
     static = registry.load_model("minilm-static")
     encoder = sentences.own_encoder(minilm)
@@ -182,6 +183,6 @@ def test_models_page_one_click_hub_download(hub_online_here):
     shown = [s.value.replace("\\", "") for s in at.success]  # without the markdown escapes of user text
     assert any("Downloaded into the models folder: bert-base-chinese" in text for text in shown), shown
     assert ("GET", "/api/models/bert-base-chinese/revision/main") in hub_online_here.requests
-    from embedlab import registry
+    from embedlab.serving import registry
 
     assert registry.get_spec("bert-base-chinese").available

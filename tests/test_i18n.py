@@ -18,9 +18,10 @@ import pytest
 import streamlit
 from conftest import PROJECT_ROOT, app_test, open_app
 
-from embedlab import i18n, registry, share
+from embedlab import i18n, share
 from embedlab.config import load_settings
 from embedlab.errors import InvalidInputError
+from embedlab.serving import registry
 
 # Two or more ASCII words in a row: an English phrase (a lone identifier such as topn or [UNK] is fine).
 ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[\s,;:.!?'’()]+[A-Za-z]{2,})+")

@@ -8,11 +8,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from conftest import app_test
 
-from embedlab import manager, milvus_store, training, word_projection
 from embedlab.config import Limits, load_settings
 from embedlab.errors import InvalidInputError, ServerBusyError
-from embedlab.presets import PRESETS
+from embedlab.projection import word_projection
+from embedlab.serving import manager, milvus_store
 from embedlab.share import build_link
+from embedlab.training import train as training
+from embedlab.ui.presets import PRESETS
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ import io
 import numpy as np
 import pytest
 
-from embedlab import fastload, manager
 from embedlab.config import load_settings
 from embedlab.errors import InvalidInputError, UnknownModelError
-from embedlab.registry import load_model
+from embedlab.io import fastload
+from embedlab.serving import manager
+from embedlab.serving.registry import load_model
 
 
 def vector_text(words, dims=6, *, seed=0, trailing=" ") -> bytes:
@@ -125,7 +126,7 @@ def test_seed_downloads(folder, monkeypatch):
     with pytest.raises(InvalidInputError, match="no direct download address"):
         manager.download_seed(sgns)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    from embedlab.downloads import DownloadError
+    from embedlab.io.downloads import DownloadError
 
     with pytest.raises(DownloadError, match="HF_HUB_OFFLINE"):
         manager.download_seed(bert)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from embedlab import milvus_store
 from embedlab.errors import InvalidInputError
+from embedlab.serving import milvus_store
 
 
 @pytest.fixture(scope="module", params=["lite", "server"])
@@ -63,7 +63,7 @@ def test_default_index_agrees_too(store, words):
 
 
 def test_search_by_free_text_with_a_sentence_model(store):
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     model = load_model("minilm", kind="sentence")
     encode = milvus_store.sentence_encoder(model)

@@ -165,7 +165,7 @@ def test_a_chosen_word_lists_its_true_neighbours_with_gensims_cosines(minilm_sta
 
 
 def test_colour_by_neighbours_kept_paints_each_point_with_its_share(minilm_static):
-    from embedlab import word_projection as W
+    from embedlab.projection import word_projection as W
 
     at = app_test(PAGE, model="minilm-static", source="top", top="300", method="pca", colour="kept", lang="en")
     assert not at.exception and not at.error
@@ -201,7 +201,7 @@ def test_bad_honesty_and_atlas_link_values_get_a_message(params, expected):
 
 
 def test_a_click_or_a_dragged_box_is_read_back_from_the_chart_selection():
-    from embedlab import pictures
+    from embedlab.ui import pictures
 
     assert pictures.picked({"points": [{"curve_number": 1, "point_index": 3, "customdata": [17, "hover"]}], "box": []}).row == 17
     box = pictures.picked({"points": [{"customdata": [4, 0.5]}], "box": [{"x": [3.0, 1.0], "y": [-2.0, 5.0]}]})

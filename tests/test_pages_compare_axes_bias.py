@@ -11,8 +11,8 @@ import pytest
 from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 from gensim.models import KeyedVectors
 
-from embedlab import axes, compare, weat
-from embedlab.registry import load_model
+from embedlab.serving.registry import load_model
+from embedlab.static import axes, compare, weat
 
 SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 MODELS = Path(os.environ["EMBEDLAB_MODELS_DIR"])
@@ -273,7 +273,7 @@ def test_bias_refuses_sets_the_model_does_not_know_in_chinese():
 
 @pytest.mark.parametrize("model_id, first", [("sidamingzhu", "zh-gender-office"), ("classics-en", "classics-gender-career")])
 def test_bias_opens_on_a_test_the_shipped_model_knows(model_id, first):
-    from embedlab import registry
+    from embedlab.serving import registry
 
     spec = registry.all_specs().get(model_id)
     if spec is None or not spec.available:

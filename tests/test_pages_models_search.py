@@ -95,7 +95,7 @@ def test_models_page_loads_adds_and_deletes():
 
 
 def test_models_page_uploads_a_vector_file(minilm_static):
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     words = minilm_static.kv.index_to_key[2000:2300]
     text = f"{len(words)} {minilm_static.dims}\n" + "".join(
@@ -156,7 +156,7 @@ def test_browser_models_and_search(app_url, browser_page, lang):
 
 
 def test_index_built_on_the_models_page_makes_the_explorer_approximate(monkeypatch):
-    from embedlab import ann
+    from embedlab.static import ann
 
     write_vectors("sgns.ann-test.word", [f"w{i}" for i in range(300)])
     at = app_test("pages/models.py", model="sgns.ann-test.word", lang="en")

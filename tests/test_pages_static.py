@@ -35,7 +35,8 @@ def test_tour_uses_the_articles_own_model_when_present(tmp_path, monkeypatch):
     """With sgns.literature.word in the models folder, the tour runs the article's literal examples on it."""
     import numpy as np
 
-    from embedlab import presets, ui
+    from embedlab import ui
+    from embedlab.ui import presets
 
     words = ["诸葛亮", "刘备", "关羽", "曹操", "苹果", "水浒传", "三国演义", "吴用", "宋江", "西游记", "红楼梦", "香蕉", "长江"]
     rng = np.random.default_rng(3)  # a file in the sgns format: only which model and presets the tour picks is tested
@@ -198,7 +199,7 @@ def gensim_rank(model, positive, negative, expected, method) -> int:
     ],
 )
 def test_analogy_page_ranks_the_expected_answer_as_gensim_does(model_id, positive, negative, expected, lang):
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     model = load_model(model_id)
     at = _page("pages/analogy.py", model=model_id, pos=",".join(positive), neg=",".join(negative), expect=expected, lang=lang)

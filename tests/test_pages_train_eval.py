@@ -143,8 +143,8 @@ def test_train_waits_for_a_free_slot_on_a_busy_server(private_dirs):
 
 
 def test_evaluate_analogies_share_link_equals_the_backend(minilm_static, data_dir):
-    from embedlab.eval_sets import read_analogies
-    from embedlab.evaluation import evaluate_analogies
+    from embedlab.static.eval_sets import read_analogies
+    from embedlab.static.evaluation import evaluate_analogies
 
     at = app_test(
         "pages/evaluate.py",
@@ -264,9 +264,9 @@ def test_browser_train_upload_in_gb18030(app_url, browser_page, data_dir):
 def test_evaluate_misses_link_to_the_analogy_page_with_their_question(minilm_static, data_dir):
     from urllib.parse import parse_qs, urlsplit
 
-    from embedlab import static
-    from embedlab.eval_sets import read_analogies
-    from embedlab.evaluation import evaluate_analogies
+    from embedlab.static import model as static
+    from embedlab.static.eval_sets import read_analogies
+    from embedlab.static.evaluation import evaluate_analogies
 
     at = app_test(
         "pages/evaluate.py",

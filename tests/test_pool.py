@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from embedlab.errors import InvalidInputError
-from embedlab.pool import ModelPool, model_nbytes
+from embedlab.serving.pool import ModelPool, model_nbytes
 
 
 class CountingLoader:

@@ -17,12 +17,13 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
 
-from embedlab import projection as P
-from embedlab import share, static
-from embedlab import word_projection as W
+from embedlab import share
 from embedlab.cli import main
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
+from embedlab.projection import engine as P
+from embedlab.projection import word_projection as W
 from embedlab.result_cache import ResultCache
+from embedlab.static import model as static
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GROUPS = [
@@ -338,7 +339,7 @@ def test_numba_cache_folder_is_configured_before_umap_loads(tmp_path):
     code = (
         "import os; [os.environ.pop(v, None) for v in ('NUMBA_CACHE_DIR', 'EMBEDLAB_CACHE_DIR', 'XDG_CACHE_HOME')];"
         "os.environ['HOME'] = os.environ['TEST_HOME'];"
-        "from embedlab import projection; print(projection.configure_numba_cache());"
+        "from embedlab.projection import engine as projection; print(projection.configure_numba_cache());"
         "import numba; print(numba.config.CACHE_DIR)"
     )
     env = dict(os.environ, TEST_HOME=str(tmp_path), PYTHONPATH=str(PROJECT_ROOT))
@@ -434,8 +435,8 @@ def test_the_whole_vocabulary_projects_with_progress(minilm_static):
 
 # ------------------------------------------------------------------ per-point honesty (issue 13)
 
-from embedlab import distortion as D  # noqa: E402
-from embedlab import knn  # noqa: E402
+from embedlab.projection import distortion as D  # noqa: E402
+from embedlab.projection import knn  # noqa: E402
 
 
 def brute_force_kept(vectors: np.ndarray, coordinates: np.ndarray, k: int) -> np.ndarray:

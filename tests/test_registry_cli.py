@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embedlab import registry, share
+from embedlab import share
 from embedlab.cli import main
 from embedlab.errors import InvalidInputError, UnknownModelError
+from embedlab.serving import registry
 
 
 def test_builtin_models_are_listed_with_kinds(tmp_path, monkeypatch):

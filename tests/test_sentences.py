@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 from tiny_checkpoints import TINY_EN_TEXT, build_tiny_xlmr_bge_m3
 
-from embedlab import registry, sentences
 from embedlab.config import load_settings
-from embedlab.contextual import ContextualModel, load_contextual, sentence_vectors, word_in_context
+from embedlab.contextual import sentences
+from embedlab.contextual.model import ContextualModel, load_contextual, sentence_vectors, word_in_context
 from embedlab.errors import InvalidInputError, MissingDependencyError
+from embedlab.serving import registry
 
 TEXTS = ["He works at Apple.", "他在吃苹果。", "I like this book.", "I don't like this book."]
 
@@ -36,7 +37,7 @@ def tiny_m3(tiny_m3_folder) -> sentences.BGEM3Encoder:
 
 @pytest.fixture(scope="session")
 def minilm_st() -> sentences.SentenceTransformerEncoder:
-    from embedlab.bundled import minilm_path
+    from embedlab.io.bundled import minilm_path
 
     return sentences.SentenceTransformerEncoder(minilm_path(), model_id="minilm")
 
@@ -122,7 +123,7 @@ def test_sentence_transformer_paraphrase_scores_above_unrelated(minilm_st):
 
 
 def test_sentence_transformer_equals_our_mean_pooling_of_the_same_model(minilm_st):
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     engine = sentences.BertPoolingEncoder(load_model("minilm"), pooling="mean").encode(TINY_EN_TEXT)
     np.testing.assert_allclose(minilm_st.encode(TINY_EN_TEXT).vectors, engine.vectors, atol=1e-5)
@@ -137,7 +138,7 @@ def test_sentence_transformer_notes_truncation(minilm_st):
 
 
 def test_compare_puts_encoders_side_by_side(minilm_st):
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     minilm = load_model("minilm")
     encoders = [
@@ -161,7 +162,7 @@ def test_compare_puts_encoders_side_by_side(minilm_st):
 
 
 def test_own_encoder_picks_the_model_pipeline(minilm_st, tiny_m3_folder):
-    from embedlab.registry import load_model
+    from embedlab.serving.registry import load_model
 
     assert isinstance(sentences.own_encoder(load_model("minilm")), sentences.SentenceTransformerEncoder)
     plain = load_contextual(tiny_m3_folder)  # no modules.json: a plain encoder gets mean pooling

@@ -13,9 +13,10 @@ import lzma
 import numpy as np
 import pytest
 
-from embedlab import corpus, shipped, static
 from embedlab.config import BUNDLED_DATA
-from embedlab.registry import get_spec, list_models, load_model
+from embedlab.serving.registry import get_spec, list_models, load_model
+from embedlab.static import model as static
+from embedlab.training import corpus, shipped
 
 NOVEL_CHARACTERS = {  # the home tour's projection preset: five main characters of each novel
     "sanguo": ["刘备", "张飞", "诸葛亮", "曹操", "孙权"],
@@ -128,7 +129,7 @@ def test_tour_analogies_on_the_characters(sidamingzhu):
 
 
 def test_the_four_novels_characters_form_four_clusters(sidamingzhu):
-    from embedlab.word_projection import project_words, select_words
+    from embedlab.projection.word_projection import project_words, select_words
 
     groups = list(NOVEL_CHARACTERS.values())
     result = project_words(sidamingzhu, select_words(sidamingzhu, groups), method="pca", dims=2)

@@ -94,7 +94,7 @@ def test_a_link_followed_after_a_fragment_run_sets_every_input():
 
 
 def test_ranks_equal_gensims_rank_word_for_word(minilm_static):
-    from embedlab import static
+    from embedlab.static import model as static
 
     others = ["queen", "prince", "apple", "monarch", "car", "kingdom"]
     assert static.ranks(minilm_static, "king", others) == [int(minilm_static.kv.rank("king", o)) for o in others]
@@ -142,8 +142,8 @@ SENTENCES = [
 
 
 def test_onnx_encoder_gives_sentence_transformers_vectors():
-    from embedlab import fastencode, sentences
-    from embedlab.bundled import minilm_path
+    from embedlab.contextual import fastencode, sentences
+    from embedlab.io.bundled import minilm_path
 
     if not fastencode.available():
         pytest.skip("onnx and onnxruntime are not installed (requirements.txt pins them)")
@@ -163,14 +163,14 @@ def test_onnx_encoder_gives_sentence_transformers_vectors():
 
 
 def test_onnx_encoder_refuses_what_it_does_not_reproduce(tmp_path):
-    from embedlab import fastencode
+    from embedlab.contextual import fastencode
 
     assert not fastencode.supports(tmp_path)  # no sentence-transformers files at all
 
 
 def test_sentence_transformer_runs_on_the_contextual_weights_unchanged():
-    from embedlab import sentences
-    from embedlab.registry import load_model
+    from embedlab.contextual import sentences
+    from embedlab.serving.registry import load_model
 
     model = load_model("minilm")
     encoder = sentences.SentenceTransformerEncoder(str(model.folder), model_id="minilm")

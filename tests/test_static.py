@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from embedlab import static
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.static import StaticModel, freeze
+from embedlab.static import model as static
+from embedlab.static.model import StaticModel, freeze
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from embedlab.errors import InvalidInputError
-from embedlab.textio import decode_text
+from embedlab.io.textio import decode_text
 
 SAMPLE = "第一回　宴桃园豪杰三结义　斩黄巾英雄首立功\n\n话说天下大势，分久必合，合久必分。Chapter 1, 1522 edition.\n"
 

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from embedlab import cli, registry, static
-from embedlab.corpus import Cancelled, read_corpus_files, segment
+from embedlab import cli
 from embedlab.errors import InvalidInputError
-from embedlab.training import TrainingJob, TrainOptions, compare_neighbors, save_trained, train
+from embedlab.serving import registry
+from embedlab.static import model as static
+from embedlab.training.corpus import Cancelled, read_corpus_files, segment
+from embedlab.training.train import TrainingJob, TrainOptions, compare_neighbors, save_trained, train
 
 NAMES = {"刘备", "司马懿", "孔明"}
 

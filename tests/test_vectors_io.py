@@ -10,8 +10,8 @@ import pytest
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
-from embedlab.registry import get_spec, load_model
-from embedlab.vectors_io import load_vectors
+from embedlab.io.vectors_io import load_vectors
+from embedlab.serving.registry import get_spec, load_model
 
 WORDS = ["诸葛亮", "刘备", "关羽", "king", "queen", "naïve"]
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from conftest import PROJECT_ROOT
 
-from embedlab import weat
 from embedlab.errors import InvalidInputError
+from embedlab.static import weat
 
 try:  # a test dependency (requirements-test-nodeps.txt: installed with --no-deps, see requirements-test.txt)
     from wefe.datasets import load_weat
@@ -209,7 +209,7 @@ def test_refusals_say_how_to_fix(minilm_static):
 @pytest.mark.parametrize("model_id, prefix", [("sidamingzhu", "zh-"), ("classics-en", "classics-")])
 def test_the_shipped_sets_work_on_the_shipped_models(model_id, prefix):
     """The Chinese sets on the four-novel model, the classics sets on classics-en: every word known, a clear effect."""
-    from embedlab import registry
+    from embedlab.serving import registry
 
     spec = registry.all_specs().get(model_id)
     if spec is None or not spec.available:

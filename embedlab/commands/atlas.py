@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from embedlab import atlas, registry
 from embedlab.commands.project import _stderr_progress, _write
-from embedlab.projection import DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, MAX_POINTS
+from embedlab.projection import atlas
+from embedlab.projection.engine import DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, MAX_POINTS
+from embedlab.serving import registry
 
 
 def _atlas(args: argparse.Namespace) -> dict:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 
-from embedlab import axes, registry, share
+from embedlab import share
+from embedlab.serving import registry
+from embedlab.static import axes
 
 
 def _axes(args: argparse.Namespace) -> dict:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 
-from embedlab import compare, registry, share
+from embedlab import share
+from embedlab.serving import registry
+from embedlab.static import compare
 
 
 def _shift(shift: compare.WordShift) -> dict:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 
-from embedlab import contextual, polysemy, registry, sentences
+from embedlab.contextual import model as contextual
+from embedlab.contextual import polysemy, sentences
+from embedlab.serving import registry
 
 
 def _rounded(matrix) -> list[list[float]]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from embedlab import eval_sets, evaluation, registry
 from embedlab.errors import InvalidInputError
+from embedlab.serving import registry
+from embedlab.static import eval_sets, evaluation
 
 
 def _evaluate(args: argparse.Namespace) -> dict:

@@ -14,10 +14,12 @@ import argparse
 import time
 from pathlib import Path
 
-from embedlab import ann, downloads, fastload, manager, milvus_store, registry
 from embedlab.cli import progress as _progress
-from embedlab.corpus import SAMPLES
 from embedlab.errors import InvalidInputError
+from embedlab.io import downloads, fastload
+from embedlab.serving import manager, milvus_store, registry
+from embedlab.static import ann
+from embedlab.training.corpus import SAMPLES
 
 
 def _convert(args: argparse.Namespace) -> dict:

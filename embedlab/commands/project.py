@@ -13,8 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from embedlab import projection, registry, share, word_projection
+from embedlab import share
 from embedlab.errors import InvalidInputError
+from embedlab.projection import engine as projection
+from embedlab.projection import word_projection
+from embedlab.serving import registry
 
 
 def _selection(args: argparse.Namespace, model) -> word_projection.Selection:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from embedlab import registry, share, static
+from embedlab import share
+from embedlab.serving import registry
+from embedlab.static import model as static
 
 
 def _model(model_id: str) -> static.StaticModel:

@@ -4,7 +4,7 @@
         --epochs 5 --min-count 5 --seed 1 --out models/novel.kv --json
     python -m embedlab train --sample hongloumeng --sg 1 --epochs 10     # a bundled book, names kept whole
 
-``build-shipped``: rebuild the models that ship with EmbedLab (see :mod:`embedlab.shipped`).
+``build-shipped``: rebuild the models that ship with EmbedLab (see :mod:`embedlab.training.shipped`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from embedlab import corpus, training
 from embedlab.config import load_settings
 from embedlab.errors import InvalidInputError
+from embedlab.training import corpus
+from embedlab.training import train as training
 
 
 def _train(args: argparse.Namespace) -> dict:
@@ -115,7 +116,7 @@ def register(subparsers) -> None:
 
 
 def _build_shipped(args: argparse.Namespace) -> dict:
-    from embedlab import shipped
+    from embedlab.training import shipped
 
     built = {}
     for model_id in args.models or [model.id for model in shipped.SHIPPED]:
@@ -134,7 +135,7 @@ def _build_shipped(args: argparse.Namespace) -> dict:
 
 
 def register_build(subparsers) -> None:
-    from embedlab import shipped
+    from embedlab.training import shipped
 
     parser = subparsers.add_parser("build-shipped", help="rebuild the word2vec models that ship with EmbedLab")
     parser.add_argument(

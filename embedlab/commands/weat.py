@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from embedlab import registry, share, weat
+from embedlab import share
 from embedlab.errors import InvalidInputError
+from embedlab.serving import registry
+from embedlab.static import weat
 
 
 def _pair(text: str, name: str) -> weat.SetPair:
