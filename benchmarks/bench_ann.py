@@ -58,7 +58,8 @@ def token_vectors(size: int, store: Path, data_dir: Path) -> tuple[np.ndarray, l
     """
     parts, progress = _stored(store)
     if progress["count"] < size:
-        from embedlab.contextual.model import load_contextual, token_states
+        from embedlab.contextual.encoding import token_states
+        from embedlab.contextual.model import load_contextual
         from embedlab.io.bundled import minilm_path
         from embedlab.training.corpus import split_sentences
 

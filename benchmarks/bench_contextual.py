@@ -57,7 +57,8 @@ def main() -> None:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from embedlab.contextual.model import load_contextual, sentence_vectors
+    from embedlab.contextual.encoding import sentence_vectors
+    from embedlab.contextual.model import load_contextual
     from embedlab.io.bundled import minilm_path
 
     if args.threads:

@@ -6,7 +6,7 @@ vocabulary, seeded vectors, a space before every newline), then times
 * gensim ``KeyedVectors.load_word2vec_format`` (the baseline),
 * ``embedlab.io.fastload.read_word2vec_text`` (the compiled parser; its one-off JIT compile is done
   in a warm-up on a tiny file, as a server does once; it is cached on disk across runs),
-* ``convert`` to the cache, then memory-mapped reloads (``load_cache``),
+* ``vector_cache.convert`` to the cache, then memory-mapped reloads (``vector_cache.load_cache``),
 
 checks that both parsers give identical words and float32 values, and prints the ratio.
 
@@ -51,7 +51,7 @@ def main() -> None:
     from gensim.models import KeyedVectors
     from make_sgns_like import write_sgns_like
 
-    from embedlab.io import fastload
+    from embedlab.io import fastload, vector_cache
 
     path = args.file
     if path is None:
@@ -72,15 +72,15 @@ def main() -> None:
 
     cache_root = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     try:
-        folder, _ = timed("convert to cache (parse + write .npy)", lambda: fastload.convert(path, cache_root=cache_root))
+        folder, _ = timed("convert to cache (parse + write .npy)", lambda: vector_cache.convert(path, cache_root=cache_root))
         reloads = []
         for _ in range(args.reloads):
-            kv, seconds = timed("memory-mapped reload (load_cache)", lambda: fastload.load_cache(folder))
+            kv, seconds = timed("memory-mapped reload (load_cache)", lambda: vector_cache.load_cache(folder))
             reloads.append(seconds)
         assert np.array_equal(kv.vectors, theirs.vectors) and kv.index_to_key == theirs.index_to_key
         print(f"mmap reload: median {np.median(reloads):.3f} s ({gensim_s / np.median(reloads):,.0f}x gensim's parse)")
-        half, _ = timed("convert to float16 cache", lambda: fastload.convert(path, cache_root=cache_root, float16=True))
-        _, half_s = timed("float16 cache reload (widened to float32)", lambda: fastload.load_cache(half))
+        half, _ = timed("convert to float16 cache", lambda: vector_cache.convert(path, cache_root=cache_root, float16=True))
+        _, half_s = timed("float16 cache reload (widened to float32)", lambda: vector_cache.load_cache(half))
         size = lambda f: (f / "vectors.npy").stat().st_size / 2**20  # noqa: E731
         print(f"cache size: float32 {size(folder):,.0f} MiB, float16 {size(half):,.0f} MiB")
     finally:

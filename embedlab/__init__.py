@@ -7,7 +7,8 @@ The package works without Streamlit::
     model = load_model("minilm-static")
     static.neighbors(model, "king", topn=5)
 
-Only :mod:`embedlab.ui` imports Streamlit; pages import that module and nothing else of ours.
+Only :mod:`embedlab.ui` imports Streamlit; pages call it for everything on screen and import the
+backend modules they take data from (``tests/test_layering.py`` holds the layers).
 """
 
 __version__ = "0.1.0"

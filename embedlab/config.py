@@ -99,7 +99,7 @@ class Limits:
             overrides["download_hosts"] = tuple(overrides["download_hosts"])
         unknown = set(overrides) - set(cls.__dataclass_fields__)
         if unknown:
-            raise InvalidInputError(f"Unknown limits: {sorted(unknown)}. Must be among: {sorted(cls.__dataclass_fields__)}.")
+            raise InvalidInputError.coded("unknown_limits", names=sorted(unknown), known=sorted(cls.__dataclass_fields__))
         for name, value in overrides.items():
             if name != "download_hosts":
                 overrides[name] = _positive_int(value, f"limits.{name}")
@@ -136,7 +136,7 @@ def _positive_int(value: object, name: str) -> int:
         except (TypeError, ValueError):
             number = 0
     if number < 1:
-        raise InvalidInputError(f"{name} must be a whole number of at least 1, not {value!r}.")
+        raise InvalidInputError.coded("not_positive_whole", name=name, value=repr(value))
     return number
 
 
@@ -154,7 +154,7 @@ def load_settings() -> Settings:
         try:
             table = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(f"Config file {path} is not valid TOML: {exc}") from exc
+            raise InvalidInputError.coded("config_not_toml", path=str(path), detail=str(exc)) from exc
     section = table.get("embedlab", {})
     models_dir = os.environ.get("EMBEDLAB_MODELS_DIR") or section.get("models_dir") or "~/.embedlab/models"
     data_dir = os.environ.get("EMBEDLAB_DATA_DIR") or section.get("data_dir") or str(BUNDLED_DATA)

@@ -9,6 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from embedlab import ui
+from embedlab.static import analogy_view
+from embedlab.static import model as static
+from embedlab.ui import pictures, presets
 
 PAGE = "analogy"
 MODEL = ui.model_param("static")
@@ -16,7 +19,7 @@ MODEL = ui.model_param("static")
 ui.start_page("analogy.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.page_preset(PAGE, model.language, model.id).params
+default = presets.page_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.words_param("pos", default["pos"]),
@@ -58,7 +61,7 @@ def result_panel() -> None:
                     model,
                     "analogy",
                     (tuple(positive), tuple(negative), method, topn),
-                    lambda: ui.static.analogy(
+                    lambda: static.analogy(
                         model,
                         positive=positive,
                         negative=negative,
@@ -70,14 +73,14 @@ def result_panel() -> None:
             expected = st.session_state[ui.key(PAGE, "expect")].strip()
             if expected:
                 with ui.guard():
-                    methods: tuple[ui.static.AnalogyMethod, ...] = ("add", "mul")
+                    methods: tuple[static.AnalogyMethod, ...] = ("add", "mul")
                     ranks = [
                         ui.remembered(
                             model,
                             "expected",
                             (tuple(positive), tuple(negative), expected, m),
                             functools.partial(
-                                ui.static.expected_answer,
+                                static.expected_answer,
                                 model,
                                 positive=positive,
                                 negative=negative,
@@ -107,8 +110,8 @@ def result_panel() -> None:
                 table, width="stretch", column_config={ui.t("common.score"): st.column_config.NumberColumn(format="%.4f")}
             )
 
-            shown = ui.analogy_view.arithmetic_picture(model, result, expected=expected)
-            col_picture.plotly_chart(ui.pictures.analogy_figure(shown, lang=ui.lang()), width="stretch")
+            shown = analogy_view.arithmetic_picture(model, result, expected=expected)
+            col_picture.plotly_chart(pictures.analogy_figure(shown, lang=ui.lang()), width="stretch")
             if shown.parallelogram:
                 a, b, c = (ui.md(w) for w in shown.parallelogram)
                 col_picture.caption(ui.t("analogy.parallelogram_note", a=a, b=b, c=c, expr=ui.md(result.label)))

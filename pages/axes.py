@@ -11,9 +11,10 @@ import plotly.express as px
 import streamlit as st
 
 from embedlab import ui
+from embedlab.static import axes as A
+from embedlab.ui import pictures, presets
 
 PAGE = "axes"
-A = ui.axes
 MODEL = ui.model_param("static")
 
 ui.start_page("axes.title")
@@ -32,8 +33,8 @@ def fits(preset) -> bool:
     return all(w in model for w in axes_words) and 2 * sum(w in model for w in words) >= len(words)
 
 
-suited = [p for p in ui.presets.presets_for(PAGE, model.id) if p.language == model.language]
-preset = next((p for p in suited if fits(p)), None) or ui.presets.first_preset(PAGE, model.language, model.id)
+suited = [p for p in presets.presets_for(PAGE, model.id) if p.language == model.language]
+preset = next((p for p in suited if fits(p)), None) or presets.first_preset(PAGE, model.language, model.id)
 default: dict[str, Any] = preset.params if preset else {"x": "", "y": "", "words": []}  # as Preset.params: mixed values
 PARAMS = [
     MODEL,
@@ -96,8 +97,8 @@ with ui.lab_guard():
             )
             chart.update_traces(textposition="middle right", marker=dict(size=11, color="#4c78a8"))
             chart.add_vline(x=0, line_color="#bbb")
-            chart.update_layout(
-                margin=dict(l=10, r=10, t=10, b=10),
+            pictures.tight(
+                chart,
                 xaxis_title=f"{score_name}   {ui.plot_text(side_title(result.x))}",
                 yaxis=dict(showticklabels=False, title=None),
             )
@@ -111,8 +112,8 @@ with ui.lab_guard():
             chart.update_traces(textposition="top center", marker=dict(size=10, color="#4c78a8"))
             chart.add_vline(x=0, line_color="#bbb")
             chart.add_hline(y=0, line_color="#bbb")
-            chart.update_layout(
-                margin=dict(l=10, r=10, t=10, b=10),
+            pictures.tight(
+                chart,
                 xaxis_title=f"{score_name}   {ui.plot_text(side_title(result.x))}",
                 yaxis_title=f"{score_name}   {ui.plot_text(side_title(result.y))}",
             )

@@ -10,9 +10,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from embedlab import ui
+from embedlab.errors import InvalidInputError
+from embedlab.static import weat as W
+from embedlab.ui import pictures
 
 PAGE = "bias"
-W = ui.weat
 MODEL = ui.model_param("static")
 CUSTOM = ""
 DEFAULT_TEST = {"en": "weat7", "zh": "zh-gender-office"}
@@ -61,7 +63,7 @@ def matching_test() -> str:
     try:
         targets = ui.groups_of(value("targets"), "targets")
         attributes = ui.groups_of(value("attributes"), "attributes")
-    except ui.InvalidInputError:
+    except InvalidInputError:
         return CUSTOM
     for test in TESTS.values():
         if [list(test.x.words), list(test.y.words)] == targets and [list(test.a.words), list(test.b.words)] == attributes:
@@ -230,9 +232,10 @@ with ui.lab_guard():
             )
             chart.add_vline(x=frame[S].iloc[chosen].mean(), line_dash="dash", line_color=colors[group], opacity=0.7)
         chart.add_vline(x=0, line_color="#bbb")
-        chart.update_layout(
+        pictures.tight(
+            chart,
+            top=40,
             height=460,
-            margin=dict(l=10, r=10, t=40, b=10),
             showlegend=False,
             title=ui.t("bias.picture"),
             xaxis_title=ui.plot_text(ui.t("bias.picture_axis", a=na, b=nb)),

@@ -9,9 +9,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from embedlab import ui
+from embedlab.static import compare as C
+from embedlab.ui import pictures
 
 PAGE = "compare"
-C = ui.compare
 MODEL = ui.model_param("static")
 MODEL_B = ui.second_model_param()
 LISTED = 20  # rows in the moved most / least tables
@@ -134,7 +135,7 @@ with ui.lab_guard():
         height=340,
         title=ui.t("compare.check", rho=agreement),
     )
-    check.update_layout(margin=dict(l=10, r=10, t=40, b=10))
+    pictures.tight(check, top=40)
     st.plotly_chart(check, width="stretch")
     st.caption(ui.t("compare.check_note"))
 
@@ -202,10 +203,11 @@ with ui.lab_guard():
         )
     )
     for p in points:
-        ui.pictures.add_arrow(figure, (p.a_x, p.a_y), (p.b_x, p.b_y), color="#999", opacity=0.7)
-    figure.update_layout(
+        pictures.add_arrow(figure, (p.a_x, p.a_y), (p.b_x, p.b_y), color="#999", opacity=0.7)
+    pictures.tight(
+        figure,
+        top=30,
         height=480,
-        margin=dict(l=10, r=10, t=30, b=10),
         xaxis_title="PC1",
         yaxis_title="PC2",
         legend=dict(orientation="h", y=-0.15),

@@ -10,15 +10,19 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from embedlab import ui
+from embedlab import share, ui
+from embedlab.config import load_settings
+from embedlab.serving import manager
+from embedlab.static import eval_sets, evaluation
+from embedlab.ui import pictures
 
 PAGE = "evaluate"
 MODEL = ui.model_param("static")
 
 ui.start_page("evaluate.title")
-settings = ui.load_settings()
+settings = load_settings()
 eval_dir = settings.data_dir / "eval"
-found = ui.eval_sets.find_eval_sets(eval_dir)
+found = eval_sets.find_eval_sets(eval_dir)
 paths = {f.label: f.path for f in found}
 labels = {kind: [f.label for f in found if f.kind == kind] for kind in ("analogies", "pairs")}
 st.caption(ui.t("evaluate.intro"))  # never the server's data path: sets are named by their label
@@ -59,8 +63,8 @@ PARAMS = [
         ),
         labels["pairs"] or [""],
     ),
-    ui.choice_param("convention", "ca8" if chinese else "gensim", list(ui.evaluation.CONVENTIONS)),
-    ui.choice_param("method", "add", list(ui.evaluation.METHODS)),
+    ui.choice_param("convention", "ca8" if chinese else "gensim", list(evaluation.CONVENTIONS)),
+    ui.choice_param("method", "add", list(evaluation.METHODS)),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
 
@@ -89,14 +93,14 @@ if task == "analogies":
     col_set, col_convention, col_method = st.columns([3, 3, 2])
     col_convention.radio(
         ui.t("evaluate.convention"),
-        list(ui.evaluation.CONVENTIONS),
+        list(evaluation.CONVENTIONS),
         key=ui.key(PAGE, "convention"),
         format_func=ui.option_labels("evaluate.convention"),
         help=ui.t("evaluate.convention_help"),
     )
     col_method.radio(
         ui.t("evaluate.method"),
-        list(ui.evaluation.METHODS),
+        list(evaluation.METHODS),
         key=ui.key(PAGE, "method"),
         format_func=ui.option_labels("evaluate.method"),
     )
@@ -112,7 +116,7 @@ upload = st.file_uploader(ui.t("evaluate.upload"), type=["txt", "tsv", "csv"], k
 def source():
     """(cache key, display name, file path or uploaded bytes) of the chosen test set, or None."""
     if upload is not None:
-        ui.manager.check_upload_size(upload.name, upload.size, settings=settings)
+        manager.check_upload_size(upload.name, upload.size, settings=settings)
         data = upload.getvalue()
         return ("upload", hashlib.sha256(data).hexdigest()), upload.name, data
     chosen = value(task)
@@ -177,7 +181,7 @@ def show_analogies(report, set_name: str, skipped: tuple[int, ...]) -> None:
         hover_data={coverage: ":.1%"},
         height=120 + 30 * len(table),
     )
-    chart.update_layout(margin=dict(l=10, r=10, t=10, b=10), xaxis_tickformat=".0%")
+    pictures.tight(chart, xaxis_tickformat=".0%")
     st.plotly_chart(chart, width="stretch")
 
     if report.misses:
@@ -205,11 +209,11 @@ def show_analogies(report, set_name: str, skipped: tuple[int, ...]) -> None:
         st.caption(ui.t("evaluate.misses_links"))
 
 
-def question_links(misses, convention: ui.evaluation.Convention, method: str) -> list[str]:
+def question_links(misses, convention: evaluation.Convention, method: str) -> list[str]:
     """A link per missed question to the analogy page, asked with the words the evaluation matched (gensim folds case)."""
-    forms = ui.evaluation.vocabulary_forms(model, {w for m in misses for w in (m.a, m.b, m.c, m.expected)}, convention=convention)
+    forms = evaluation.vocabulary_forms(model, {w for m in misses for w in (m.a, m.b, m.c, m.expected)}, convention=convention)
     return [
-        ui.share.analogy_link(model.id, *(forms[w] or w for w in (m.a, m.b, m.c, m.expected)), method=method, lang=ui.lang())
+        share.analogy_link(model.id, *(forms[w] or w for w in (m.a, m.b, m.c, m.expected)), method=method, lang=ui.lang())
         for m in misses
     ]
 
@@ -226,7 +230,7 @@ def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
     chart = px.scatter(
         frame, x=ui.t("evaluate.human"), y=ui.t("evaluate.cosine"), hover_name="pair", title=ui.t("evaluate.scatter"), height=420
     )
-    chart.update_layout(margin=dict(l=10, r=10, t=40, b=10))
+    pictures.tight(chart, top=40)
     st.plotly_chart(chart, width="stretch")
     st.subheader(ui.t("evaluate.pairs_table"))
     st.caption(ui.t("evaluate.pairs_help"))
@@ -238,7 +242,7 @@ def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
     )
     ranked = frame.assign(**{gap: (frame[human].rank(ascending=False) - frame[cosine].rank(ascending=False)).round().astype(int)})
     ranked = ranked.reindex(ranked[gap].abs().sort_values(ascending=False, kind="stable").index)
-    forms = ui.evaluation.vocabulary_forms(model, set(ranked["w1"]) | set(ranked["w2"]))
+    forms = evaluation.vocabulary_forms(model, set(ranked["w1"]) | set(ranked["w2"]))
     st.dataframe(
         pd.DataFrame(
             {
@@ -248,7 +252,7 @@ def show_pairs(report, set_name: str, skipped: tuple[int, ...]) -> None:
                 cosine: ranked[cosine],
                 gap: ranked[gap],
                 open_column: [
-                    ui.share.pair_link(model.id, forms[a] or a, forms[b] or b, lang=ui.lang())
+                    share.pair_link(model.id, forms[a] or a, forms[b] or b, lang=ui.lang())
                     for a, b in zip(ranked["w1"], ranked["w2"])
                 ],
             }
@@ -275,13 +279,13 @@ with ui.guard():
             if convention == "gensim" and method == "mul":
                 st.info(ui.t("evaluate.mul_gensim"), icon=":material/info:")
             else:
-                questions = ui.eval_sets.read_analogies(where, name=set_name)
+                questions = eval_sets.read_analogies(where, name=set_name)
                 bar = st.empty()
 
                 def run():
                     with bar.container():
                         progress = ui.progress_bar(ui.t("evaluate.running"))
-                    return ui.evaluation.evaluate_analogies(
+                    return evaluation.evaluate_analogies(
                         model, questions, convention=convention, method=method, worst=100, progress=progress
                     )
 
@@ -289,7 +293,7 @@ with ui.guard():
                 bar.empty()
                 show_analogies(report, set_name, questions.skipped_lines)
         else:
-            pairs = ui.eval_sets.read_pairs(where, name=set_name)
-            show_pairs(cached((*key, "pairs"), lambda: ui.evaluation.evaluate_pairs(model, pairs)), set_name, pairs.skipped_lines)
+            pairs = eval_sets.read_pairs(where, name=set_name)
+            show_pairs(cached((*key, "pairs"), lambda: evaluation.evaluate_pairs(model, pairs)), set_name, pairs.skipped_lines)
 
 ui.sync_url(PAGE, PARAMS)

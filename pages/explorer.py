@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from embedlab import ui
+from embedlab.static import model as static
+from embedlab.ui import pictures, presets
 
 PAGE = "explorer"
 MODEL = ui.model_param("static")
@@ -16,7 +18,7 @@ MODEL = ui.model_param("static")
 ui.start_page("explorer.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.page_preset(PAGE, model.language, model.id).params
+default = presets.page_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.word_param("word", default["word"]),
@@ -42,7 +44,7 @@ ui.preset_buttons(PAGE, model.id)
 
 def light_figure(trace, **layout) -> go.Figure:
     """A plain ``go`` figure with tight margins: built in about a millisecond (Plotly Express takes tens)."""
-    return go.Figure(trace, layout=dict(margin=dict(l=10, r=10, t=10, b=10), **layout))
+    return go.Figure(trace, layout=dict(margin=pictures.margins(), **layout))
 
 
 @st.fragment
@@ -63,7 +65,7 @@ def neighbours_panel() -> None:
     metric = st.session_state[ui.key(PAGE, "metric")]
 
     with ui.guard():
-        vector = ui.static.vector(model, word)
+        vector = static.vector(model, word)
         with ui.working():
             found = ui.neighbors(model, word, topn=topn, metric=metric)  # exact unless a big model has an index; kept per inputs
         neighbors = found.results
@@ -102,7 +104,7 @@ def neighbours_panel() -> None:
                 z=values,
                 x=np.arange(model.dims),
                 y=[ui.plot_text(word)],
-                colorscale="RdBu_r",
+                colorscale=pictures.DIVERGING_SCALE,
                 zmin=-scale,
                 zmax=scale,
                 hovertemplate=ui.t("explorer.dimension") + " %{x}: %{z:.4f}<extra></extra>",
@@ -125,14 +127,14 @@ def compare_panel() -> None:
         typed = list(dict.fromkeys(ui.words_of(st.session_state[ui.key(PAGE, "words")], "words", page=PAGE)))
         words = ui.known_words(model, typed)  # an unknown or over-long word is named and left out, not fatal
         if words:
-            matrix = ui.remembered(model, "similarity_matrix", tuple(words), lambda: ui.static.similarity_matrix(model, words))
+            matrix = ui.remembered(model, "similarity_matrix", tuple(words), lambda: static.similarity_matrix(model, words))
             labels = [ui.plot_text(w) for w in words]
             heatmap = go.Figure(
                 go.Heatmap(
                     z=matrix,
                     x=labels,
                     y=labels,
-                    colorscale="RdBu_r",
+                    colorscale=pictures.DIVERGING_SCALE,
                     zmin=-1,
                     zmax=1,
                     texttemplate="%{z:.2f}",
@@ -140,7 +142,7 @@ def compare_panel() -> None:
                 ),
                 layout=dict(
                     height=120 + 45 * len(words),
-                    margin=dict(l=10, r=10, t=30, b=10),
+                    margin=pictures.margins(top=30),
                     title=dict(text=ui.t("explorer.heatmap")),
                     xaxis=dict(type="category"),
                     yaxis=dict(type="category", autorange="reversed"),
@@ -149,13 +151,13 @@ def compare_panel() -> None:
             col_map, col_side = st.columns([3, 2])
             col_map.plotly_chart(heatmap, width="stretch")
             if len(words) >= 3:
-                odd = ui.remembered(model, "odd_one_out", tuple(words), lambda: ui.static.odd_one_out(model, words))
+                odd = ui.remembered(model, "odd_one_out", tuple(words), lambda: static.odd_one_out(model, words))
                 col_side.success(ui.t("explorer.odd", word=ui.md(odd)))
             else:
                 col_side.info(ui.t("explorer.odd_needs_three"))
             others = [w for w in words[1:] if w != words[0]]
             if others:
-                found = ui.remembered(model, "ranks", (words[0], *others), lambda: ui.static.ranks(model, words[0], others))
+                found = ui.remembered(model, "ranks", (words[0], *others), lambda: static.ranks(model, words[0], others))
                 ranks = pd.DataFrame({ui.t("common.word"): others, "#": found})
                 col_side.caption(ui.t("explorer.rank", word=ui.md(words[0])))
                 col_side.dataframe(ranks, hide_index=True, width="stretch")

@@ -7,12 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from embedlab import ui
+from embedlab.config import load_settings
+from embedlab.io import downloads
+from embedlab.serving import manager
+from embedlab.static import ann
 
 PAGE = "models"
 FLASH = "models.flash"
 
 ui.start_page("models.title")
-settings = ui.load_settings()
+settings = load_settings()
 # shown in a code span, where escapes would show; a hosted server never shows its own paths
 folder_text = ui.t("models.folder_hidden") if settings.hosted else str(settings.models_dir).replace("`", "'")
 st.caption(ui.t("models.intro", folder=folder_text))
@@ -33,7 +37,7 @@ def shown(value, unit: str = "") -> str:
     return f"{value / 2**20:,.1f} MB" if unit == "MB" else f"{value:,}"
 
 
-rows = ui.manager.list_rows(loaded=ui.loaded_models(), settings=settings)
+rows = manager.list_rows(loaded=ui.loaded_models(), settings=settings)
 by_id = {row.id: row for row in rows}
 table = pd.DataFrame(
     {
@@ -88,7 +92,7 @@ with ui.guard():
             )
             st.caption(ui.t("models.seed_stream_note"))
             if st.button(ui.t("models.download_seed", model=row.seed.id), icon=":material/download:", key="models.seed_download"):
-                path = ui.manager.download_seed(
+                path = manager.download_seed(
                     row.seed,
                     words=None if words is None else int(words),  # an empty box: the seed's own count
                     progress=ui.progress_bar(ui.t("models.downloading")),
@@ -96,15 +100,15 @@ with ui.guard():
                 )
                 done(ui.t("models.downloaded", path=ui.md(path.name)))
         elif row.seed is not None and row.seed.hub_id:
-            if ui.downloads.hub_offline():
+            if downloads.hub_offline():
                 st.caption(ui.t("models.offline"))
             if st.button(
                 ui.t("models.download_seed", model=row.seed.hub_id),
                 icon=":material/download:",
-                disabled=ui.downloads.hub_offline(),
+                disabled=downloads.hub_offline(),
                 key="models.seed_download",
             ):
-                folder = ui.manager.download_seed(row.seed, progress=ui.progress_bar(ui.t("models.downloading")))
+                folder = manager.download_seed(row.seed, progress=ui.progress_bar(ui.t("models.downloading")))
                 done(ui.t("models.downloaded", path=ui.md(folder.name)))
     else:
         col_load, col_unload, col_delete = st.columns(3)
@@ -128,18 +132,18 @@ with ui.guard():
                 key="models.delete",
             ):
                 ui.unload(row.id)
-                removed = ui.manager.delete(row.id, settings=settings)
+                removed = manager.delete(row.id, settings=settings)
                 st.session_state.pop(ui.key(PAGE, "model"), None)
                 st.query_params.pop("model", None)  # the link must not point at what is gone
                 done(ui.t("models.deleted", model=ui.md(row.id), n=len(removed)))
 
         if "static" in row.kinds and row.loaded:
             model = ui.load(row.id)
-            index_file = ui.ann.index_path(model.kv)
+            index_file = ann.index_path(model.kv)
             st.markdown("**" + ui.t("models.ann") + "**")
-            st.caption(ui.t("models.ann_note", threshold=ui.ann.AUTO_THRESHOLD, vocab=model.vocab_size))
+            st.caption(ui.t("models.ann_note", threshold=ann.AUTO_THRESHOLD, vocab=model.vocab_size))
             if index_file.is_file():
-                st.caption(ui.t("models.ann_ready", m=ui.ann.DEFAULT_M, mb=index_file.stat().st_size / 2**20))
+                st.caption(ui.t("models.ann_ready", m=ann.DEFAULT_M, mb=index_file.stat().st_size / 2**20))
             elif st.button(ui.t("models.ann_build"), icon=":material/hub:", disabled=settings.hosted, key="models.ann_build"):
                 built = ui.build_ann_index(model, ui.progress_bar(ui.t("models.ann_building")))
                 done(ui.t("models.ann_built", n=built.count))
@@ -155,16 +159,16 @@ with tab_local:
     local_name = st.text_input(ui.t("models.local_name"), key="models.local_name", max_chars=300)
     if st.button(ui.t("models.add_button"), key="models.add_local"):
         with ui.guard():
-            model_id = ui.manager.add_local(local_name, settings=settings, progress=ui.progress_bar(ui.t("models.converting")))
+            model_id = manager.add_local(local_name, settings=settings, progress=ui.progress_bar(ui.t("models.converting")))
             done(ui.t("models.added", model=ui.md(model_id)))
 with tab_upload:
-    cap = ui.manager.upload_limit_bytes(settings) // 2**20
-    st.caption(ui.t("models.upload_help", mb=cap, suffixes=", ".join(ui.manager.UPLOAD_SUFFIXES)))
+    cap = manager.upload_limit_bytes(settings) // 2**20
+    st.caption(ui.t("models.upload_help", mb=cap, suffixes=", ".join(manager.UPLOAD_SUFFIXES)))
     uploaded = st.file_uploader(ui.t("models.upload"), key="models.upload")
     if uploaded is not None and st.button(ui.t("models.save_upload"), key="models.save_upload"):
         with ui.guard():
-            ui.manager.check_upload_size(uploaded.name, uploaded.size, settings=settings)  # before a progress bar shows
-            model_id = ui.manager.save_upload(
+            manager.check_upload_size(uploaded.name, uploaded.size, settings=settings)  # before a progress bar shows
+            model_id = manager.save_upload(
                 uploaded.name,
                 uploaded,
                 size=uploaded.size,
@@ -180,12 +184,10 @@ with tab_url:
     st.caption(ui.t("models.url_help"))
     if st.button(ui.t("models.download"), key="models.download_url", icon=":material/download:"):
         with ui.guard():
-            result = ui.downloads.download_url(
+            result = downloads.download_url(
                 url, sha256=sha256 or None, filename=file_name or None, progress=ui.progress_bar(ui.t("models.downloading"))
             )
-            model_id = ui.manager.add_local(
-                result.path.name, settings=settings, progress=ui.progress_bar(ui.t("models.converting"))
-            )
+            model_id = manager.add_local(result.path.name, settings=settings, progress=ui.progress_bar(ui.t("models.converting")))
             done(
                 ui.t(
                     "models.downloaded_file",
@@ -197,18 +199,18 @@ with tab_url:
             )
 with tab_hub:
     hub_id = st.text_input(ui.t("models.hub_id"), key="models.hub_id", max_chars=200, placeholder="BAAI/bge-m3")
-    if ui.downloads.hub_offline():
+    if downloads.hub_offline():
         st.caption(ui.t("models.offline"))
     if st.button(ui.t("models.download"), key="models.download_hub", icon=":material/download:"):
         with ui.guard():
-            folder = ui.downloads.download_hub(hub_id, progress=ui.progress_bar(ui.t("models.downloading")))
+            folder = downloads.download_hub(hub_id, progress=ui.progress_bar(ui.t("models.downloading")))
             done(ui.t("models.downloaded", path=ui.md(folder.name)))
 
 # ---------------------------------------------------------------- the seed article's models
 
 st.subheader(ui.t("models.seeds"))
-for seed in ui.manager.SEEDS:
-    present = ui.manager.seed_installed(seed, settings)
+for seed in manager.SEEDS:
+    present = manager.seed_installed(seed, settings)
     status = (
         ui.t("models.seed_present", path=ui.md(present.name))
         if present

@@ -9,6 +9,11 @@ import plotly.express as px
 import streamlit as st
 
 from embedlab import ui
+from embedlab.contextual import model as contextual
+from embedlab.contextual import polysemy
+from embedlab.serving import registry
+from embedlab.static import model as static
+from embedlab.ui import pictures, presets
 
 PAGE = "polysemy"
 NO_STATIC = "-"
@@ -17,18 +22,18 @@ MODEL = ui.contextual_param()
 ui.start_page("polysemy.title")
 model = ui.page_contextual_model(PAGE, MODEL)
 
-spec = ui.registry.get_spec(st.session_state[ui.key(PAGE, "model")])
+spec = registry.get_spec(st.session_state[ui.key(PAGE, "model")])
 language = spec.language if spec.language in ("zh", "en") else ui.lang()
-default = ui.presets.page_preset(PAGE, language).params
-statics = [s for s in ui.registry.list_models(kind="static", available_only=True)]
+default = presets.page_preset(PAGE, language).params
+statics = [s for s in registry.list_models(kind="static", available_only=True)]
 same_language = [s.id for s in statics if s.language == spec.language]
 static_choices = [NO_STATIC] + [s.id for s in statics]
 PARAMS = [
     MODEL,
     ui.word_param("word", default["word"]),
     ui.sentences_param("s", default["s"].splitlines()),
-    ui.choice_param("layer", "last", list(ui.contextual.LAYERS)),
-    ui.int_param("k", 0, low=0, high=ui.polysemy.MAX_K),
+    ui.choice_param("layer", "last", list(contextual.LAYERS)),
+    ui.int_param("k", 0, low=0, high=polysemy.MAX_K),
     ui.choice_param("static", same_language[0] if same_language else NO_STATIC, static_choices),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
@@ -42,12 +47,12 @@ col_text.text_input(ui.t("polysemy.word"), key=ui.key(PAGE, "word"), max_chars=1
 col_text.text_area(ui.t("polysemy.sentences"), key=ui.key(PAGE, "s"), height=190)
 col_options.radio(
     ui.t("polysemy.layer"),
-    list(ui.contextual.LAYERS),
+    list(contextual.LAYERS),
     key=ui.key(PAGE, "layer"),
     horizontal=True,
     format_func=ui.option_labels("polysemy.layer"),
 )
-col_options.number_input(ui.t("polysemy.k"), min_value=0, max_value=ui.polysemy.MAX_K, step=1, key=ui.key(PAGE, "k"))
+col_options.number_input(ui.t("polysemy.k"), min_value=0, max_value=polysemy.MAX_K, step=1, key=ui.key(PAGE, "k"))
 no_static = ui.t("polysemy.static.none")  # fixed now: a format_func may be called outside this run (AppTest)
 col_options.selectbox(
     ui.t("polysemy.static"),
@@ -70,7 +75,7 @@ with ui.guard():
         if static_id != NO_STATIC and word:
             static_model = ui.load(static_id)
             if word not in static_model:
-                hint = ui.static.suggest(static_model, word)
+                hint = static.suggest(static_model, word)
                 st.info(
                     ui.t(
                         "polysemy.static_missing",
@@ -83,7 +88,7 @@ with ui.guard():
             else:
                 alignment = ui.static_alignment(static_id, spec.id)
         with ui.working():
-            report = ui.polysemy.analyze(
+            report = polysemy.analyze(
                 model,
                 word,
                 sentences,
@@ -114,15 +119,12 @@ with ui.guard():
         )
 
         col_map, col_plot = st.columns([1, 1])
-        heatmap = px.imshow(
-            report.similarity, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1
-        )
-        heatmap.update_layout(
+        heatmap = pictures.similarity_heatmap(
+            report.similarity,
+            labels,
             height=160 + 32 * len(labels),
-            margin=dict(l=10, r=10, t=40, b=10),
             title=ui.t("polysemy.heatmap", word=ui.plot_text(found.word)),
         )
-        heatmap.update_xaxes(type="category").update_yaxes(type="category")  # keep "#1" a label, not the number 1
         col_map.plotly_chart(heatmap, width="stretch")
         frame = pd.DataFrame(
             {
@@ -148,8 +150,9 @@ with ui.guard():
             },
         )
         picture.update_traces(textposition="top center", marker=dict(size=13))
-        picture.update_layout(
-            margin=dict(l=10, r=10, t=40, b=10),
+        pictures.tight(
+            picture,
+            top=40,
             title=ui.t("polysemy.projection"),
             xaxis_title="PC1",
             yaxis_title="PC2",
@@ -160,14 +163,9 @@ with ui.guard():
 
         col_static, col_note = st.columns([1, 1])
         ones = np.ones((len(labels), len(labels)))
-        flat = px.imshow(ones, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1)
-        flat.update_layout(
-            height=160 + 24 * len(labels),
-            margin=dict(l=10, r=10, t=40, b=10),
-            coloraxis_showscale=False,
-            title=ui.t("polysemy.static_heatmap"),
+        flat = pictures.similarity_heatmap(
+            ones, labels, height=160 + 24 * len(labels), coloraxis_showscale=False, title=ui.t("polysemy.static_heatmap")
         )
-        flat.update_xaxes(type="category").update_yaxes(type="category")
         col_static.plotly_chart(flat, width="stretch")
         col_note.info(ui.t("polysemy.static_note"))
 
@@ -208,7 +206,7 @@ with ui.guard():
             range_y=[-1, 1],
             labels={"cosine": ui.t("polysemy.cosine"), "label": ui.t("polysemy.col.label"), "reference": ""},
         )
-        chart.update_layout(margin=dict(l=10, r=10, t=10, b=10), legend_title_text="", xaxis_title="")
+        pictures.tight(chart, legend_title_text="", xaxis_title="")
         chart.update_xaxes(type="category")
         st.plotly_chart(chart, width="stretch")
         static_text = ""

@@ -11,15 +11,18 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from embedlab import ui
+from embedlab import share, ui
+from embedlab.config import load_settings
+from embedlab.errors import OutOfVocabularyError
+from embedlab.projection import atlas as A
+from embedlab.projection import distortion as D
+from embedlab.projection import engine as P
+from embedlab.projection import word_projection as W
+from embedlab.ui import pictures, presets
 
 PAGE = "projection"
 MODEL = ui.model_param("static")
-P = ui.projection
-W = ui.word_projection
-A = ui.atlas
-D = ui.distortion
-MOST_POINTS = min(P.MAX_POINTS, ui.load_settings().limits.projection_points)
+MOST_POINTS = min(P.MAX_POINTS, load_settings().limits.projection_points)
 MAX_LABELS = 1_000  # beyond this, labels hide the picture; hover still names every point
 WEBGL_FROM = 2_000  # Plotly's SVG scatter slows down past a few thousand points
 SELECT_UP_TO = 2_000  # a select box of the drawn words up to this many; a search box beyond
@@ -28,7 +31,7 @@ SOURCES = ("groups", "top", "atlas")
 ui.start_page("projection.title")
 model = ui.page_static_model(PAGE, MODEL)
 
-default = ui.presets.page_preset(PAGE, model.language, model.id).params
+default = presets.page_preset(PAGE, model.language, model.id).params
 PARAMS = [
     MODEL,
     ui.groups_param("groups", default["groups"]),
@@ -44,7 +47,7 @@ PARAMS = [
     ui.float_param("perplexity", P.DEFAULT_PERPLEXITY, low=P.PERPLEXITY_RANGE[0], high=P.PERPLEXITY_RANGE[1]),
     ui.flag_param("labels", True),
     ui.word_param("word", ""),
-    ui.Param("k", D.DEFAULT_K, lambda v: int(ui.share.parse_choice(v, "k", [str(c) for c in D.K_CHOICES]))),
+    ui.Param("k", D.DEFAULT_K, lambda v: int(share.parse_choice(v, "k", [str(c) for c in D.K_CHOICES]))),
     ui.choice_param("colour", "group", ["group", "kept"]),
     ui.int_param("clusters", 0, low=0, high=A.MAX_CLUSTERS),
     ui.flag_param("contours", True),
@@ -187,7 +190,7 @@ def figure(result, *, labels: bool, k: int, chosen: int | None, neighbours) -> g
         rows = [i for i, g in enumerate(result.selection.groups) if g == group]
         marker = dict(color=palette[index % len(palette)], size=marker_size(len(points), found.dims))
         if value("colour") == "kept":  # colour says what the picture kept; the symbol keeps the group
-            symbols = ui.pictures.GROUP_SYMBOLS if found.dims == 2 else ui.pictures.GROUP_SYMBOLS_3D
+            symbols = pictures.GROUP_SYMBOLS if found.dims == 2 else pictures.GROUP_SYMBOLS_3D
             marker.update(color=[kept[i] / k for i in rows], coloraxis="coloraxis", symbol=symbols[index % len(symbols)])
         common = dict(
             name=ui.plot_text(group_name(result, group)),
@@ -203,21 +206,21 @@ def figure(result, *, labels: bool, k: int, chosen: int | None, neighbours) -> g
         else:
             fig.add_trace(go.Scatter3d(x=points[rows, 0], y=points[rows, 1], z=points[rows, 2], **common))
     if chosen is not None:
-        ui.pictures.add_true_neighbours(fig, points, chosen, result.selection.words[chosen], neighbours, lang=ui.lang())
+        pictures.add_true_neighbours(fig, points, chosen, result.selection.words[chosen], neighbours, lang=ui.lang())
     if value("colour") == "kept":
-        fig.update_layout(coloraxis=ui.pictures.kept_axis(ui.lang(), k), legend=ui.pictures.KEPT_LEGEND)
+        fig.update_layout(coloraxis=pictures.kept_axis(ui.lang(), k), legend=pictures.KEPT_LEGEND)
     titles = axis_titles(found)
     if found.dims == 2:
         fig.update_layout(xaxis_title=titles[0], yaxis_title=titles[1])
     else:
         fig.update_layout(scene=dict(xaxis_title=titles[0], yaxis_title=titles[1], zaxis_title=titles[2]))
-    fig.update_layout(height=640, margin=dict(l=10, r=10, t=30, b=10), legend_title_text=ui.t("projection.hover.group"))
+    pictures.tight(fig, top=30, height=640, legend_title_text=ui.t("projection.hover.group"))
     return fig
 
 
 def note_text(note) -> str:
     values = {name: ui.md(v) if isinstance(v, str) else v for name, v in note.values}
-    return ui.t(f"projection.note.{note.code}", **values)
+    return ui.t(note.key, **values)
 
 
 def effective_k(max_k: int) -> int:
@@ -422,7 +425,7 @@ def atlas_view() -> None:
     zoom = value("zoom")
     col_reset.button(ui.t("atlas.zoom_reset"), on_click=reset_zoom, disabled=zoom is None, width="stretch")
     neighbours = D.true_neighbours(found.words, found.coordinates, found.distortion, chosen, k) if chosen is not None else ()
-    fig = ui.pictures.atlas_figure(
+    fig = pictures.atlas_figure(
         found,
         lang=ui.lang(),
         colour="kept" if value("colour") == "kept" else "cluster",
@@ -474,7 +477,7 @@ with ui.guard():
         elif groups := ui.groups_of(value("groups"), "groups", page=PAGE):
             try:
                 selection = W.select_words(model, groups, expand=value("expand"), skip_missing=value("skip"))
-            except ui.OutOfVocabularyError as exc:  # skipping switched off: say which switch draws the rest
+            except OutOfVocabularyError as exc:  # skipping switched off: say which switch draws the rest
                 ui.show_error(exc)
                 st.info(ui.t("projection.skip_hint", switch=ui.t("projection.skip")), icon=":material/lightbulb:")
         else:

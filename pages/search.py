@@ -10,11 +10,15 @@ import plotly.express as px
 import streamlit as st
 
 from embedlab import ui
+from embedlab.config import load_settings
+from embedlab.serving import milvus_store
+from embedlab.training import corpus
+from embedlab.ui import pictures
 
 PAGE = "search"
 MODEL = ui.model_param("sentence")
-CORPORA = [sample.id for sample in ui.corpus.SAMPLES]
-TITLES = {sample.id: ui.sample_title(sample) for sample in ui.corpus.SAMPLES}  # in the UI language
+CORPORA = [sample.id for sample in corpus.SAMPLES]
+TITLES = {sample.id: ui.sample_title(sample) for sample in corpus.SAMPLES}  # in the UI language
 
 ui.start_page("search.title")
 st.caption(ui.t("search.intro"))
@@ -26,12 +30,12 @@ if spec is None:
     st.stop()
 
 chinese = spec.language == "zh"
-MOST = ui.load_settings().limits.batch_sentences
+MOST = load_settings().limits.batch_sentences
 PARAMS = [
     MODEL,
     ui.choice_param("corpus", "sanguo" if chinese else "alice", CORPORA),
     ui.int_param("n", min(500, MOST), low=min(20, MOST), high=MOST),
-    ui.text_param("q", "刘备三顾茅庐请诸葛亮出山" if chinese else "a rabbit in a hurry", limit=ui.milvus_store.MAX_QUERY_CHARS),
+    ui.text_param("q", "刘备三顾茅庐请诸葛亮出山" if chinese else "a rabbit in a hurry", limit=milvus_store.MAX_QUERY_CHARS),
     ui.int_param("topn", 5, low=1, high=50),
 ]
 link_problems = ui.bind(PAGE, PARAMS[1:])
@@ -42,12 +46,12 @@ col_corpus, col_n, col_topn = st.columns([3, 2, 1])
 col_corpus.selectbox(ui.t("search.corpus"), CORPORA, key=ui.key(PAGE, "corpus"), format_func=lambda sample_id: TITLES[sample_id])
 col_n.number_input(ui.t("search.n"), min_value=min(20, MOST), max_value=MOST, step=100, key=ui.key(PAGE, "n"))
 col_topn.number_input(ui.t("common.topn"), min_value=1, max_value=50, key=ui.key(PAGE, "topn"))
-st.text_input(ui.t("search.query"), key=ui.key(PAGE, "q"), max_chars=ui.milvus_store.MAX_QUERY_CHARS)
+st.text_input(ui.t("search.query"), key=ui.key(PAGE, "q"), max_chars=milvus_store.MAX_QUERY_CHARS)
 sample_id = st.session_state[ui.key(PAGE, "corpus")]
 limit = int(st.session_state[ui.key(PAGE, "n")])
 query = st.session_state[ui.key(PAGE, "q")]
 topn = int(st.session_state[ui.key(PAGE, "topn")])
-sample = ui.corpus.get_sample(sample_id)
+sample = corpus.get_sample(sample_id)
 if spec.language in ("zh", "en") and spec.language != sample.language:
     st.warning(
         ui.t("search.language_mismatch", model=ui.md(spec.id), corpus=ui.md(TITLES[sample_id])), icon=":material/translate:"
@@ -56,8 +60,8 @@ if spec.language in ("zh", "en") and spec.language != sample.language:
 with ui.guard():
     store = ui.milvus()
     st.caption(ui.t("search.backend", backend=ui.md(store.target.label)))
-    name = ui.milvus_store.collection_name(spec.id, f"{sample_id}:{limit}")
-    indexed = ui.milvus_store.count(store, name)
+    name = milvus_store.collection_name(spec.id, f"{sample_id}:{limit}")
+    indexed = milvus_store.count(store, name)
     col_state, col_button = st.columns([3, 1])
     state = col_state.empty()
     if indexed:
@@ -69,18 +73,18 @@ with ui.guard():
         state.info(ui.t("search.not_indexed", corpus=ui.md(TITLES[sample_id]), model=ui.md(spec.id)))
     # A share link with a query indexes on arrival, so the link alone reproduces the view; on a hosted
     # server (strangers) it does not: building is CPU every visitor shares, so it waits for a click.
-    hosted = ui.load_settings().hosted
+    hosted = load_settings().hosted
     if not indexed and arrived_with_query and query.strip() and hosted:
         st.info(ui.t("search.build_first", n=limit, seconds=max(1, round(limit / 100))), icon=":material/touch_app:")
     if col_button.button(ui.t("search.reindex" if indexed else "search.index"), icon=":material/database:") or (
         not indexed and arrived_with_query and query.strip() and not hosted
     ):
-        encode = ui.milvus_store.sentence_encoder(ui.search_encoder(spec.id))
-        sentences = ui.milvus_store.corpus_sentences(sample_id, limit=limit)
+        encode = milvus_store.sentence_encoder(ui.search_encoder(spec.id))
+        sentences = milvus_store.corpus_sentences(sample_id, limit=limit)
         started = time.perf_counter()
         slot = st.empty()
         with slot.container(), ui.heavy_job("indexing"):
-            indexed = ui.milvus_store.index_sentences(
+            indexed = milvus_store.index_sentences(
                 store, name, sentences, encode, progress=ui.progress_bar(ui.t("search.encoding"))
             )
         slot.empty()
@@ -90,9 +94,9 @@ with ui.guard():
 
     if indexed and query.strip():
         encoder = ui.search_encoder(spec.id)
-        encode = ui.milvus_store.sentence_encoder(encoder)
+        encode = milvus_store.sentence_encoder(encoder)
         started = time.perf_counter()
-        hits = ui.milvus_store.search_text(store, name, query, encode, topn=topn)
+        hits = milvus_store.search_text(store, name, query, encode, topn=topn)
         took = (time.perf_counter() - started) * 1000
         st.subheader(ui.t("search.results", query=ui.md(query)))
         st.caption(ui.t("search.took", ms=took, n=indexed))
@@ -121,7 +125,7 @@ with ui.guard():
             labels={"x": ui.t("search.score"), "y": ""},
             height=max(200, 40 * len(hits)),
         )
-        chart.update_layout(margin=dict(l=10, r=10, t=10, b=10))
+        pictures.tight(chart)
         st.plotly_chart(chart, width="stretch")
     elif indexed:
         st.info(ui.t("search.type_query"))

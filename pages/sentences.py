@@ -9,7 +9,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from embedlab import ui
+from embedlab import share, ui
+from embedlab.contextual import sentences as sentence_models
+from embedlab.errors import InvalidInputError
+from embedlab.serving import registry
+from embedlab.ui import pictures, presets
 
 PAGE = "sentences"
 MODEL = ui.contextual_param()
@@ -18,18 +22,18 @@ ui.start_page("sentences.title")
 st.caption(ui.t("sentences.intro"))
 model = ui.page_contextual_model(PAGE, MODEL)
 
-spec = ui.registry.get_spec(st.session_state[ui.key(PAGE, "model")])
+spec = registry.get_spec(st.session_state[ui.key(PAGE, "model")])
 language = spec.language if spec.language in ("zh", "en") else ui.lang()
-default = ui.presets.page_preset(PAGE, language).params
-sentence_specs = ui.registry.list_models(kind="sentence", available_only=True)
+default = presets.page_preset(PAGE, language).params
+sentence_specs = registry.list_models(kind="sentence", available_only=True)
 sentence_ids = [s.id for s in sentence_specs]
 
 
 def decode_encoders(value: str) -> list[str]:
-    chosen = ui.share.parse_words(value, "enc")
+    chosen = share.parse_words(value, "enc")
     unknown = [model_id for model_id in chosen if model_id not in sentence_ids]
     if unknown:
-        raise ui.InvalidInputError.coded(
+        raise InvalidInputError.coded(
             "unknown_choices", field="enc", values=[repr(m[:40]) for m in unknown[:5]], choices=sentence_ids
         )
     return chosen
@@ -38,7 +42,7 @@ def decode_encoders(value: str) -> list[str]:
 PARAMS = [
     MODEL,
     ui.sentences_param("s", default["s"].splitlines()),
-    ui.Param("enc", sentence_ids, decode_encoders, ui.share.join_words),
+    ui.Param("enc", sentence_ids, decode_encoders, share.join_words),
 ]
 ui.show_problems(ui.bind(PAGE, PARAMS[1:]))
 st.caption(f"**{ui.md(model.id)}** · {ui.md(ui.describe(spec.id, spec.description))}")
@@ -47,7 +51,7 @@ ui.preset_buttons(PAGE)
 col_text, col_options = st.columns([3, 2])
 col_text.text_area(ui.t("sentences.sentences"), key=ui.key(PAGE, "s"), height=150)
 col_options.multiselect(ui.t("sentences.encoders"), sentence_ids, key=ui.key(PAGE, "enc"), placeholder=ui.t("sentences.choose"))
-if not any(ui.sentences.is_bge_m3(s.source) for s in sentence_specs):
+if not any(sentence_models.is_bge_m3(s.source) for s in sentence_specs):
     col_options.caption(ui.t("sentences.no_bge"))
 
 
@@ -61,10 +65,10 @@ with ui.guard():
         st.info(ui.t("sentences.need_sentences"))
     else:
         ui.warn_unreadable(model, sentences)
-        encoders = [ui.sentences.BertPoolingEncoder(model, pooling="mean"), ui.sentences.BertPoolingEncoder(model, pooling="cls")]
+        encoders = [sentence_models.BertPoolingEncoder(model, pooling=pooling) for pooling in ("mean", "cls")]
         encoders += [ui.sentence_encoder(model_id) for model_id in st.session_state[ui.key(PAGE, "enc")]]
         with ui.working():
-            comparison = ui.sentences.compare(encoders, sentences)
+            comparison = sentence_models.compare(encoders, sentences)
         results = comparison.results
         names = [encoder_label(r) for r in results]
         labels = [f"#{i + 1}" for i in range(len(sentences))]
@@ -75,13 +79,9 @@ with ui.guard():
         for start in range(0, len(results), 2):
             columns = st.columns(2)
             for column, result, name in zip(columns, results[start : start + 2], names[start : start + 2]):
-                heatmap = px.imshow(
-                    result.similarity, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-1, zmax=1
+                heatmap = pictures.similarity_heatmap(
+                    result.similarity, labels, height=150 + 40 * len(labels), title=ui.plot_text(name)
                 )
-                heatmap.update_layout(
-                    height=150 + 40 * len(labels), margin=dict(l=10, r=10, t=40, b=10), title=ui.plot_text(name)
-                )
-                heatmap.update_xaxes(type="category").update_yaxes(type="category")
                 column.plotly_chart(heatmap, width="stretch")
                 i, j, score = result.closest_pair
                 column.caption(ui.t("sentences.closest", i=i + 1, j=j + 1, score=score))
@@ -113,15 +113,13 @@ with ui.guard():
         )
         difference = comparison.difference(first, second)
         scale = max(float(np.abs(difference).max()), 0.05)
-        diff_map = px.imshow(
-            difference, x=labels, y=labels, text_auto=".2f", color_continuous_scale="RdBu_r", zmin=-scale, zmax=scale
-        )
-        diff_map.update_layout(
+        diff_map = pictures.similarity_heatmap(
+            difference,
+            labels,
             height=150 + 40 * len(labels),
-            margin=dict(l=10, r=10, t=40, b=10),
+            limit=scale,
             title=ui.plot_text(ui.t("sentences.diff_title", a=names[first], b=names[second])),
         )
-        diff_map.update_xaxes(type="category").update_yaxes(type="category")
         st.plotly_chart(diff_map, width="stretch")
         if float(np.abs(difference).max()) < 1e-4 and {results[first].kind, results[second].kind} == {
             "mean",
@@ -143,7 +141,7 @@ with ui.guard():
                     }
                 )
                 chart = px.bar(bars, x=ui.t("sentences.token"), y=ui.t("sentences.weight"), height=260)
-                chart.update_layout(margin=dict(l=10, r=10, t=10, b=10))
+                pictures.tight(chart)
                 tab.plotly_chart(chart, width="stretch", key=ui.key(PAGE, f"lexical-{number}-{index}"))
 
 ui.sync_url(PAGE, PARAMS)

@@ -11,14 +11,21 @@ import plotly.express as px
 import streamlit as st
 
 from embedlab import ui
+from embedlab.config import load_settings
+from embedlab.io import textio
+from embedlab.serving import manager
+from embedlab.static import model as static
+from embedlab.training import corpus
+from embedlab.training import train as training
+from embedlab.ui import pictures
 
 PAGE = "train"
 JOB = "train.job"  # the session's TrainingJob (runs on its own thread)
 REQUEST = "train.request"  # the button pressed, set by its on_click (see requested())
 STATS = "train.corpus_stats"  # (corpus key, CorpusStats, from cache) of the last tokenisation
-SAMPLES = {sample.id: sample for sample in ui.corpus.SAMPLES}
-LIMITS = ui.training.OPTION_LIMITS
-settings = ui.load_settings()
+SAMPLES = {sample.id: sample for sample in corpus.SAMPLES}
+LIMITS = training.OPTION_LIMITS
+settings = load_settings()
 
 ui.start_page("train.title")
 st.caption(ui.t("train.intro"))
@@ -94,16 +101,16 @@ with ui.guard():
             ui.t("train.sample_source", source=f"[{ui.md(ui.source_name(sample.url))}]({sample.url})")
             + f" · {ui.md(ui.sample_note(sample))}"
         )
-        text = ui.corpus.strip_boilerplate(ui.corpus.fetch_sample(sample))
+        text = corpus.strip_boilerplate(corpus.fetch_sample(sample))
         st.caption(ui.t("train.sample_ready", chars=len(text)))
     elif value("source") == "upload":
         files = st.file_uploader(ui.t("train.upload"), type=["txt"], accept_multiple_files=True, key="train.files")
         parts = []
         for upload in files or []:
-            ui.manager.check_upload_size(upload.name, upload.size, settings=settings)
-            decoded = ui.textio.decode_text(upload.getvalue(), name=upload.name)
+            manager.check_upload_size(upload.name, upload.size, settings=settings)
+            decoded = textio.decode_text(upload.getvalue(), name=upload.name)
             st.caption(ui.t("train.decoded", name=ui.md(upload.name), encoding=decoded.encoding, chars=len(decoded.text)))
-            parts.append(ui.corpus.strip_boilerplate(decoded.text))
+            parts.append(corpus.strip_boilerplate(decoded.text))
         text = "\n\n".join(parts)
     else:
         text = st.text_area(ui.t("train.paste"), key="train.paste", height=180, max_chars=settings.limits.training_chars)
@@ -123,10 +130,10 @@ with right.expander(ui.t("train.segmentation")):
 
 language = value("text_lang")
 if text.strip() and language == "auto":
-    language = ui.corpus.detect_language(text)
+    language = corpus.detect_language(text)
 if names and language == "zh":  # the sample novels' character names stay whole (贾母, not 贾 + 母)
-    user_dict = "\n".join(filter(None, [ui.corpus.names_dictionary("zh"), user_dict]))
-corpus_key = ui.corpus.corpus_key(text, language, (user_dict or "").strip() or None, value("hmm")) if text.strip() else ""
+    user_dict = "\n".join(filter(None, [corpus.names_dictionary("zh"), user_dict]))
+corpus_key = corpus.corpus_key(text, language, (user_dict or "").strip() or None, value("hmm")) if text.strip() else ""
 
 
 def show_stats(stats, from_cache: bool) -> None:
@@ -146,7 +153,7 @@ def show_stats(stats, from_cache: bool) -> None:
         title=ui.t("train.top_words"),
         height=140 + 22 * len(top),
     )
-    chart.update_layout(margin=dict(l=10, r=10, t=40, b=10))
+    pictures.tight(chart, top=40)
     st.plotly_chart(chart, width="stretch")
 
 
@@ -159,7 +166,7 @@ if text.strip() and requested("analyse"):
         bar = st.empty()
         with bar.container():
             progress = ui.progress_bar(ui.t("train.segmenting"))
-        segmented = ui.corpus.segment(
+        segmented = corpus.segment(
             text,
             language,
             user_dict=user_dict,
@@ -198,8 +205,8 @@ col_workers.number_input(
     key="train.workers",
     help=ui.t("train.workers_help"),
 )
-preview = ui.training.default_name(  # the name an empty box saves under, shown as its placeholder
-    ui.training.TrainOptions(sg=int(value("mode") == "sg"), vector_size=value("size")),
+preview = training.default_name(  # the name an empty box saves under, shown as its placeholder
+    training.TrainOptions(sg=int(value("mode") == "sg"), vector_size=value("size")),
     language,
     corpus_key or "text",
     compare=value("mode") == "compare",
@@ -207,7 +214,7 @@ preview = ui.training.default_name(  # the name an empty box saves under, shown 
 )
 name = col_name.text_input(ui.t("train.name"), key="train.name", max_chars=80, placeholder=preview)
 
-job: ui.training.TrainingJob | None = st.session_state.get(JOB)
+job: training.TrainingJob | None = st.session_state.get(JOB)
 running = job is not None and not job.state.finished
 st.button(
     ui.t("train.start"),
@@ -220,7 +227,7 @@ st.button(
 if requested("train") and not running and text.strip():
     with ui.guard(on_busy=lambda: request("train")):  # a busy server: asked again at the visitor's turn
         compare = value("mode") == "compare"
-        options = ui.training.TrainOptions(
+        options = training.TrainOptions(
             sg=int(value("mode") == "sg"),
             vector_size=value("size"),
             window=value("window"),
@@ -231,10 +238,10 @@ if requested("train") and not running and text.strip():
             workers=st.session_state["train.workers"],
         ).checked()
         stem = value("sample") if value("source") == "sample" else None
-        chosen = name.strip() or ui.training.default_name(
+        chosen = name.strip() or training.default_name(
             options, language, corpus_key or "text", compare=compare, stem=stem, folder=settings.models_dir
         )
-        job = ui.training.TrainingJob(
+        job = training.TrainingJob(
             text,
             language,
             options,
@@ -264,7 +271,7 @@ def loss_chart(losses: dict) -> None:
         title=ui.t("train.loss"),
         height=300,
     )
-    chart.update_layout(margin=dict(l=10, r=10, t=40, b=10), xaxis_dtick=1)
+    pictures.tight(chart, top=40, xaxis_dtick=1)
     st.plotly_chart(chart, width="stretch")
 
 
@@ -342,7 +349,7 @@ if job is not None and job.state.phase == "done":
     with ui.guard():
         words = list(dict.fromkeys(ui.words_of(value("words"), "words", page=PAGE)))[:8]
         models = [trained.model for trained in state.trained]
-        table = ui.training.compare_neighbors(models, words, topn=10)
+        table = training.compare_neighbors(models, words, topn=10)
         for word in words:
             st.markdown(f"**{ui.md(word)}**")
             model_columns = st.columns(len(models))
@@ -350,7 +357,7 @@ if job is not None and job.state.phase == "done":
                 found = table[word][model.id]
                 column.caption(f"{model.id}")
                 if isinstance(found, str):
-                    column.warning(ui.missing_words_text({word: ui.static.suggest(model, word)}), icon=":material/search_off:")
+                    column.warning(ui.missing_words_text({word: static.suggest(model, word)}), icon=":material/search_off:")
                 else:
                     column.dataframe(
                         pd.DataFrame(

@@ -1,25 +1,22 @@
 """Shared fixtures: real data, real models loaded once, and a running app with a browser.
 
 Tests never touch the user's own config or models folder: both point into a temporary folder
-for the whole session (set before anything imports embedlab).
+for the whole session (set before anything imports embedlab). The helpers tests call by name
+(paths, ``app_test``, ``open_app``, ...) live in ``helpers.py``; this file keeps what pytest
+injects and the session-wide settings.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
+from helpers import LiveMilvus, segment_novel, shared_data_dir
 
-if TYPE_CHECKING:  # imported inside app_test: Streamlit's testing module is heavy
-    from streamlit.testing.v1 import AppTest
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="embedlab-tests-"))
 atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
 os.environ["EMBEDLAB_MODELS_DIR"] = str(_SESSION_HOME / "models")
@@ -30,19 +27,10 @@ os.environ.setdefault("EMBEDLAB_PRELOAD", "0")  # no background model loads raci
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-def _data_root() -> Path:
-    return Path(os.environ.get("EMBEDLAB_DATA_DIR") or PROJECT_ROOT.parent / "shared" / "data")
-
-
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """``../shared/data``; skips when absent unless EMBEDLAB_REQUIRE_DATA=1."""
-    root = _data_root()
-    if not (root / "SOURCES.md").is_file():
-        if os.environ.get("EMBEDLAB_REQUIRE_DATA") == "1":
-            pytest.fail(f"EMBEDLAB_REQUIRE_DATA=1 but the shared data is missing at {root}")
-        pytest.skip(f"shared data not found at {root}")
-    return root
+    return shared_data_dir()
 
 
 @pytest.fixture(scope="session")
@@ -50,22 +38,6 @@ def minilm_static():
     from embedlab.serving.registry import load_model
 
     return load_model("minilm-static")
-
-
-def segment_novel(path: Path, *, max_chars: int | None = None) -> list[list[str]]:
-    """Sentences of a Chinese novel cut into words by jieba (punctuation and spaces dropped)."""
-    import re
-
-    import jieba
-
-    jieba.setLogLevel(60)
-    text = path.read_text(encoding="utf-8")[:max_chars]
-    sentences = []
-    for chunk in re.split(r"[。！？\n]+", text):
-        words = [w for w in jieba.lcut(chunk) if re.search(r"[\u4e00-\u9fff]", w)]
-        if len(words) > 1:
-            sentences.append(words)
-    return sentences
 
 
 @pytest.fixture(scope="session")
@@ -81,49 +53,6 @@ def zh_w2v(data_dir):
 
 
 # ------------------------------------------------------------------ a live Milvus server
-
-
-class LiveMilvus:
-    """A Milvus standalone server (the ``milvus`` test package, v2.3.5) on a loopback port.
-
-    :meth:`stop` and :meth:`start` take it away and bring it back on the same address with the same
-    data, as a restarted server would be (the package probes its ports without SO_REUSEADDR, so a
-    restart would otherwise land on new ports while the old ones sit in TIME_WAIT).
-    """
-
-    def __init__(self, base_dir: Path):
-        import socket
-
-        from milvus import MilvusServer
-        from streamlit_server import free_port
-
-        def bind(port: int):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(("127.0.0.1", port))
-                sock.listen()
-                return sock
-            except OSError:
-                sock.close()
-                return None
-
-        self.server = MilvusServer()
-        self.server.config.try_bind_port = bind
-        self.server.set_base_dir(str(base_dir))
-        self.server.listen_port = free_port()
-        self.uri = f"http://127.0.0.1:{self.server.listen_port}"
-
-    def start(self) -> None:
-        self.server.start()
-        assert self.server.listen_port == int(self.uri.rsplit(":", 1)[1]), "Milvus came back on another port"
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    @property
-    def running(self) -> bool:
-        return self.server.running
 
 
 @pytest.fixture(scope="session")
@@ -185,74 +114,6 @@ def browser_page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def open_app(page, url: str, *, timeout_ms: int = 60_000) -> None:
-    """Navigate and wait until Streamlit has finished running the script."""
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    # The status widget shows while the script runs; give it a moment to appear, then wait it out.
-    page.wait_for_timeout(500)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
-    page.wait_for_timeout(300)
-
-
-def assert_no_exception(page) -> None:
-    boxes = page.locator('[data-testid="stException"]')
-    assert boxes.count() == 0, boxes.first.inner_text()
-
-
-def app_test(page: str | None = None, *, timeout: float = 120, **query) -> AppTest:
-    """An AppTest of the whole app, switched to ``page`` (e.g. ``"pages/explorer.py"``), run with ``query`` in the URL."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)
-    if page:
-        at.switch_page(page)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
-
-
-def write_vector_file(file_name: str, words: list[str], *, seed: int = 0, dims: int = 8) -> str:
-    """A word2vec text file of ``words`` (seeded values) in the session's models folder; returns its model id."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    folder = Path(os.environ["EMBEDLAB_MODELS_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = [f"{len(words)} {dims}"] + [w + " " + " ".join(f"{x:.5f}" for x in rng.normal(size=dims)) for w in words]
-    (folder / file_name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return file_name
-
-
-@contextlib.contextmanager
-def own_milvus_lite(path: Path):
-    """Point this process's Milvus at its own Lite file: Milvus Lite serves one process per file, and a
-    browser test's server process may hold the shared one (patched here, not through the environment,
-    which the server process would inherit)."""
-    from embedlab import ui
-    from embedlab.serving import milvus_store
-
-    own = milvus_store.Target(str(path))
-    original = milvus_store.target
-    milvus_store.target = lambda settings=None: own
-    ui.milvus.clear()
-    try:
-        yield own
-    finally:
-        milvus_store.target = original
-        ui.milvus.clear()
-
-
-def expect_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
-    """Wait until ``text`` is on the page (DOM text or a Plotly SVG label; st.dataframe draws on a canvas)."""
-    page.get_by_text(text, exact=False).first.wait_for(state="attached", timeout=timeout_ms)
-
-
-def expect_chart_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
-    """Wait until a Plotly chart has drawn ``text`` (a tick label, a point label or a legend entry)."""
-    page.locator(".js-plotly-plot text", has_text=text).first.wait_for(state="attached", timeout=timeout_ms)
 
 
 def _apptest_without_pages_folder_mode() -> None:

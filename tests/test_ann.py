@@ -7,7 +7,7 @@ import pytest
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.io import fastload
+from embedlab.io import vector_cache
 from embedlab.static import ann
 from embedlab.static.model import StaticModel, freeze, neighbors
 
@@ -76,10 +76,10 @@ def test_index_sits_next_to_the_vector_cache(tmp_path):
     source = tmp_path / "vectors.txt"
     lines = [f"{len(range(300))} 8"] + [f"w{i} " + " ".join(f"{v:.5f}" for v in rng.normal(size=8)) for i in range(300)]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    kv = fastload.load_text(source, cache=True, cache_root=tmp_path / "cache")
+    kv = vector_cache.load_text(source, cache=True, cache_root=tmp_path / "cache")
     built = ann.load_or_build(kv, m=8, ef_construction=40)
     path = ann.index_path(kv, m=8, ef_construction=40)
-    assert path.parent == fastload.cache_folder(source, cache_root=tmp_path / "cache") and path.is_file()
+    assert path.parent == vector_cache.cache_folder(source, cache_root=tmp_path / "cache") and path.is_file()
     assert ann.load(kv, m=8, ef_construction=40).count == built.count == 300
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 import base64
 import csv
 import json
-import os
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
 import pytest
-from conftest import app_test, assert_no_exception, expect_text, open_app
+from helpers import SCREENSHOTS, app_test, assert_no_exception, expect_text, open_app
 
 from embedlab import share
 from embedlab.cli import main
@@ -27,7 +25,6 @@ from embedlab.projection import distortion as D
 from embedlab.serving.registry import load_model
 from embedlab.training.jobs import JobSlots
 
-SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 PAGE = "pages/projection.py"
 
 
@@ -318,7 +315,7 @@ def test_browser_opens_an_atlas_share_link_of_the_shipped_chinese_model(app_url,
 
 
 def test_a_user_added_model_gets_an_atlas_honesty_and_a_share_link(tmp_path):
-    from conftest import write_vector_file
+    from helpers import write_vector_file
 
     words = [f"{stem}{i}" for i in range(120) for stem in ("river", "stone", "cloud")]
     model_id = write_vector_file("user-atlas.txt", words, seed=5, dims=16)

@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import PROJECT_ROOT
+from helpers import PROJECT_ROOT
 
 from embedlab.errors import OutOfVocabularyError
 from embedlab.static import axes

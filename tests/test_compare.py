@@ -9,8 +9,8 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import PROJECT_ROOT, segment_novel
 from gensim.models import KeyedVectors
+from helpers import PROJECT_ROOT, segment_novel
 from scipy.linalg import orthogonal_procrustes
 from scipy.stats import ortho_group, spearmanr
 

@@ -15,9 +15,10 @@ import pytest
 from gensim.models import KeyedVectors
 from tiny_checkpoints import build_tiny_chinese_bert
 
+from embedlab.contextual import encoding, polysemy
 from embedlab.contextual import model as contextual
-from embedlab.contextual import polysemy
-from embedlab.contextual.model import ContextualModel, load_contextual, sentence_vectors, token_states, word_in_context
+from embedlab.contextual.encoding import sentence_vectors, token_states, word_in_context
+from embedlab.contextual.model import ContextualModel, load_contextual
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.static.model import StaticModel, freeze
 
@@ -117,7 +118,7 @@ def test_last4_is_the_mean_of_the_last_four_hidden_states(tiny_bert):
 
 
 def test_input_embedding_is_the_mean_of_the_sub_token_rows(tiny_bert):
-    own = contextual.input_embedding(tiny_bert, "苹果")
+    own = encoding.input_embedding(tiny_bert, "苹果")
     table = tiny_bert.network.get_input_embeddings().weight.detach().numpy()
     ids = tiny_bert.tokenizer.convert_tokens_to_ids(["苹", "果"])
     assert own.tokens == ("苹", "果")
@@ -140,7 +141,7 @@ def test_batching_and_length_sorting_do_not_change_vectors(tiny_bert):
 def test_one_string_in_gives_a_vector_a_list_gives_a_matrix(tiny_bert):
     assert sentence_vectors(tiny_bert, "我喜欢这本书。").vectors.shape == (32,)
     assert sentence_vectors(tiny_bert, ["我喜欢这本书。"]).vectors.shape == (1, 32)
-    assert isinstance(token_states(tiny_bert, "书"), contextual.TokenStates)
+    assert isinstance(token_states(tiny_bert, "书"), encoding.TokenStates)
 
 
 def test_long_sentences_are_cut_with_a_note(tiny_bert):
@@ -169,7 +170,7 @@ def test_mean_pooling_equals_sentence_transformers_encode(minilm):
 
 def test_minilm_apple_company_and_fruit_are_further_apart_than_two_fruits(minilm):
     found = word_in_context(minilm, "apple", ["He works at Apple.", "He ate an apple.", "She peeled a green apple."])
-    sim = contextual.cosine_matrix(found.vectors)
+    sim = encoding.cosine_matrix(found.vectors)
     assert sim[0, 1] < sim[1, 2] and sim[0, 2] < sim[1, 2]
 
 
@@ -190,7 +191,7 @@ def test_unknown_word_gets_a_clear_message(minilm):
     with pytest.raises(InvalidInputError, match=r"does not know '苹果'.*\[UNK\]"):
         word_in_context(minilm, "苹果", ["他在苹果上班。", "他在吃苹果。"])
     with pytest.raises(InvalidInputError, match="does not know"):
-        contextual.input_embedding(minilm, "苹果")
+        encoding.input_embedding(minilm, "苹果")
 
 
 @pytest.mark.parametrize(

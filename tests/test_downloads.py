@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from embedlab.errors import InvalidInputError
-from embedlab.io import downloads
+from embedlab.io import http_transfer
 from embedlab.io.downloads import DownloadError, download_hub, download_url
 
 PAYLOAD = bytes(range(256)) * 4000 + "诸葛亮 0.1 0.2\n".encode()  # ~1 MB, not a multiple of the chunk size
@@ -81,7 +81,7 @@ def url(server, name="sgns.test.word.bz2"):
 
 
 def test_download_reports_progress_and_verifies(tmp_path, server, monkeypatch):
-    monkeypatch.setattr(downloads, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(http_transfer, "CHUNK_BYTES", 64 * 1024)  # where the transfer reads it
     calls = []
     result = download_url(url(server), sha256=DIGEST, models_dir=tmp_path, progress=lambda d, t: calls.append((d, t)))
     assert result.path == (tmp_path / "sgns.test.word.bz2").resolve()

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from embedlab.errors import InvalidInputError
-from embedlab.io import fastload
+from embedlab.io import fastload, vector_cache
 from embedlab.io.vectors_io import load_vectors
 
 ODD_WORDS = ['"quoted"', "#hash", "a,b", "x\ty", "<b>bold</b>", "😀", "naïve", "诸葛亮", "'", "\\", "a\rb", "\u3000全角"]
@@ -245,11 +245,11 @@ def sgns_file(tmp_path):
 
 
 def test_cache_round_trip_is_memory_mapped_and_read_only(tmp_path, sgns_file):
-    folder = fastload.convert(sgns_file, cache_root=tmp_path / "cache")
-    assert fastload.cache_is_valid(folder, sgns_file)
+    folder = vector_cache.convert(sgns_file, cache_root=tmp_path / "cache")
+    assert vector_cache.cache_is_valid(folder, sgns_file)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     assert meta["count"] == 312 and meta["dims"] == 16 and meta["dtype"] == "float32"
-    cached = fastload.load_cache(folder)
+    cached = vector_cache.load_cache(folder)
     assert_same(cached, gensim_load(sgns_file))
     assert isinstance(cached.vectors, np.memmap) and not cached.vectors.flags.writeable
     assert os.path.samefile(cached.vectors.filename, folder / "vectors.npy")
@@ -261,28 +261,28 @@ def test_cache_round_trip_is_memory_mapped_and_read_only(tmp_path, sgns_file):
 
 def test_load_text_writes_the_cache_once_and_rebuilds_after_a_change(tmp_path, sgns_file):
     root = tmp_path / "cache"
-    first = fastload.load_text(sgns_file, cache=True, cache_root=root)
-    folder = fastload.cache_folder(sgns_file, cache_root=root)
+    first = vector_cache.load_text(sgns_file, cache=True, cache_root=root)
+    folder = vector_cache.cache_folder(sgns_file, cache_root=root)
     stamp = (folder / "vectors.npy").stat().st_mtime_ns
-    again = fastload.load_text(sgns_file, cache=True, cache_root=root)
+    again = vector_cache.load_text(sgns_file, cache=True, cache_root=root)
     assert (folder / "vectors.npy").stat().st_mtime_ns == stamp and isinstance(again.vectors, np.memmap)
     assert_same(again, first)
     write_lines(sgns_file, random_lines(["new", "words"], 16, seed=9), header=(2, 16))
-    changed = fastload.load_text(sgns_file, cache=True, cache_root=root)
+    changed = vector_cache.load_text(sgns_file, cache=True, cache_root=root)
     assert changed.index_to_key == ["new", "words"]
     assert_same(changed, gensim_load(sgns_file))
 
 
 def test_cache_variants_are_kept_apart(tmp_path, sgns_file):
     root = tmp_path / "cache"
-    limited = fastload.load_text(sgns_file, cache=True, limit=10, cache_root=root)
+    limited = vector_cache.load_text(sgns_file, cache=True, limit=10, cache_root=root)
     assert len(limited) == 10
-    half = fastload.load_text(sgns_file, cache=True, float16=True, cache_root=root)
+    half = vector_cache.load_text(sgns_file, cache=True, float16=True, cache_root=root)
     reference = gensim_load(sgns_file)
     assert half.vectors.dtype == np.float32 and not isinstance(half.vectors, np.memmap)
     assert np.array_equal(half.vectors, reference.vectors.astype(np.float16).astype(np.float32))
     assert np.array_equal(half.norms, np.linalg.norm(half.vectors, axis=1))
-    assert (fastload.cache_folder(sgns_file, float16=True, cache_root=root) / "vectors.npy").stat().st_size < (
+    assert (vector_cache.cache_folder(sgns_file, float16=True, cache_root=root) / "vectors.npy").stat().st_size < (
         sgns_file.stat().st_size
     )
 
@@ -291,7 +291,7 @@ def test_automatic_cache_only_for_big_files_in_the_models_folder(tmp_path, monke
     monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(tmp_path / "models"))
     small = load_vectors(sgns_file)
     assert not isinstance(small.vectors, np.memmap) and not (tmp_path / "models" / ".cache").exists()
-    monkeypatch.setattr(fastload, "CACHE_MIN_BYTES", 1)
+    monkeypatch.setattr(vector_cache, "CACHE_MIN_BYTES", 1)
     big = load_vectors(sgns_file)
     assert isinstance(big.vectors, np.memmap) and not big.vectors.flags.writeable and not big.norms.flags.writeable
     assert (tmp_path / "models" / ".cache").is_dir()
@@ -301,11 +301,11 @@ def test_automatic_cache_only_for_big_files_in_the_models_folder(tmp_path, monke
 def test_unwritable_cache_falls_back_to_a_plain_parse(tmp_path, monkeypatch, sgns_file):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go")
-    monkeypatch.setattr(fastload, "CACHE_MIN_BYTES", 1)
-    kv = fastload.load_text(sgns_file, cache_root=blocker / "cache")
+    monkeypatch.setattr(vector_cache, "CACHE_MIN_BYTES", 1)
+    kv = vector_cache.load_text(sgns_file, cache_root=blocker / "cache")
     assert_same(kv, gensim_load(sgns_file))
     with pytest.raises(InvalidInputError, match="Cannot write the vector cache"):
-        fastload.load_text(sgns_file, cache=True, cache_root=blocker / "cache")
+        vector_cache.load_text(sgns_file, cache=True, cache_root=blocker / "cache")
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="needs Linux /proc")
@@ -313,7 +313,7 @@ def test_two_processes_share_one_copy_of_the_cache(tmp_path, sgns_file):
     import subprocess
     import sys
 
-    folder = fastload.convert(sgns_file, cache_root=tmp_path / "cache")
+    folder = vector_cache.convert(sgns_file, cache_root=tmp_path / "cache")
     child = subprocess.Popen(
         [
             sys.executable,
@@ -330,7 +330,7 @@ def test_two_processes_share_one_copy_of_the_cache(tmp_path, sgns_file):
     )
     try:
         assert child.stdout.readline().strip() == "ready"
-        kv = fastload.load_cache(folder)
+        kv = vector_cache.load_cache(folder)
         float(kv.vectors.sum())  # touch every page
         blocks = open("/proc/self/smaps", encoding="utf-8").read().split("\n")
         start = next(i for i, line in enumerate(blocks) if line.endswith(str(folder / "vectors.npy")))

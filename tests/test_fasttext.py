@@ -20,15 +20,16 @@ from pathlib import Path
 import gensim
 import numpy as np
 import pytest
-from conftest import PROJECT_ROOT, app_test
 from gensim.models import KeyedVectors
 from gensim.models.fasttext import load_facebook_vectors
+from helpers import PROJECT_ROOT, app_test
 from loopback_servers import FileServer
 
 from embedlab.config import Limits
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.io import downloads
-from embedlab.io.downloads import DownloadError, download_vectors
+from embedlab.io import downloads, http_transfer
+from embedlab.io.downloads import DownloadError
+from embedlab.io.streamed_vectors import download_vectors
 from embedlab.io.vectors_io import fasttext_header, load_vectors
 from embedlab.serving import manager, registry
 from embedlab.static import model as static
@@ -57,7 +58,7 @@ def server(vec_gz):
 
 @pytest.fixture()
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(downloads, "CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(http_transfer, "CHUNK_BYTES", 16 * 1024)
 
 
 def assert_equals_gensim(kv, source: Path, limit: int | None) -> None:

@@ -32,12 +32,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import PROJECT_ROOT, app_test, write_vector_file
+from helpers import PROJECT_ROOT, app_test, write_vector_file
 from loopback_servers import FileServer
 
 from embedlab import files, i18n
 from embedlab.errors import DiskFullError, ServerBusyError
-from embedlab.io import downloads, fastload
+from embedlab.io import downloads, streamed_vectors, vector_cache
 from embedlab.serving import manager, milvus_store, registry
 from embedlab.serving.pool import ModelFileGoneError, ModelPool
 from embedlab.training import jobs
@@ -94,7 +94,7 @@ def test_neighbors_on_a_cache_cut_in_half_rebuilds_it_from_the_source(tmp_path):
     (folder / "cut.vec").write_text(vector_text(words, 50), encoding="utf-8")
     env = {"EMBEDLAB_MODELS_DIR": str(folder)}
     assert cli("convert", str(folder / "cut.vec"), env=env).returncode == 0
-    cache = fastload.cache_folder(folder / "cut.vec", cache_root=folder / ".cache")
+    cache = vector_cache.cache_folder(folder / "cut.vec", cache_root=folder / ".cache")
     vectors = cache / "vectors.npy"
     os.truncate(vectors, vectors.stat().st_size // 2)
 
@@ -107,7 +107,7 @@ def test_neighbors_on_a_cache_cut_in_half_rebuilds_it_from_the_source(tmp_path):
     found = json.loads(result.stdout)["results"]
     assert [r["word"] for r in found] == [w for w, _ in expected]
     np.testing.assert_allclose([r["score"] for r in found], [s for _, s in expected], atol=1e-5)
-    fastload.verify_cache(cache)  # whole again, and used from now on
+    vector_cache.verify_cache(cache)  # whole again, and used from now on
     again = cli("neighbors", "--model", "cut.vec", "w1", "--topn", "3", "--json", env=env)
     assert again.returncode == 0 and "damaged" not in again.stderr and json.loads(again.stdout)["results"] == found
 
@@ -147,22 +147,22 @@ def test_a_damaged_cache_is_detected_reported_and_rebuilt(tmp_path, damage):
     source.write_text(vector_text([f"词{i}" for i in range(400)], 32), encoding="utf-8")
     reference = KeyedVectors.load_word2vec_format(str(source))
     root = tmp_path / "cache"
-    fastload.load_text(source, cache=True, cache_root=root)
-    folder = fastload.cache_folder(source, cache_root=root)
+    vector_cache.load_text(source, cache=True, cache_root=root)
+    folder = vector_cache.cache_folder(source, cache_root=root)
     spoil, reason, file = DAMAGE[damage]
     spoil(folder)
     if damage == "vectors data altered":  # what an unchecked memory map would have served
         assert not np.array_equal(np.load(folder / "vectors.npy", mmap_mode="r"), reference.vectors)
 
-    kv = fastload.load_text(source, cache=True, cache_root=root)
+    kv = vector_cache.load_text(source, cache=True, cache_root=root)
     assert kv.index_to_key == reference.index_to_key and np.array_equal(kv.vectors, reference.vectors)
     assert np.allclose(kv.norms, np.linalg.norm(reference.vectors, axis=1))
     if reason is None:  # an unreadable meta.json just means "no cache": rebuilt without a report
         assert getattr(kv, "cache_repair", None) is None
     else:
         assert (kv.cache_repair.reason, kv.cache_repair.file) == (reason, file)
-    fastload.verify_cache(folder)
-    assert isinstance(fastload.load_text(source, cache=True, cache_root=root).vectors, np.memmap)
+    vector_cache.verify_cache(folder)
+    assert isinstance(vector_cache.load_text(source, cache=True, cache_root=root).vectors, np.memmap)
 
 
 def test_a_source_changed_after_caching_invalidates_its_cache(tmp_path):
@@ -174,11 +174,11 @@ def test_a_source_changed_after_caching_invalidates_its_cache(tmp_path):
     source.write_text(vector_text(words, 16, seed=1), encoding="utf-8")
     stat = source.stat()
     root = tmp_path / "cache"
-    first = fastload.load_text(source, cache=True, cache_root=root)
+    first = vector_cache.load_text(source, cache=True, cache_root=root)
     source.write_text(vector_text(words, 16, seed=2), encoding="utf-8")
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert source.stat().st_size == stat.st_size and source.stat().st_mtime_ns == stat.st_mtime_ns
-    changed = fastload.load_text(source, cache=True, cache_root=root)
+    changed = vector_cache.load_text(source, cache=True, cache_root=root)
     assert np.array_equal(changed.vectors, KeyedVectors.load_word2vec_format(str(source)).vectors)
     assert not np.array_equal(changed.vectors, first.vectors)
 
@@ -187,7 +187,7 @@ def test_a_source_changed_after_caching_invalidates_its_cache(tmp_path):
 def test_explorer_page_says_a_damaged_cache_was_rebuilt(lang):
     model_id = write_vector_file(f"faults-cache-{lang}.vec", [f"w{i}" for i in range(60)], dims=8)
     manager.add_local(model_id)  # parsed once, cached memory-mapped
-    folder = fastload.cache_folder(models_dir() / model_id)
+    folder = vector_cache.cache_folder(models_dir() / model_id)
     os.truncate(folder / "vectors.npy", 500)
     at = app_test("pages/explorer.py", model=model_id, word="w1", topn="3", lang=lang)
     assert not at.exception and not at.error, texts(at, "error")
@@ -349,11 +349,11 @@ def test_streamed_download_onto_a_full_disk_keeps_only_the_compressed_part(small
     assert len(text) > 2 * MB > len(packed)
     with FileServer({"stream.vec.gz": packed}) as server:
         with small_disk.full(), pytest.raises(DiskFullError, match="The disk is full: stream.vec could not be downloaded"):
-            downloads.download_vectors(server.address("stream.vec.gz"), models_dir=small_disk.folder)
+            streamed_vectors.download_vectors(server.address("stream.vec.gz"), models_dir=small_disk.folder)
         assert files_in(small_disk.folder) == ["stream.vec.gz.part"]  # the kept words are gone; the fetched bytes stay
         kept = (small_disk.folder / "stream.vec.gz.part").stat().st_size
         small_disk.grow(16 * MB)
-        done = downloads.download_vectors(server.address("stream.vec.gz"), models_dir=small_disk.folder)
+        done = streamed_vectors.download_vectors(server.address("stream.vec.gz"), models_dir=small_disk.folder)
         assert done.words == 12000 and done.resumed_from == kept > 0
         assert (small_disk.folder / "stream.vec").read_bytes() == text and files_in(small_disk.folder) == ["stream.vec"]
 
@@ -363,14 +363,14 @@ def test_conversion_onto_a_full_disk_keeps_nothing_half_written(small_disk, tmp_
     source.write_text(vector_text([f"词{i}" for i in range(5000)], 64), encoding="utf-8")  # a 1.3 MB float32 cache
     root = small_disk.folder / "cache"
     with small_disk.full(), pytest.raises(DiskFullError, match=r"The disk is full: the fast cache of sgns.convert.word"):
-        fastload.convert(source, cache_root=root)
+        vector_cache.convert(source, cache_root=root)
     assert files_in(small_disk.folder) == []  # no staging folder, no lock file, no half cache
-    assert not fastload.cache_is_valid(fastload.cache_folder(source, cache_root=root), source)
+    assert not vector_cache.cache_is_valid(vector_cache.cache_folder(source, cache_root=root), source)
     with small_disk.full():  # the model itself still loads, without the cache
-        assert len(fastload.load_text(source, cache_root=root)) == 5000
+        assert len(vector_cache.load_text(source, cache_root=root)) == 5000
     small_disk.grow(16 * MB)
-    fastload.convert(source, cache_root=root)
-    fastload.verify_cache(fastload.cache_folder(source, cache_root=root))
+    vector_cache.convert(source, cache_root=root)
+    vector_cache.verify_cache(vector_cache.cache_folder(source, cache_root=root))
 
 
 def test_cli_convert_onto_a_full_disk_is_one_line(full_disk_for_a_command, tmp_path):
@@ -504,10 +504,10 @@ def test_two_sessions_and_two_processes_convert_the_same_model_at_once(tmp_path)
     reference = KeyedVectors.load_word2vec_format(str(source))
     root = tmp_path / "cache"
     together = AtOnce(
-        lambda: fastload.load_text(source, cache=True, cache_root=root),
+        lambda: vector_cache.load_text(source, cache=True, cache_root=root),
         (
-            "from pathlib import Path; from embedlab.io import fastload\n" + MAPPED_INODES + "\nGO\n"
-            f"kv = fastload.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r}))\n"
+            "from pathlib import Path; from embedlab.io import vector_cache\n" + MAPPED_INODES + "\nGO\n"
+            f"kv = vector_cache.load_text(Path({str(source)!r}), cache=True, cache_root=Path({str(root)!r}))\n"
             f"print(len(kv), mapped_inodes({str(root)!r}))"
         ),
     )
@@ -516,8 +516,8 @@ def test_two_sessions_and_two_processes_convert_the_same_model_at_once(tmp_path)
     for kv in together.results:
         assert kv.index_to_key == reference.index_to_key and np.array_equal(kv.vectors, reference.vectors)
     # One complete result: the source was parsed and written once, and all four map that one file.
-    folder = fastload.cache_folder(source, cache_root=root)
-    fastload.verify_cache(folder)
+    folder = vector_cache.cache_folder(source, cache_root=root)
+    vector_cache.verify_cache(folder)
     written = (folder / "vectors.npy").stat().st_ino
     assert mapped_inodes(str(root)) == [written]
     assert [out.strip() for _, out, _ in outputs] == [f"20000 [{written}]"] * 2
@@ -553,7 +553,7 @@ def test_two_sessions_stream_the_same_seed_once(tmp_path):
         threads = [
             threading.Thread(
                 target=lambda: results.append(
-                    downloads.download_vectors(server.address("seed.vec.gz"), words=1000, models_dir=tmp_path)
+                    streamed_vectors.download_vectors(server.address("seed.vec.gz"), words=1000, models_dir=tmp_path)
                 )
             )
             for _ in range(2)
@@ -618,10 +618,13 @@ from embedlab.training import corpus; from embedlab.training import train as tra
 text = corpus.strip_boilerplate(corpus.fetch_sample(corpus.get_sample("alice")))
 job = training.TrainingJob(text, "en", training.TrainOptions(vector_size=50, min_count=1, epochs=200), name="killed-run",
                            folder=sys.argv[1]).start()
+deadline = time.monotonic() + 120  # a broken job must fail the test, not hang it on readline()
 while job.state.epoch < 1:
+    if time.monotonic() > deadline:
+        sys.exit(f"no epoch finished in 120 s: {job.state}")
     time.sleep(0.05)
 print("training", flush=True)
-time.sleep(600)
+time.sleep(600)  # stay alive mid-training, like a serving process, until the test kills it
 """
 
 
@@ -804,7 +807,7 @@ def test_projection_page_on_a_busy_server_shows_the_place_then_draws(busy_server
 
 
 def test_search_indexing_and_index_building_wait_their_turn(busy_server, tmp_path):
-    from conftest import own_milvus_lite
+    from helpers import own_milvus_lite
 
     from embedlab import ui
 

@@ -14,9 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PROJECT_ROOT, assert_no_exception, expect_chart_text
-
-SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+from helpers import PROJECT_ROOT, SCREENSHOTS, assert_no_exception, expect_chart_text, open_app
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +135,5 @@ def test_zh_tour_links_show_chinese_results(fresh, browser, tmp_path):
 
 
 def _open(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=180_000)
-    page.wait_for_timeout(500)
-    page.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=180_000)
+    """Open ``url`` with a fresh machine's patience: the first visits import torch and warm UMAP."""
+    open_app(page, url, timeout_ms=180_000)

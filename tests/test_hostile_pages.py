@@ -15,11 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import app_test, assert_no_exception, expect_chart_text, open_app, own_milvus_lite, write_vector_file
+from helpers import SCREENSHOTS, app_test, assert_no_exception, expect_chart_text, open_app, own_milvus_lite, write_vector_file
 
 from embedlab.errors import InvalidInputError
 
-SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 IMG = "<img src=x onerror=alert(1)>"
 IMG_WORD = "<img/src=x/onerror=alert(1)>"  # the same attack without spaces, so it can be a vocabulary word
 MARKUP_WORDS = ["<b>bold</b>", IMG_WORD, "<script>alert(1)</script>"]

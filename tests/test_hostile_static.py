@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import app_test, assert_no_exception, expect_chart_text, open_app, write_vector_file
+from helpers import SCREENSHOTS, app_test, assert_no_exception, expect_chart_text, open_app, write_vector_file
 
 HOSTILE = ["<b>bold</b>", "<img/src=x/onerror=alert(1)>", "😀", "**star**", "$x$", "诸葛亮", "king", "queen"]
 
@@ -51,6 +49,4 @@ def test_markup_in_words_renders_as_text(app_url, browser_page, hostile_model_id
     expect_chart_text(browser_page, "<b>bold</b>")  # the tags are shown, not applied
     assert browser_page.locator(".js-plotly-plot b").count() == 0
     assert dialogs == []
-    browser_page.screenshot(
-        path=str(Path(__file__).resolve().parent.parent / "artifacts" / "explorer-hostile.png"), full_page=True
-    )
+    browser_page.screenshot(path=str(SCREENSHOTS / "explorer-hostile.png"), full_page=True)

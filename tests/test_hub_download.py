@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import PROJECT_ROOT, app_test
+from helpers import PROJECT_ROOT, app_test
 from loopback_servers import HubServer
 from tiny_checkpoints import build_tiny_chinese_bert
 
@@ -154,7 +154,7 @@ def test_bundled_minilm_loads_without_the_hub_and_leaves_it_switched_on(tmp_path
 def test_makefile_and_bundled_code_leave_the_hub_on():
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     assert not any("OFFLINE" in line for line in makefile.splitlines() if not line.lstrip().startswith("#"))  # no export
-    bundled = (PROJECT_ROOT / "embedlab" / "bundled.py").read_text(encoding="utf-8")
+    bundled = (PROJECT_ROOT / "embedlab" / "io" / "bundled.py").read_text(encoding="utf-8")
     assert "HF_HUB_OFFLINE" not in bundled
 
 

@@ -20,7 +20,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
+from helpers import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "embedlab"
 BASE = {

@@ -6,7 +6,7 @@ import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import app_test
+from helpers import app_test
 
 from embedlab.config import Limits, load_settings
 from embedlab.errors import InvalidInputError, ServerBusyError

@@ -10,7 +10,7 @@ import pytest
 
 from embedlab.config import load_settings
 from embedlab.errors import InvalidInputError, UnknownModelError
-from embedlab.io import fastload
+from embedlab.io import vector_cache
 from embedlab.serving import manager
 from embedlab.serving.registry import load_model
 
@@ -57,7 +57,7 @@ def test_add_local_validates_and_builds_the_cache(folder):
     calls = []
     assert manager.add_local("sgns.mini.word", progress=lambda d, t: calls.append((d, t))) == "sgns.mini.word"
     assert calls and calls[-1][0] == calls[-1][1]
-    assert fastload.cache_is_valid(fastload.cache_folder(folder / "sgns.mini.word"), folder / "sgns.mini.word")
+    assert vector_cache.cache_is_valid(vector_cache.cache_folder(folder / "sgns.mini.word"), folder / "sgns.mini.word")
     model = load_model("sgns.mini.word")
     assert isinstance(model.kv.vectors, np.memmap)  # cached files load memory-mapped from now on
     assert rows_by_id()["sgns.mini.word"].vocab == 3
@@ -104,7 +104,7 @@ def test_delete_removes_the_file_and_its_caches_only_in_the_folder(folder, tmp_p
     path = folder / "sgns.mini.word"
     path.write_bytes(vector_text(["a", "b", "c"]))
     manager.add_local("sgns.mini.word")
-    cache = fastload.cache_folder(path).parent
+    cache = vector_cache.cache_folder(path).parent
     assert cache.is_dir()
     removed = manager.delete("sgns.mini.word")
     assert path in removed and not path.exists() and not cache.exists()
@@ -145,7 +145,7 @@ def test_cli_convert_and_download(folder, capsys, monkeypatch):
 
     result = json.loads(capsys.readouterr().out)
     assert result["count"] == 4 and result["dims"] == 6 and result["index"].endswith(".faiss")
-    assert fastload.cache_is_valid(fastload.cache_folder(path), path)
+    assert vector_cache.cache_is_valid(vector_cache.cache_folder(path), path)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert main(["download", "BAAI/bge-m3"]) == 1
     assert "HF_HUB_OFFLINE=1" in capsys.readouterr().err

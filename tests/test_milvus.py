@@ -126,7 +126,7 @@ def test_collection_names_are_valid_and_distinct():
 
 
 def test_search_page_works_against_a_milvus_server(milvus_server_uri, monkeypatch, data_dir):
-    from conftest import app_test
+    from helpers import app_test
 
     from embedlab import ui
 

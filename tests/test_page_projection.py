@@ -10,10 +10,9 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
-from conftest import app_test, assert_no_exception, expect_chart_text, open_app
+from helpers import SCREENSHOTS, app_test, assert_no_exception, expect_chart_text, open_app, wait_until
 from streamlit.testing.v1 import AppTest
 
-SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 PAGE = "pages/projection.py"
 EN_GROUPS = "hamlet,macbeth,dracula,frankenstein|apple,banana,orange,pear|thames,nile,danube,mississippi"
 ZH_GROUPS = "刘备,关羽,张飞,诸葛亮|曹操,夏侯惇,许褚,司马懿|孙权,周瑜,鲁肃,吕蒙"  # in 三国演义's vocabulary
@@ -248,13 +247,17 @@ def test_browser_share_link_2d_and_3d(app_url, browser_page, lang, request):
     open_app(browser_page, _link(app_url, model, groups, method="pca", dims=3, seed=0, lang=lang), timeout_ms=240_000)
     assert_no_exception(browser_page)
     browser_page.locator(".js-plotly-plot .gl-container canvas").first.wait_for(timeout=60_000)
-    browser_page.wait_for_timeout(1500)
+    browser_page.wait_for_function(  # Plotly has laid out the 3D scene and holds its traces
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return !!(gd && gd._fullLayout && gd._fullLayout.scene); }",
+        timeout=60_000,
+    )
     drawn = browser_page.evaluate(
         "() => { const gd = document.querySelector('.js-plotly-plot');"
         " return {scene: !!gd._fullLayout.scene, text: gd.data.flatMap(t => t.text), types: gd.data.map(t => t.type)}; }"
     )
     assert drawn["scene"] and set(drawn["types"]) == {"scatter3d"}
     assert sorted(drawn["text"]) == sorted(words_of(groups))
-    assert _canvas_is_drawn(browser_page)
+    assert wait_until(lambda: _canvas_is_drawn(browser_page)), "the WebGL canvas stayed blank"
     assert browser_page.get_by_text("WebGL", exact=False).count() == 0  # Plotly's "WebGL not supported" notice
     browser_page.screenshot(path=str(SCREENSHOTS / f"projection-{lang}-3d.png"), full_page=True)

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 from gensim.models import KeyedVectors
+from helpers import SCREENSHOTS, app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 
 from embedlab.serving.registry import load_model
 from embedlab.static import axes, compare, weat
 
-SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 MODELS = Path(os.environ["EMBEDLAB_MODELS_DIR"])
 
 # Words allowed in the Chinese interface besides the user's words and model ids: names of methods and libraries.

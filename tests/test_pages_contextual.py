@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
+from helpers import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 from tiny_checkpoints import build_tiny_chinese_bert
 
 BANK = [

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import app_test, assert_no_exception, expect_text, open_app, own_milvus_lite
+from helpers import SCREENSHOTS, app_test, assert_no_exception, expect_text, open_app, own_milvus_lite, wait_for_paint
 
-SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 SEARCH = "model=minilm&corpus=alice&n=60&q=a+rabbit+with+a+pocket+watch&topn=3"
 
 
@@ -144,14 +143,14 @@ def test_browser_models_and_search(app_url, browser_page, lang):
     expect_text(browser_page, "模型管理" if lang == "zh" else "Model manager", timeout_ms=90_000)
     expect_text(browser_page, "sgns.literature.word", timeout_ms=90_000)
     browser_page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(state="visible", timeout=90_000)
-    browser_page.wait_for_timeout(1500)  # let the grid draw its cells
+    wait_for_paint(browser_page)  # the grid draws its cells on a canvas, after the run
     browser_page.screenshot(path=str(SCREENSHOTS / f"models-{lang}.png"), full_page=True)
 
     open_app(browser_page, f"{app_url}/search?{SEARCH}&lang={lang}", timeout_ms=180_000)
     assert_no_exception(browser_page)
     expect_text(browser_page, "最接近" if lang == "zh" else "Closest", timeout_ms=120_000)
     expect_text(browser_page, "watch", timeout_ms=60_000)
-    browser_page.wait_for_timeout(1500)
+    wait_for_paint(browser_page)
     browser_page.screenshot(path=str(SCREENSHOTS / f"search-{lang}.png"), full_page=True)
 
 

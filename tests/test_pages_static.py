@@ -6,10 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
+from helpers import SCREENSHOTS, app_test, assert_no_exception, expect_chart_text, expect_text, open_app
 from streamlit.testing.v1 import AppTest
-
-SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
 
 
 def _page(path: str, **params) -> AppTest:

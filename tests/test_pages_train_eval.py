@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from conftest import app_test, assert_no_exception, expect_chart_text, expect_text, open_app
-
-SCREENSHOTS = Path(os.environ.get("EMBEDLAB_SCREENSHOTS", Path(__file__).resolve().parent.parent / "artifacts"))
+from helpers import (
+    SCREENSHOTS,
+    app_test,
+    assert_no_exception,
+    expect_chart_text,
+    expect_text,
+    open_app,
+    wait_for_app_idle,
+    wait_for_paint,
+)
 
 
 def screenshot(page, name: str, *, height: int = 2600) -> None:
     """The whole page: Streamlit scrolls inside its own container, so grow the window instead of full_page."""
     page.set_viewport_size({"width": 1400, "height": height})
-    page.wait_for_timeout(1500)
+    wait_for_paint(page)
     page.screenshot(path=str(SCREENSHOTS / name))
     page.set_viewport_size({"width": 1400, "height": 1000})
 
@@ -239,7 +243,7 @@ def test_browser_train(app_url, browser_page, lang, sample, word):
     expect_text(browser_page, "词次" if lang == "zh" else "Tokens", timeout_ms=180_000)
     browser_page.get_by_role("button", name="开始训练" if lang == "zh" else "Train", exact=True).click()
     expect_text(browser_page, "都能选到它" if lang == "zh" else "model list offers it now", timeout_ms=400_000)
-    browser_page.wait_for_timeout(1500)
+    wait_for_app_idle(browser_page)  # the rest of the run that announced the model
     assert_no_exception(browser_page)
     expect_chart_text(browser_page, "skip-gram")  # the loss chart's legend
     expect_text(browser_page, word)

@@ -9,10 +9,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import PROJECT_ROOT
 from sklearn.decomposition import PCA
 from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
@@ -22,10 +22,10 @@ from embedlab.cli import main
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.projection import engine as P
 from embedlab.projection import word_projection as W
+from embedlab.projection.quality import QUALITY_ROWS
 from embedlab.result_cache import ResultCache
 from embedlab.static import model as static
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GROUPS = [
     ["hamlet", "macbeth", "dracula", "frankenstein"],
     ["apple", "banana", "orange", "pear"],
@@ -429,7 +429,7 @@ def test_the_whole_vocabulary_projects_with_progress(minilm_static):
     seen = []
     found = W.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append(stage)).projection
     assert len(chosen) == minilm_static.vocab_size and np.isfinite(found.coordinates).all()
-    assert found.quality.rows == P.QUALITY_ROWS and "quality_sampled" in [n.code for n in found.notes]
+    assert found.quality.rows == QUALITY_ROWS and "quality_sampled" in [n.code for n in found.notes]
     assert seen.count("neighbors") > 3 and seen.count("umap") > 5  # the bar moves during the long stages
 
 

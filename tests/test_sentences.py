@@ -18,7 +18,8 @@ from tiny_checkpoints import TINY_EN_TEXT, build_tiny_xlmr_bge_m3
 
 from embedlab.config import load_settings
 from embedlab.contextual import sentences
-from embedlab.contextual.model import ContextualModel, load_contextual, sentence_vectors, word_in_context
+from embedlab.contextual.encoding import sentence_vectors, word_in_context
+from embedlab.contextual.model import ContextualModel, load_contextual
 from embedlab.errors import InvalidInputError, MissingDependencyError
 from embedlab.serving import registry
 
@@ -159,6 +160,26 @@ def test_compare_puts_encoders_side_by_side(minilm_st):
         sentences.compare(encoders, trio[:1])
     with pytest.raises(InvalidInputError, match="at least one encoder"):
         sentences.compare([], trio)
+
+
+# fastencode exports with torch's TorchScript exporter on purpose (dynamo=False); torch warns about it
+@pytest.mark.filterwarnings("ignore:You are using the legacy TorchScript-based ONNX export:DeprecationWarning")
+def test_every_encoder_class_satisfies_the_sentence_encoder_protocol(minilm_st, tiny_m3):
+    from embedlab.contextual import fastencode
+    from embedlab.io.bundled import minilm_path
+    from embedlab.serving.registry import load_model
+
+    minilm = load_model("minilm")
+    encoders = [sentences.BertPoolingEncoder(minilm, pooling="cls"), minilm_st, tiny_m3]
+    if fastencode.available():
+        encoders.append(fastencode.OnnxSentenceEncoder(minilm_path(), model_id="minilm"))
+    for encoder in encoders:
+        assert isinstance(encoder, sentences.SentenceEncoder), type(encoder).__name__
+        # isinstance checks only that the members exist: check what encode gives too
+        result = encoder.encode(["One sentence."])
+        assert isinstance(result, sentences.SentenceEmbeddings)
+        assert (result.encoder, result.kind) == (encoder.name, encoder.kind)
+    assert not isinstance(minilm, sentences.SentenceEncoder)  # a loaded model is not an encoder: own_encoder makes one
 
 
 def test_own_encoder_picks_the_model_pipeline(minilm_st, tiny_m3_folder):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import app_test
+from helpers import app_test
 
 
 def test_a_second_link_to_the_same_page_wins_over_the_first():

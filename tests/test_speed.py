@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from conftest import app_test, own_milvus_lite
+from helpers import app_test, own_milvus_lite
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit_client import StreamlitClient
 
@@ -108,6 +108,7 @@ def test_ranks_equal_gensims_rank_word_for_word(minilm_static):
 
 def test_remembered_results_are_per_model_and_go_with_it():
     from embedlab import ui
+    from embedlab.ui import server
 
     class Model:  # any object that can be weakly referenced
         pass
@@ -125,7 +126,7 @@ def test_remembered_results_are_per_model_and_go_with_it():
     assert ui.remembered(first, "double", (2,), lambda: 8) == 8
     del second
     gc.collect()
-    assert [type(k) for k in list(ui._remembered.keys())].count(Model) == 1  # the dropped model took its results with it
+    assert [type(k) for k in list(server._remembered.keys())].count(Model) == 1  # the dropped model took its results with it
 
 
 # ------------------------------------------------------------------ sentence encoders
@@ -202,7 +203,7 @@ def test_hosted_search_link_waits_for_a_click(tmp_path, monkeypatch, data_dir):
 
 
 def test_favicon_is_a_data_uri_read_once():
-    from conftest import PROJECT_ROOT
+    from helpers import PROJECT_ROOT
 
     from embedlab import ui
 

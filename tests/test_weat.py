@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import PROJECT_ROOT
+from helpers import PROJECT_ROOT
 
 from embedlab.errors import InvalidInputError
 from embedlab.static import weat

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from embedlab.cli import progress as _progress
 from embedlab.errors import InvalidInputError
-from embedlab.io import downloads, fastload
+from embedlab.io import downloads, streamed_vectors, vector_cache
 from embedlab.serving import manager, milvus_store, registry
 from embedlab.static import ann
 from embedlab.training.corpus import SAMPLES
@@ -27,9 +27,9 @@ def _convert(args: argparse.Namespace) -> dict:
     if not path.is_file():
         raise InvalidInputError(f"No such vector file: {path}")
     started = time.perf_counter()
-    folder = fastload.convert(path, limit=args.limit, float16=args.float16, progress=_progress("reading"))
+    folder = vector_cache.convert(path, limit=args.limit, float16=args.float16, progress=_progress("reading"))
     result = {"cache": str(folder), "seconds": round(time.perf_counter() - started, 2)}
-    kv = fastload.load_cache(folder)
+    kv = vector_cache.load_cache(folder)
     result.update(count=len(kv.index_to_key), dims=int(kv.vector_size))
     if args.ann:
         index = ann.load_or_build(kv, progress=_progress("building HNSW index"))
@@ -53,7 +53,9 @@ def _download(args: argparse.Namespace) -> dict:
             )
         if args.sha256:
             raise InvalidInputError("--sha256 cannot check a file cut after --words words: give one or the other.")
-        done = downloads.download_vectors(args.source, words=args.words, filename=args.name, progress=_progress("downloading"))
+        done = streamed_vectors.download_vectors(
+            args.source, words=args.words, filename=args.name, progress=_progress("downloading")
+        )
         manager.add_local(done.path.name, progress=_progress("caching"))
         return {
             "path": str(done.path),

@@ -75,8 +75,9 @@ def cache_dir() -> Path:
 
 
 class OnnxSentenceEncoder:
-    """A sentence-transformers checkpoint (mean pooling) run by ONNX Runtime; same interface as
-    :class:`embedlab.contextual.sentences.SentenceTransformerEncoder`.
+    """A sentence-transformers checkpoint (mean pooling) run by ONNX Runtime: a
+    :class:`~embedlab.contextual.sentences.SentenceEncoder`, like
+    :class:`~embedlab.contextual.sentences.SentenceTransformerEncoder`, with the same vectors to rounding.
 
     Parameters
     ----------

@@ -29,25 +29,17 @@ The report holds
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from embedlab.contextual.model import (
-    ContextualModel,
-    InputEmbedding,
-    Layer,
-    WordInContext,
-    cosine_matrix,
-    input_embedding,
-    unit_rows,
-    word_in_context,
-)
+from embedlab.contextual.encoding import InputEmbedding, WordInContext, cosine_matrix, input_embedding, word_in_context
+from embedlab.contextual.model import ContextualModel, Layer
 from embedlab.errors import InvalidInputError
-from embedlab.static.model import StaticModel, require
+from embedlab.static.model import StaticModel, require, unit_vectors
+from embedlab.vectormath import pca_plane, unit_rows
 
 MIN_CONTEXTS = 2
 MAX_CONTEXTS = 50
@@ -138,29 +130,28 @@ def sense_clusters(vectors: np.ndarray, *, k: int | None = None, max_k: int = MA
 
 
 @dataclass(frozen=True)
-class Projection:
-    """2-D PCA coordinates of the contexts and the share of variance each axis keeps."""
+class ContextPlane:
+    """The contexts drawn on a plane: 2-D PCA coordinates of each context's vector, and the share of variance each axis keeps.
+
+    (Not :class:`embedlab.projection.engine.Projection`, the PCA / UMAP / t-SNE picture of many words.)
+    """
 
     coords: np.ndarray  # (n, 2)
     explained: tuple[float, float]
 
 
-def project_2d(vectors: np.ndarray) -> Projection:
-    """PCA of the unit-length vectors (cosine geometry) to two dimensions (scikit-learn, seeded)."""
-    from sklearn.decomposition import PCA
-
+def project_2d(vectors: np.ndarray) -> ContextPlane:
+    """PCA of the unit-length vectors (cosine geometry) to two dimensions (seeded: :func:`embedlab.vectormath.pca_plane`)."""
     unit = unit_rows(vectors)
     if len(unit) < 2:
         raise InvalidInputError("A projection needs at least two contexts.")
-    with warnings.catch_warnings():  # identical contexts have zero variance: ratios become 0, not an error
-        warnings.simplefilter("ignore", RuntimeWarning)
-        pca = PCA(n_components=2, random_state=0).fit(unit)
-    coords = pca.transform(unit)
-    explained = np.nan_to_num(pca.explained_variance_ratio_)
+    plane = pca_plane(unit)  # identical contexts have zero variance: NaN shares, made 0 here rather than an error
+    coords = plane.coordinates
+    explained = np.nan_to_num(plane.explained)
     # Two contexts span one direction: the second axis holds only rounding noise (1e-16), which
     # a plot would stretch into a meaningless scale. It is drawn as what it is, zero.
     coords[:, explained < NOISE_VARIANCE] = 0.0
-    return Projection(coords, (float(explained[0]), float(explained[1])))
+    return ContextPlane(coords, (float(explained[0]), float(explained[1])))
 
 
 # ---------------------------------------------------------------- static vectors in the same space
@@ -221,7 +212,7 @@ def align_static(static_model: StaticModel, model: ContextualModel, *, max_ancho
     offsets = torch.tensor(np.cumsum([0] + [len(ids) for _, ids in kept[:-1]]), dtype=torch.long)
     table = model.network.get_input_embeddings().weight.detach()
     embedded = torch.nn.functional.embedding_bag(flat, table, offsets, mode="mean").float().numpy()
-    static_rows = unit_rows(np.stack([static_model.kv[w] for w, _ in kept]))
+    static_rows = unit_vectors(static_model, [w for w, _ in kept])
     target = unit_rows(embedded)
     matrix = procrustes(static_rows, target)
     fit = float(np.mean(np.sum(unit_rows(static_rows @ matrix) * target, axis=1)))
@@ -241,7 +232,7 @@ class PolysemyReport:
     context: WordInContext
     similarity: np.ndarray
     clusters: SenseClusters
-    projection: Projection
+    projection: ContextPlane
     input_embedding: InputEmbedding
     input_cosines: np.ndarray
     static_id: str | None = None

@@ -9,6 +9,11 @@ close; a model trained for sentences separates them better. Three kinds of encod
 * :class:`BGEM3Encoder`: pymilvus[model]'s ``BGEM3EmbeddingFunction`` (BAAI/bge-m3 or a local
   folder): dense vectors plus sparse lexical weights, one weight per token.
 
+(A fourth, :class:`embedlab.contextual.fastencode.OnnxSentenceEncoder`, runs a sentence-transformers
+checkpoint through ONNX Runtime for the search index.) What makes an encoder is the
+:class:`SentenceEncoder` protocol: a ``name`` to show, a ``kind``, and ``encode(sentences)`` giving
+:class:`SentenceEmbeddings`. Code that only encodes takes any ``SentenceEncoder``.
+
 ::
 
     >>> from embedlab.io.bundled import minilm_path
@@ -27,23 +32,15 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from embedlab.contextual.model import (
-    ContextualModel,
-    Layer,
-    Pooling,
-    check_sentences,
-    cosine_matrix,
-    model_max_length,
-    sentence_vectors,
-    truncation_note,
-)
+from embedlab.contextual.encoding import cosine_matrix, sentence_vectors, truncation_note
+from embedlab.contextual.model import ContextualModel, Layer, Pooling, check_sentences, model_max_length
 from embedlab.errors import InvalidInputError, MissingDependencyError
 
 MAX_COMPARED = 50
@@ -183,6 +180,36 @@ class Comparison:
 
 
 # ---------------------------------------------------------------- encoders
+
+
+@runtime_checkable
+class SentenceEncoder(Protocol):
+    """What every sentence encoder offers: one unit vector per sentence, with a name to show.
+
+    :class:`BertPoolingEncoder`, :class:`SentenceTransformerEncoder`, :class:`BGEM3Encoder` and
+    :class:`embedlab.contextual.fastencode.OnnxSentenceEncoder` all satisfy it, without inheriting
+    from it; ``isinstance(x, SentenceEncoder)`` checks that ``x`` has these members (not their types).
+    """
+
+    @property
+    def name(self) -> str:
+        """A display name, e.g. ``"minilm · mean"``."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """``"mean"``, ``"cls"``, ``"sentence-transformers"``, ``"bge-m3"`` or ``"onnx"``."""
+        ...
+
+    def encode(self, sentences: Sequence[str]) -> SentenceEmbeddings:
+        """Unit vectors for ``sentences``, rows in input order.
+
+        Raises
+        ------
+        InvalidInputError
+            For empty or over-long sentences.
+        """
+        ...
 
 
 class BertPoolingEncoder:
@@ -345,12 +372,21 @@ def load_bge_m3(source: str | Path, *, model_id: str | None = None) -> BGEM3Enco
 # ---------------------------------------------------------------- choosing and comparing
 
 
-def own_encoder(model: Any, *, sentence_transformer=None) -> Any:
+def own_encoder(
+    model: ContextualModel | BGEM3Encoder,
+    *,
+    sentence_transformer: Callable[[str, str], SentenceTransformerEncoder] | None = None,
+) -> SentenceEncoder:
     """The sentence encoder a loaded registry model is meant for.
 
     BGE-M3 → itself; a sentence-transformers folder (``modules.json``, e.g. the bundled MiniLM) →
     :class:`SentenceTransformerEncoder` on it; any other contextual model → mean pooling.
     ``sentence_transformer(folder, model_id)`` builds the first kind (a cached factory in the UI).
+
+    Raises
+    ------
+    InvalidInputError
+        For any other kind of model (a static one).
     """
     if isinstance(model, BGEM3Encoder):
         return model
@@ -365,7 +401,7 @@ def _new_sentence_transformer(folder: str, model_id: str) -> SentenceTransformer
     return SentenceTransformerEncoder(folder, model_id=model_id)
 
 
-def compare(encoders: Sequence[Any], sentences: Sequence[str]) -> Comparison:
+def compare(encoders: Sequence[SentenceEncoder], sentences: Sequence[str]) -> Comparison:
     """Encode ``sentences`` (2 to 50) with each encoder.
 
     Raises

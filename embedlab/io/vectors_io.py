@@ -16,7 +16,9 @@ A word2vec binary starts with a text line ``count dims``; a fastText ``.bin`` st
 integers. :func:`fasttext_header` walks a fastText file's structure before gensim reads it, so a
 truncated or foreign file is refused with a message instead of hanging or exhausting memory.
 
-Undecodable bytes in words are replaced (``unicode_errors="replace"``), never fatal.
+Undecodable bytes in words are replaced (``unicode_errors="replace"``), never fatal. A file that
+cannot be read is refused with an :class:`~embedlab.errors.InvalidInputError` carrying a message code
+(``error.vector_file_*``, ``error.bin_*``, ``error.fasttext_*`` ...), so the UI says why in its own language.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from pathlib import Path
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
-from embedlab.io.fastload import MAX_DIMS, load_text
+from embedlab.io.fastload import MAX_DIMS
+from embedlab.io.vector_cache import load_text
 from embedlab.static.model import freeze
 
 VECTOR_SUFFIXES = (".word", ".vec", ".txt", ".bin", ".w2v", ".kv", ".model", ".char", ".bigram")
@@ -69,9 +72,9 @@ def sniff_format(path: Path) -> tuple[bool, bool]:
         with _open_binary(path) as handle:
             head = handle.read(64 * 1024)
     except (OSError, EOFError) as exc:
-        raise InvalidInputError(f"Cannot read {path.name}: {exc}") from exc
+        raise InvalidInputError.coded("vector_file_unreadable", name=path.name, detail=str(exc)) from exc
     if not head.strip():
-        raise InvalidInputError(f"{path.name} is empty: a vector file has one word and its numbers per line.")
+        raise InvalidInputError.coded("vector_file_empty", name=path.name)
     first_line, _, rest = head.partition(b"\n")
     fields = first_line.split()
     has_header = len(fields) == 2 and all(f.isdigit() for f in fields)
@@ -87,13 +90,11 @@ def sniff_format(path: Path) -> tuple[bool, bool]:
         _require_utf8(path, head)
     if not has_header and not binary:
         if len(fields) < 2:
-            raise InvalidInputError(
-                f"{path.name} does not look like a vector file: its first line should be 'count dims' or 'word v1 v2 ...'."
-            )
+            raise InvalidInputError.coded("not_a_vector_file", name=path.name)
         try:
             [float(f) for f in fields[1:]]
         except ValueError as exc:
-            raise InvalidInputError(f"{path.name} line 1: expected 'word' followed by numbers, got {first_line[:80]!r}.") from exc
+            raise InvalidInputError.coded("vector_file_first_line", name=path.name, line=repr(first_line[:80])) from exc
     return has_header, binary
 
 
@@ -104,17 +105,14 @@ def _require_utf8(path: Path, head: bytes) -> None:
     """
     text = head.decode("utf-8", errors="replace")
     if b"\x00" in head or text.count("\ufffd") > max(3, len(text) // 1000):
-        raise InvalidInputError(
-            f"{path.name} is not UTF-8 text (it may be UTF-16 or GB18030/GBK). Text vector files must be UTF-8: "
-            f"save it again as UTF-8 (e.g. iconv -f GB18030 -t UTF-8 {path.name} > utf8-{path.name})."
-        )
+        raise InvalidInputError.coded("vector_file_not_utf8", name=path.name)
 
 
 def load_vectors(path: str | Path, *, limit: int | None = None, cache: bool | None = None) -> KeyedVectors:
     """Load a vector file into frozen ``KeyedVectors``.
 
-    Text files go through :mod:`embedlab.io.fastload` (a compiled parser, and a memory-mapped
-    cache for big files); binary and gensim-native files through gensim.
+    Text files go through :mod:`embedlab.io.fastload` (a compiled parser) and
+    :mod:`embedlab.io.vector_cache` (a memory-mapped cache for big files); binary and gensim-native files through gensim.
 
     Parameters
     ----------
@@ -123,7 +121,7 @@ def load_vectors(path: str | Path, *, limit: int | None = None, cache: bool | No
     limit : int, optional
         Read only the first ``limit`` words (files are usually sorted by frequency).
     cache : bool, optional
-        For text files: see :func:`embedlab.io.fastload.load_text` (default: cache big files).
+        For text files: see :func:`embedlab.io.vector_cache.load_text` (default: cache big files).
 
     Raises
     ------
@@ -133,9 +131,9 @@ def load_vectors(path: str | Path, *, limit: int | None = None, cache: bool | No
     """
     path = Path(path).expanduser()
     if not path.is_file():
-        raise InvalidInputError(f"No such vector file: {path}")
+        raise InvalidInputError.coded("no_vector_file", path=str(path))
     if limit is not None and limit < 1:
-        raise InvalidInputError(f"limit must be a positive number of words, not {limit}.")
+        raise InvalidInputError.coded("vector_limit", value=limit)
     if _base_suffix(path) in NATIVE_SUFFIXES:
         return freeze(_load_native(path))
     has_header, binary = sniff_format(path)
@@ -143,19 +141,16 @@ def load_vectors(path: str | Path, *, limit: int | None = None, cache: bool | No
         return freeze(load_text(path, limit=limit, cache=cache))
     if not has_header:
         if limit is not None:
-            raise InvalidInputError(
-                f"{path.name} is a fastText model: it loads whole (its n-gram table serves every word), so `limit` "
-                "cannot apply. Remove `limit`, or use the model's .vec file to keep only the first words."
-            )
+            raise InvalidInputError.coded("fasttext_limit", name=path.name)
         return freeze(load_fasttext(path))
     try:
         kv = KeyedVectors.load_word2vec_format(
             str(path), binary=binary, limit=limit, unicode_errors="replace", no_header=not has_header
         )
     except (ValueError, EOFError, UnicodeDecodeError, IndexError, OSError) as exc:
-        raise InvalidInputError(f"{path.name} is malformed or truncated: {exc}") from exc
+        raise InvalidInputError.coded("vector_file_malformed", name=path.name, detail=str(exc)) from exc
     if len(kv.index_to_key) == 0:
-        raise InvalidInputError(f"{path.name} holds no vectors.")
+        raise InvalidInputError.coded("no_vectors", name=path.name)
     return freeze(kv)
 
 
@@ -206,7 +201,7 @@ class _Reader:
     def _refill(self, size: int) -> None:
         more = self.handle.read(max(size, 1 << 20))
         if not more:
-            raise _Truncated(f"{self.name} is truncated: it ends at byte {self.offset + len(self.buffer) - self.start:,}.")
+            raise _Truncated.coded("fasttext_truncated_at", name=self.name, offset=self.offset + len(self.buffer) - self.start)
         self.buffer = self.buffer[self.start :] + more
         self.start = 0
 
@@ -225,7 +220,7 @@ class _Reader:
         """Skip one NUL-terminated vocabulary word (at most 64 KiB)."""
         while (end := self.buffer.find(b"\0", self.start)) < 0:
             if len(self.buffer) - self.start > 65_536:
-                raise InvalidInputError(f"{self.name} is malformed: a vocabulary word over 64 KiB near byte {self.offset:,}.")
+                raise InvalidInputError.coded("fasttext_long_word", name=self.name, offset=self.offset)
             self._refill(1 << 20)
         self.offset += end + 1 - self.start
         self.start = end + 1
@@ -265,29 +260,27 @@ def fasttext_header(path: str | Path, *, full: bool = True) -> FastTextHeader:
                 return header
             rows, columns = _fasttext_table_shape(reader, path.name, header, vocab_size)
     except (OSError, EOFError) as exc:
-        raise InvalidInputError(f"Cannot read {path.name}: {exc}") from exc
+        raise InvalidInputError.coded("vector_file_unreadable", name=path.name, detail=str(exc)) from exc
     if columns != header.dims or rows != header.words + header.buckets:
-        raise InvalidInputError(
-            f"{path.name} is malformed: its vector table is {rows:,} x {columns:,}, expected "
-            f"{header.words + header.buckets:,} x {header.dims:,} (words + n-gram buckets)."
+        raise InvalidInputError.coded(
+            "fasttext_table_shape",
+            name=path.name,
+            rows=rows,
+            columns=columns,
+            expected_rows=header.words + header.buckets,
+            dims=header.dims,
         )
     table = rows * columns * 4
     compressed = path.name.lower().endswith((".gz", ".bz2"))
     available = path.stat().st_size * _COMPRESSION_RATIO if compressed else path.stat().st_size - reader.offset
     if table > available:
-        raise InvalidInputError(
-            f"{path.name} is truncated: its vector table needs {table:,} bytes but only {max(available, 0):,} follow. "
-            "Is the download complete?"
-        )
+        raise InvalidInputError.coded("fasttext_table_truncated", name=path.name, needed=table, available=max(available, 0))
     return header
 
 
 def _fasttext_args(reader: _Reader, name: str) -> tuple[FastTextHeader, int]:
     """The model's arguments and vocabulary counts (fastText's ``Args::save`` then ``Dictionary::save``)."""
-    neither = (
-        f"{name} is not a word2vec binary file (those start with a 'count dims' line, e.g. '3000000 300') nor a "
-        "fastText model (the .bin that fastText's save_model writes)"
-    )
+    # The bin_* messages say the file is neither a word2vec binary nor a fastText model, then why.
     try:
         magic, version = reader.unpack("2i")
         new_format = magic == FASTTEXT_MAGIC  # files from before fastText 0.2 start with the dimensions
@@ -296,34 +289,28 @@ def _fasttext_args(reader: _Reader, name: str) -> tuple[FastTextHeader, int]:
         reader.unpack("d")  # t, the sampling threshold
         vocab_size, words, labels = reader.unpack("3i")
     except _Truncated:
-        raise InvalidInputError(f"{neither}: it is too short.") from None
+        raise InvalidInputError.coded("bin_too_short", name=name) from None
     if new_format and version > FASTTEXT_VERSION:
-        raise InvalidInputError(
-            f"{name} was written by a newer fastText (file version {version}); gensim reads up to {FASTTEXT_VERSION}."
-        )
+        raise InvalidInputError.coded("fasttext_too_new", name=name, version=version, supported=FASTTEXT_VERSION)
     buckets, min_n, max_n = fields["bucket"], fields["minn"], fields["maxn"]
     if not 1 <= dims <= MAX_DIMS or not 0 <= buckets < 2**31 or not 0 <= min_n <= max_n <= 1000:
-        raise InvalidInputError(f"{neither}: its header makes no sense as fastText ({dims:,} dimensions).")
+        raise InvalidInputError.coded("bin_bad_header", name=name, dims=dims)
     if fields["model"] == _SUPERVISED or labels > 0:
-        raise InvalidInputError(
-            f"{name} is a supervised fastText model (a text classifier): it has no word vectors to explore. "
-            "Use an unsupervised model (cbow or skipgram), e.g. cc.zh.300.bin."
-        )
+        raise InvalidInputError.coded("fasttext_supervised", name=name)
     if not 0 <= words <= vocab_size or labels < 0 or words + labels != vocab_size:
-        raise InvalidInputError(f"{neither}: its vocabulary counts are inconsistent ({vocab_size:,} vs {words:,} words).")
+        raise InvalidInputError.coded("bin_bad_counts", name=name, vocab_size=vocab_size, words=words)
     return FastTextHeader(dims, words, buckets, min_n, max_n, new_format), vocab_size
 
 
 def _fasttext_table_shape(reader: _Reader, name: str, header: FastTextHeader, vocab_size: int) -> tuple[int, int]:
     """Walk the vocabulary and return the input vector table's ``(rows, columns)``."""
-    quantized = InvalidInputError(f"{name} is a quantized fastText model (.ftz): gensim cannot read it. Use the .bin model.")
     reader.unpack("q")  # tokens seen in training
     pruned = reader.unpack("q")[0] if header.new_format else -1
     for _ in range(vocab_size):
         reader.skip_word()
         reader.take(9)  # count (int64) and entry type (int8)
     if pruned > 0 or (header.new_format and reader.unpack("?")[0]):
-        raise quantized
+        raise InvalidInputError.coded("fasttext_quantized", name=name)
     return reader.unpack("2q")
 
 
@@ -350,17 +337,17 @@ def load_fasttext(path: str | Path) -> KeyedVectors:
     try:
         return load_facebook_vectors(str(path))
     except Exception as exc:  # gensim raises assertions, ValueErrors and struct errors on broken files
-        raise InvalidInputError(f"{path.name} is a malformed fastText model: {exc}") from exc
+        raise InvalidInputError.coded("fasttext_malformed", name=path.name, detail=str(exc)) from exc
 
 
 def _load_native(path: Path) -> KeyedVectors:
     try:
         loaded = KeyedVectors.load(str(path))
     except Exception as exc:  # pickle raises many types; any of them means an unusable file
-        raise InvalidInputError(f"{path.name} is not a gensim model file: {exc}") from exc
+        raise InvalidInputError.coded("not_gensim_model", name=path.name, detail=str(exc)) from exc
     kv = getattr(loaded, "wv", loaded)
     if not isinstance(kv, KeyedVectors):
-        raise InvalidInputError(f"{path.name} holds a {type(loaded).__name__}, not word vectors.")
+        raise InvalidInputError.coded("not_word_vectors", name=path.name, type=type(loaded).__name__)
     return kv
 
 

@@ -3,7 +3,8 @@
 A projection of a few chosen words answers a question you already had. An atlas lets you look
 for questions: the first N words of a model (word2vec files list the most frequent first) drawn
 in 2-D with PCA or UMAP, grouped into clusters found **in the original space** (k-means on the
-unit vectors, so by cosine), each cluster named by its most central words::
+unit vectors, so by cosine; :mod:`embedlab.projection.clusters`), each cluster named by its most
+central words::
 
     >>> from embedlab.serving.registry import load_model
     >>> from embedlab.projection import atlas
@@ -36,7 +37,6 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +46,7 @@ import numpy as np
 from embedlab.errors import InvalidInputError
 from embedlab.projection import distortion
 from embedlab.projection import engine as projection
+from embedlab.projection.clusters import auto_clusters, central_words, cluster, label_points
 from embedlab.projection.engine import DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, MAX_POINTS, Progress
 from embedlab.static import ann
 from embedlab.static import model as static
@@ -54,14 +55,7 @@ from embedlab.training.jobs import JobSlots
 METHODS: tuple[projection.Method, ...] = ("pca", "umap")  # t-SNE of tens of thousands of words takes too long for a page
 MAX_CLUSTERS = 60
 LABEL_WORDS = 3  # central words in a cluster's label
-CENTRAL_WORDS = 8  # central words kept per cluster
-CLUSTER_SAMPLE = 10_000  # k-means is fitted on at most this many words (seeded), then every word is assigned
 FORMAT = 1  # bump when the cached file's layout changes
-
-
-def auto_clusters(points: int) -> int:
-    """How many clusters an atlas of ``points`` words gets by default: about √n / 4, from 4 to 30."""
-    return int(np.clip(round(np.sqrt(points) / 4), 4, 30))
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,72 +144,6 @@ def _words_and_vectors(model: static.StaticModel, top: int) -> tuple[list[str], 
     return [kv.index_to_key[i] for i in rows], np.array(kv.vectors[rows], dtype=np.float32)
 
 
-def cluster(vectors: np.ndarray, count: int, *, seed: int = 0, sample: int = CLUSTER_SAMPLE) -> tuple[np.ndarray, np.ndarray]:
-    """Spherical k-means (cosine geometry): each row's cluster and each cluster's unit mean direction.
-
-    scikit-learn's ``KMeans`` runs on the unit vectors of at most ``sample`` rows (a seeded
-    sample: tens of thousands of rows take far longer and place the centres about the same);
-    then every row joins the cluster whose mean direction is most cosine-similar to it, and the
-    directions are recomputed from all members. Clusters left empty are dropped.
-
-    Parameters
-    ----------
-    vectors : array of shape (n, d)
-    count : int
-        Clusters wanted; lowered to ``n`` for tiny sets.
-    seed : int
-    sample : int
-        Rows k-means is fitted on.
-
-    Returns
-    -------
-    assignment : int32 array of shape (n,), values 0 to c - 1
-    directions : float32 array of shape (c, d), unit rows (``c ≤ count``)
-    """
-    from sklearn.cluster import KMeans
-    from threadpoolctl import threadpool_limits
-
-    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    count = max(1, min(count, len(unit)))
-    fitted = unit
-    if len(unit) > sample:
-        fitted = unit[np.sort(np.random.default_rng(seed).choice(len(unit), sample, replace=False))]
-    with threadpool_limits(limits=1, user_api="openmp"):  # as t-SNE: spin-waiting threads slow a busy server
-        centres = KMeans(n_clusters=count, n_init=1, max_iter=100, random_state=seed).fit(fitted).cluster_centers_
-    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
-    assignment = np.argmax(unit @ centres.T.astype(np.float32), axis=1)
-    kept = np.unique(assignment)  # clusters that got members, renumbered 0..c-1 in order
-    assignment = np.searchsorted(kept, assignment).astype(np.int32)
-    directions = np.zeros((len(kept), unit.shape[1]), dtype=np.float32)
-    for c in range(len(kept)):
-        mean = unit[assignment == c].mean(axis=0)
-        directions[c] = mean / (np.linalg.norm(mean) or 1.0)
-    return assignment, directions
-
-
-def central_words(
-    words: Sequence[str], vectors: np.ndarray, assignment: np.ndarray, directions: np.ndarray, *, most: int = CENTRAL_WORDS
-) -> list[tuple[str, ...]]:
-    """Each cluster's ``most`` words with the highest cosine to its mean direction, most central first."""
-    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    found = []
-    for c, direction in enumerate(directions):
-        members = np.flatnonzero(assignment == c)
-        order = np.argsort(-(unit[members] @ direction), kind="stable")[:most]
-        found.append(tuple(words[i] for i in members[order]))
-    return found
-
-
-def _label_points(coordinates: np.ndarray, assignment: np.ndarray, count: int) -> np.ndarray:
-    points = np.zeros((count, 2))
-    for c in range(count):
-        members = coordinates[assignment == c]
-        if len(members):
-            middle = np.median(members, axis=0)
-            points[c] = members[np.argmin(np.linalg.norm(members - middle, axis=1))]
-    return points
-
-
 def build(
     model: static.StaticModel,
     *,
@@ -279,7 +207,7 @@ def build(
         clusters=assignment,
         labels=tuple(" · ".join(c[:LABEL_WORDS]) for c in central),
         central=tuple(central),
-        label_points=_label_points(found.coordinates, assignment, len(central)),
+        label_points=label_points(found.coordinates, assignment, len(central)),
         distortion=honest,
         method=method,
         seed=seed,

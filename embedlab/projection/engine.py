@@ -13,8 +13,9 @@ neighbours that stay its neighbours in the picture::
     ((200, 2), 0.87)
 
 :func:`project` returns a :class:`Projection`, with the clipped parameters and other caveats as
-:class:`Note` objects; :func:`nearest_points` and :func:`quality` are usable on their own. Words of
-a static model (groups, neighbours, exports) are :mod:`embedlab.projection.word_projection`.
+:class:`Note` objects (message codes; their text is in :mod:`embedlab.i18n`); :func:`nearest_points`
+is usable on its own, and so is the quality score (:mod:`embedlab.projection.quality`). Words of a
+static model (groups, neighbours, exports) are :mod:`embedlab.projection.word_projection`.
 
 Neighbours are by cosine similarity everywhere, as on EmbedLab's other pages: UMAP and t-SNE run
 with ``metric="cosine"``, and the nearest neighbours found once, exactly, serve UMAP's graph, the
@@ -43,6 +44,7 @@ from typing import Any, Literal
 import numpy as np
 
 from embedlab.errors import InvalidInputError, check_choice  # check_choice: also used as projection.check_choice
+from embedlab.projection.quality import QUALITY_NEIGHBORS, Quality, quality
 
 Method = Literal["pca", "umap", "tsne"]
 METHODS: tuple[Method, ...] = ("pca", "umap", "tsne")
@@ -53,8 +55,6 @@ MAX_EXPAND = 50  # nearest neighbours added per typed word
 MAX_SEED = 2**32 - 1
 HOVER_NEIGHBORS = 5
 KEPT_NEIGHBORS = 30  # original-space neighbours kept per point for per-point honesty (embedlab.projection.distortion)
-QUALITY_NEIGHBORS = 5  # sklearn.manifold.trustworthiness's default
-QUALITY_ROWS = 2_000  # larger sets are scored on a seeded sample of this many points
 
 DEFAULT_N_NEIGHBORS = 15  # umap-learn's defaults
 DEFAULT_MIN_DIST = 0.1
@@ -71,34 +71,31 @@ Progress = Callable[[float, str], None]
 # ---------------------------------------------------------------- notes
 
 
-NOTE_TEXT = {
-    "n_neighbors_clipped": "UMAP n_neighbors lowered from {asked} to {used}: there are only {n} points.",
-    "perplexity_clipped": "t-SNE perplexity lowered from {asked:g} to {used:.2f}: with {n} points it may be at most (n − 1) / 3.",
-    "quality_k_clipped": "Quality is measured with k = {k} nearest neighbours instead of {asked}: there are only {n} points.",
-    "quality_sampled": (
-        "Trustworthiness and neighbour preservation are estimated on {rows:,} of the {n:,} points (a seeded sample)."
-    ),
-    "skipped": "Not in the vocabulary, left out as asked: {words}.",
-    "duplicates": "Listed more than once, drawn once (in its first group): {words}.",
-    "spectral_fallback": (
-        "UMAP started from random positions (seeded): its usual spectral start does not work on so small or disconnected a set."
-    ),
-}
-
-
 @dataclass(frozen=True)
 class Note:
     """Something whoever looks at the picture should know.
 
-    ``code`` names the message (``NOTE_TEXT`` in English; the UI translates it), ``values``
-    fills its placeholders.
+    ``code`` names the message; its text, in every UI language, is the i18n message :attr:`key`
+    (``projection.note.<code>``), and ``values`` fill its placeholders. The page renders it in the
+    visitor's language; ``str(note)`` is the English text (the CLI's).
     """
 
     code: str
     values: tuple[tuple[str, Any], ...] = ()
 
+    @property
+    def key(self) -> str:
+        """The i18n key of the message: ``projection.note.<code>``."""
+        return f"projection.note.{self.code}"
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (see :data:`embedlab.i18n.LANGUAGES`), placeholders filled."""
+        from embedlab.i18n import t
+
+        return t(self.key, lang, **dict(self.values))
+
     def __str__(self) -> str:
-        return NOTE_TEXT[self.code].format(**dict(self.values))
+        return self.text("en")
 
     @classmethod
     def of(cls, code: str, **values: Any) -> Note:
@@ -167,14 +164,7 @@ def warm_up() -> float:
         return _warm_seconds
 
 
-# ---------------------------------------------------------------- neighbours and quality
-
-
-def _unit_rows(vectors: np.ndarray):
-    import torch
-
-    matrix = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-    return matrix / matrix.norm(dim=1, keepdim=True)
+# ---------------------------------------------------------------- neighbours
 
 
 def nearest_points(
@@ -204,73 +194,6 @@ def nearest_points(
     return knn.nearest(vectors, k, progress=progress)
 
 
-@dataclass(frozen=True)
-class Quality:
-    """How faithful a projection is to the original neighbourhoods.
-
-    Attributes
-    ----------
-    trustworthiness : float
-        sklearn's ``trustworthiness`` (cosine in the original space, Euclidean in the picture):
-        1 when no point in the picture has a neighbour that is not near it in the original space.
-    knn_preservation : float
-        Mean share of each point's ``k`` nearest original neighbours that are also among its
-        ``k`` nearest in the picture.
-    k : int
-    rows : int
-        Points the scores were computed on (all of them, or a seeded sample).
-    """
-
-    trustworthiness: float
-    knn_preservation: float
-    k: int
-    rows: int
-
-
-def quality(
-    vectors: np.ndarray, coordinates: np.ndarray, *, k: int = QUALITY_NEIGHBORS, rows: int | None = QUALITY_ROWS, seed: int = 0
-) -> Quality:
-    """Trustworthiness and k-NN preservation of ``coordinates`` as a picture of ``vectors``.
-
-    With every row scored this equals ``sklearn.manifold.trustworthiness(vectors, coordinates,
-    n_neighbors=k, metric="cosine")``; sklearn holds an n × n matrix, so beyond ``rows`` points the
-    per-point terms are averaged over a seeded sample instead (ranks still count every point).
-
-    Raises
-    ------
-    InvalidInputError
-        When ``k`` is not below half the number of points (sklearn's condition).
-    """
-    import torch
-
-    n = len(vectors)
-    if not 1 <= k < n / 2:
-        raise InvalidInputError(f"Quality needs 1 ≤ k < n / 2; got k={k} for {n} points.")
-    chosen = np.arange(n) if rows is None or rows >= n else np.sort(np.random.default_rng(seed).choice(n, rows, replace=False))
-    unit = _unit_rows(vectors)
-    points = torch.from_numpy(np.array(coordinates, dtype=np.float64))
-    penalty = 0.0
-    kept = 0
-    step = max(16, 2**24 // n)
-    with torch.inference_mode():
-        for start in range(0, len(chosen), step):
-            batch = torch.from_numpy(chosen[start : start + step])
-            local = torch.arange(len(batch))
-            sims = unit[batch] @ unit.T
-            sims[local, batch] = -float("inf")
-            distances = torch.cdist(points[batch], points)
-            distances[local, batch] = float("inf")
-            shown = torch.topk(distances, k, dim=1, largest=False).indices
-            original = torch.topk(sims, k, dim=1).indices
-            # rank of a shown neighbour in the original space: 1 + points more similar than it
-            shown_sims = sims.gather(1, shown)
-            ranks = torch.stack([torch.count_nonzero(sims > shown_sims[:, j : j + 1], dim=1) for j in range(k)], dim=1) + 1
-            penalty += float((ranks - k).clamp(min=0).sum())
-            kept += int((shown.unsqueeze(2) == original.unsqueeze(1)).any(dim=2).sum())
-    trust = 1.0 - 2.0 * (penalty / len(chosen)) / (k * (2.0 * n - 3.0 * k - 1.0))
-    return Quality(float(trust), kept / (len(chosen) * k), k, len(chosen))
-
-
 # ---------------------------------------------------------------- projecting a matrix
 
 
@@ -289,6 +212,7 @@ class Projection:
     explained_variance : tuple of float or None
         PCA: the share of the variance each component keeps. None for UMAP and t-SNE.
     quality : Quality
+        :func:`embedlab.projection.quality.quality` of the picture (k = 5, or fewer for tiny sets).
     neighbors, neighbor_similarities : arrays of shape (n, m)
         Each point's ``m`` (up to :data:`KEPT_NEIGHBORS`) nearest other points in the original space
         (cosine), most similar first: hover text and :mod:`embedlab.projection.distortion` show what the picture hides.

@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from embedlab.vectormath import unit_rows
+
 _BLOCK = 2048  # rows per block: a 2048 × 2048 float32 block is 16 MB
 _kernel_lock = threading.Lock()
 _kernel = None
@@ -96,8 +98,7 @@ def nearest(vectors: np.ndarray, k: int, *, progress: Callable[[float], None] | 
     """
     import torch
 
-    matrix = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-    unit = matrix / matrix.norm(dim=1, keepdim=True)
+    unit = unit_rows(vectors, dtype=np.float32, zero_rows="nan", tensor=True)  # non-zero rows, as documented
     n = unit.shape[0]
     if not 1 <= k < n:
         raise ValueError(f"k must be from 1 to n - 1 = {n - 1}, not {k}.")

@@ -27,7 +27,7 @@ import numpy as np
 from embedlab import files
 from embedlab.config import Settings, load_settings
 from embedlab.errors import DiskFullError, InvalidInputError, UnknownModelError
-from embedlab.io import downloads, fastload
+from embedlab.io import downloads, fastload, streamed_vectors, vector_cache
 from embedlab.io.fastload import Progress
 from embedlab.serving import registry
 
@@ -43,7 +43,7 @@ class Seed:
     ``hub_id`` or ``url`` is a direct address (one-click download); ``instructions`` say what to
     do otherwise. ``installed_as`` names the files or folders in the models directory that count
     as having it. A ``url`` seed is a (compressed) word2vec text file, streamed and cut after its
-    first ``words`` words (:func:`embedlab.io.downloads.download_vectors`).
+    first ``words`` words (:func:`embedlab.io.streamed_vectors.download_vectors`).
     """
 
     id: str
@@ -131,7 +131,7 @@ def file_shape(path: Path) -> tuple[int | None, int | None]:
                 return header.words, header.dims
         except InvalidInputError:
             return None, None
-    for folder in sorted(fastload.cache_folder(path).parent.glob("*")) if path.is_file() else ():
+    for folder in sorted(vector_cache.cache_folder(path).parent.glob("*")) if path.is_file() else ():
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -304,7 +304,7 @@ def add_local(path_text: str, *, settings: Settings | None = None, progress: Pro
     elif binary:
         load_vectors(path, limit=1_000)  # reads only the start: junk after a valid header is refused now, not at first use
     elif path.suffix not in (".kv", ".model"):
-        fastload.load_text(path, cache=True, progress=progress)
+        vector_cache.load_text(path, cache=True, progress=progress)
     return path.name
 
 
@@ -377,7 +377,7 @@ def save_upload(
 
 def _caches_of(path: Path) -> Iterable[Path]:
     """The fast-load cache folders (with any approximate index inside) made from ``path``."""
-    folder = fastload.cache_folder(path).parent
+    folder = vector_cache.cache_folder(path).parent
     return [folder] if folder.exists() else []
 
 
@@ -426,7 +426,7 @@ def download_seed(
     """One-click download of a seed model that has a direct address; returns what landed in the models folder.
 
     A hub seed is fetched with :func:`embedlab.io.downloads.download_hub`. A ``url`` seed (a vector
-    file) is streamed with :func:`embedlab.io.downloads.download_vectors`, keeping its first ``words``
+    file) is streamed with :func:`embedlab.io.streamed_vectors.download_vectors`, keeping its first ``words``
     words (default: the seed's own ``words``), then converted into the memory-mapped cache, so
     its first load takes well under a second.
 
@@ -449,7 +449,7 @@ def download_seed(
     """
     settings = settings or load_settings()
     if seed.url is not None:
-        streamed = downloads.download_vectors(
+        streamed = streamed_vectors.download_vectors(
             seed.url,
             words=words or seed.words,
             filename=seed.installed_as[0],

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,8 +42,13 @@ from embedlab.config import Settings, load_settings
 from embedlab.errors import EmbedLabError, InvalidInputError, MissingDependencyError
 from embedlab.io.fastload import Progress
 
-Encoder = Callable[[list[str]], np.ndarray]
-"""``encode(texts)`` → one unit-length row per text."""
+if TYPE_CHECKING:  # imported when used: indexing vectors needs no sentence models
+    from embedlab.contextual.model import ContextualModel
+    from embedlab.contextual.sentences import SentenceEncoder, SentenceTransformerEncoder
+
+EncodeTexts = Callable[[list[str]], np.ndarray]
+"""``encode(texts)`` → one unit-length row per text: a function, made from a sentence encoder by
+:func:`sentence_encoder` (an *encoder* is a :class:`~embedlab.contextual.sentences.SentenceEncoder`)."""
 
 MAX_QUERY_CHARS = 1_000
 MAX_SENTENCE_CHARS = 1_000
@@ -106,7 +111,7 @@ def _answering(where: Target) -> Iterator[None]:
         from pymilvus.exceptions import MilvusException
 
         if isinstance(exc, MilvusException) and not _connection_failure(exc):
-            raise EmbedLabError(f"{where.label} refused the request: {exc.message}") from exc
+            raise EmbedLabError.coded("milvus_refused", where=where.label, detail=exc.message) from exc
         if isinstance(exc, (MilvusException, ConnectionError, TimeoutError)) or type(exc).__module__.startswith("grpc"):
             raise MilvusUnavailableError.coded("milvus_unavailable", where=where.label) from exc
         raise
@@ -144,9 +149,7 @@ def connect(where: Target | str | None = None) -> Store:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException
     except ImportError as exc:
-        raise MissingDependencyError(
-            "Milvus search needs pymilvus: pip install 'pymilvus[model]==3.0.2' milvus-lite==3.2.2"
-        ) from exc
+        raise MissingDependencyError.coded("needs_pymilvus") from exc
     if where.lite:
         Path(where.uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -156,11 +159,9 @@ def connect(where: Target | str | None = None) -> Store:
     except MilvusException as exc:
         if not where.lite and _connection_failure(exc):
             raise MilvusUnavailableError.coded("milvus_unavailable", where=where.label) from exc
-        raise EmbedLabError(
-            f"Cannot connect to {where.label}: {exc.message}. Check [milvus] uri and token in the config."
-        ) from exc
+        raise EmbedLabError.coded("milvus_cannot_connect", where=where.label, detail=exc.message) from exc
     except ImportError as exc:
-        raise MissingDependencyError("Milvus Lite needs milvus-lite: pip install milvus-lite==3.2.2") from exc
+        raise MissingDependencyError.coded("needs_milvus_lite") from exc
     return Store(client, where)
 
 
@@ -171,17 +172,19 @@ def collection_name(model_id: str, corpus: str) -> str:
     return f"el_{slug}_{digest}"
 
 
-def sentence_encoder(model: Any, *, sentence_transformer: Any = None) -> Encoder:
-    """An :data:`Encoder` for a loaded sentence model, or for an encoder of :mod:`embedlab.contextual.sentences`.
+def sentence_encoder(
+    model: ContextualModel | SentenceEncoder,
+    *,
+    sentence_transformer: Callable[[str, str], SentenceTransformerEncoder] | None = None,
+) -> EncodeTexts:
+    """The :data:`EncodeTexts` function of a loaded sentence model, or of a sentence encoder.
 
     A model is wrapped in the encoder it is meant for (:func:`embedlab.contextual.sentences.own_encoder`:
     sentence-transformers for MiniLM, BGE-M3's dense vectors, mean pooling otherwise).
     """
-    if not hasattr(model, "encode"):
-        from embedlab.contextual.sentences import own_encoder
+    from embedlab.contextual.sentences import SentenceEncoder, own_encoder
 
-        model = own_encoder(model, sentence_transformer=sentence_transformer)
-    encoder = model
+    encoder = model if isinstance(model, SentenceEncoder) else own_encoder(model, sentence_transformer=sentence_transformer)
 
     def encode(texts: list[str]) -> np.ndarray:
         return np.atleast_2d(np.asarray(encoder.encode(list(texts)).vectors, dtype=np.float32))
@@ -203,7 +206,7 @@ def corpus_sentences(sample_id: str, *, limit: int, settings: Settings | None = 
     settings = settings or load_settings()
     most = settings.limits.batch_sentences
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
-        raise InvalidInputError(f"Index from 1 to {most:,} sentences (this server's limit), not {limit!r}.")
+        raise InvalidInputError.coded("index_limit", most=most, value=repr(limit))
     sample = get_sample(sample_id)
     text = strip_boilerplate(fetch_sample(sample))
     sentences = []
@@ -310,7 +313,7 @@ def index_sentences(
     store: Store,
     name: str,
     sentences: Sequence[str],
-    encode: Encoder,
+    encode: EncodeTexts,
     *,
     index_type: str = "AUTOINDEX",
     progress: Progress | None = None,
@@ -327,7 +330,7 @@ def index_sentences(
     """
     texts = [s.strip()[:MAX_SENTENCE_CHARS] for s in sentences if s and s.strip()]
     if not texts:
-        raise InvalidInputError("No sentences to index: the text is empty.")
+        raise InvalidInputError.coded("nothing_to_index")
     parts = []
     for start in range(0, len(texts), batch):
         parts.append(encode(texts[start : start + batch]))
@@ -347,11 +350,11 @@ def search_vectors(store: Store, name: str, vectors: np.ndarray, *, topn: int = 
         When Milvus does not answer.
     """
     if not isinstance(topn, int) or isinstance(topn, bool) or not 1 <= topn <= MAX_TOPN:
-        raise InvalidInputError(f"topn must be a whole number from 1 to {MAX_TOPN}, not {topn!r}.")
+        raise InvalidInputError.coded("bad_topn", high=MAX_TOPN, value=repr(topn))
     queries = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
     with _answering(store.target):
         if not store.client.has_collection(name, timeout=CALL_TIMEOUT_S):
-            raise InvalidInputError(f"Nothing is indexed under {name!r} in {store.target.label}: index the corpus first.")
+            raise InvalidInputError.coded("not_indexed", name=repr(name), where=store.target.label)
         answers = _search_loaded(store, name, queries.tolist(), topn)
     return [[Hit(int(hit["id"]), hit["entity"]["text"], float(hit["distance"])) for hit in answer] for answer in answers]
 
@@ -379,7 +382,7 @@ def _search_loaded(store: Store, name: str, queries: list, topn: int) -> list:
     return search()
 
 
-def search_text(store: Store, name: str, query: str, encode: Encoder, *, topn: int = 10) -> list[Hit]:
+def search_text(store: Store, name: str, query: str, encode: EncodeTexts, *, topn: int = 10) -> list[Hit]:
     """The sentences closest in meaning to ``query``, best first, with cosine scores.
 
     Raises

@@ -1,3 +1,3 @@
-"""Static word vectors: the model (:mod:`.model`), neighbours and ANN indexes, analogies, evaluation and its
-test sets, comparing two spaces, semantic axes and WEAT.
+"""Static word vectors: the model (:mod:`.model`), neighbours and ANN indexes, analogies, evaluation (its
+test sets, scoring and reports), comparing two spaces, semantic axes and WEAT.
 """

@@ -30,6 +30,7 @@ import numpy as np
 
 from embedlab.errors import InvalidInputError
 from embedlab.static import model as static
+from embedlab.vectormath import pca_plane
 
 Role = Literal["positive", "negative", "answer", "expected"]
 
@@ -113,8 +114,6 @@ def arithmetic_picture(
     InvalidInputError
         When fewer than three words in all would be shown.
     """
-    from sklearn.decomposition import PCA
-
     shown: list[tuple[str, Role]] = [(w, "positive") for w in result.positive] + [(w, "negative") for w in result.negative]
     expected = (expected or "").strip()
     if expected and (expected in dict(shown) or expected not in model):
@@ -130,9 +129,9 @@ def arithmetic_picture(
         (model.kv.get_vector(w, norm=True) for w in result.negative), np.zeros(model.dims, dtype=np.float32)
     )
     target = static.analogy_vector(model, positive=result.positive, negative=result.negative).astype(np.float64)
-    pca = PCA(n_components=2, random_state=0).fit(unit)
-    coordinates = pca.transform(unit)
-    corner = pca.transform(np.asarray(sum_vector, dtype=np.float64)[None, :])[0]
+    plane = pca_plane(unit)
+    coordinates = plane.coordinates
+    corner = plane.place(np.asarray(sum_vector, dtype=np.float64))[0]
     cosines = unit @ target  # both unit length
     distances = np.linalg.norm(coordinates - corner, axis=1)
     points = tuple(
@@ -142,5 +141,5 @@ def arithmetic_picture(
     shape = None
     if len(result.positive) == 2 and len(result.negative) == 1:
         shape = (result.negative[0], result.positive[0], result.positive[1])
-    explained = float(sum(pca.explained_variance_ratio_))
+    explained = float(sum(plane.explained))
     return ArithmeticPicture(points, (float(corner[0]), float(corner[1])), result.label, shape, explained)

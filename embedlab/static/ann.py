@@ -34,11 +34,12 @@ from typing import Any, Protocol
 import numpy as np
 from gensim.models import KeyedVectors
 
-from embedlab import vectormath
 from embedlab.errors import InvalidInputError, MissingDependencyError
-from embedlab.io.fastload import Progress, default_cache_root
+from embedlab.io.fastload import Progress
+from embedlab.io.vector_cache import default_cache_root
 from embedlab.static.model import MAX_TOPN, METRICS, Scored, StaticModel, require
 from embedlab.static.model import neighbors as exact_neighbors
+from embedlab.vectormath import unit_rows
 
 AUTO_THRESHOLD = 500_000
 """Vocabularies at least this big use a built index automatically (smaller ones: exact, always)."""
@@ -136,11 +137,6 @@ class SearchResult:
     method: str
 
 
-def unit_rows(kv: KeyedVectors, start: int, stop: int) -> np.ndarray:
-    """Rows ``start:stop`` scaled to unit length (zero rows stay zero)."""
-    return vectormath.unit_rows(kv.vectors[start:stop], dtype=np.float32)
-
-
 def build(
     kv: KeyedVectors,
     *,
@@ -162,7 +158,8 @@ def build(
     index = faiss.IndexHNSWFlat(dims, m, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = ef_construction
     for start in range(0, count, BUILD_BATCH):
-        index.add(unit_rows(kv, start, min(start + BUILD_BATCH, count)))
+        # float32, as faiss stores it; a zero row stays zero (no direction: it scores 0 against every query)
+        index.add(unit_rows(kv.vectors[start : min(start + BUILD_BATCH, count)], dtype=np.float32))
         if progress is not None:
             progress(min(start + BUILD_BATCH, count), count)
     return HnswIndex(index, m, ef_construction, count, dims)

@@ -29,8 +29,7 @@ import numpy as np
 
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
 from embedlab.share import MAX_PARAM_CHARS, WORD_SEPARATORS
-from embedlab.static.model import StaticModel, _check_word, require, suggest
-from embedlab.vectormath import unit_rows
+from embedlab.static.model import StaticModel, _check_word, require, suggest, unit_vectors
 
 Formula = Literal["cosine", "projection"]
 FORMULAS: tuple[Formula, ...] = ("cosine", "projection")
@@ -154,10 +153,6 @@ class AxesResult:
         return [{"word": s.word, "x": s.x, **({"y": s.y} if self.y is not None else {})} for s in self.scores]
 
 
-def _unit_rows(model: StaticModel, words: Sequence[str]) -> np.ndarray:
-    return unit_rows(np.stack([model.kv[w] for w in words]))
-
-
 def direction(model: StaticModel, axis: Axis) -> np.ndarray:
     """``mean(unit left vectors) − mean(unit right vectors)`` (float64, not normalised).
 
@@ -169,7 +164,7 @@ def direction(model: StaticModel, axis: Axis) -> np.ndarray:
         When the two sides cancel out (the same words on both sides).
     """
     require(model, list(axis.left) + list(axis.right))
-    vector = _unit_rows(model, axis.left).mean(axis=0) - _unit_rows(model, axis.right).mean(axis=0)
+    vector = unit_vectors(model, axis.left).mean(axis=0) - unit_vectors(model, axis.right).mean(axis=0)
     if not np.linalg.norm(vector) > 1e-9:
         raise AxisError(
             f"The axis {axis.label} has no direction: its two sides are the same. Put different words on each side.",

@@ -29,8 +29,8 @@ from typing import Literal, TypeAlias
 import numpy as np
 
 from embedlab.errors import InvalidInputError, OutOfVocabularyError
-from embedlab.static.model import Scored, StaticModel, require, suggest
-from embedlab.vectormath import unit_rows
+from embedlab.static.model import Scored, StaticModel, require, suggest, unit_vectors
+from embedlab.vectormath import pca_plane, unit_rows
 
 DEFAULT_VOCAB = 5_000
 MIN_VOCAB = 10
@@ -304,8 +304,8 @@ def compare(
             topn=topn,
             shared=len(words),
         )
-    unit_a = unit_rows(np.stack([model_a.kv[w] for w in words]))
-    unit_b = unit_rows(np.stack([model_b.kv[w] for w in words]))
+    unit_a = unit_vectors(model_a, words)
+    unit_b = unit_vectors(model_b, words)
 
     reduced_to, explained, pca_a, pca_b = None, None, None, None
     space_a, space_b = unit_a, unit_b
@@ -380,8 +380,8 @@ def _require_both(comparison: Comparison, words: Iterable[str]) -> list[str]:
 
 def _rows(comparison: Comparison, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Raw unit rows in A and B, and rows in the aligned space (A, rotated B), for any words both know."""
-    unit_a = unit_rows(np.stack([comparison.model_a.kv[w] for w in words]))
-    unit_b = unit_rows(np.stack([comparison.model_b.kv[w] for w in words]))
+    unit_a = unit_vectors(comparison.model_a, words)
+    unit_b = unit_vectors(comparison.model_b, words)
     space_a = _to_space(unit_a, comparison._pca_a)
     space_b = unit_rows(_to_space(unit_b, comparison._pca_b) @ comparison.rotation)
     return unit_a, unit_b, space_a, space_b
@@ -431,14 +431,12 @@ def picture(comparison: Comparison, words: Iterable[str]) -> list[ShiftPoint]:
     The PCA is fitted on both sets of points together, in A's (aligned) space, so an arrow from
     a word's A point to its B point shows the move.
     """
-    from sklearn.decomposition import PCA
-
     words = list(dict.fromkeys(_require_both(comparison, words)))
     if not 1 <= len(words) <= MAX_PICTURE_WORDS:
         raise InvalidInputError(f"The picture draws 1 to {MAX_PICTURE_WORDS} words; give {len(words)} fewer.")
     _, _, space_a, space_b = _rows(comparison, words)
     stacked = np.vstack([space_a, space_b])
-    coords = PCA(n_components=2, random_state=0).fit_transform(stacked)
+    coords = pca_plane(stacked).coordinates
     half = len(words)
     cosines = np.clip(np.sum(space_a * space_b, axis=1), -1.0, 1.0)
     return [

@@ -32,24 +32,25 @@ float rounding in the batched product never changes an answer.
 
 Similarity (:func:`evaluate_pairs`) gives Spearman and Pearson correlations and the OOV ratio
 equal to gensim's ``evaluate_word_pairs`` (same vocabulary restriction and case folding).
+
+What both return, and how an analogy report is put together from the scored questions, is
+:mod:`embedlab.static.eval_reports`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
+from embedlab.static.eval_reports import AnalogyReport, Convention, Method, PairsReport, ScoredQuestions, analogy_report
 from embedlab.static.eval_sets import AnalogyQuestion, AnalogySet, PairSet
 from embedlab.static.model import StaticModel
+from embedlab.vectormath import unit_rows
 
-Convention = Literal["gensim", "ca8"]
-Method = Literal["add", "mul"]
 CONVENTIONS: tuple[Convention, ...] = ("gensim", "ca8")
 METHODS: tuple[Method, ...] = ("add", "mul")
 GENSIM_RESTRICT_VOCAB = 300_000
@@ -63,88 +64,6 @@ CA8_MUL_EPSILON = 0.01
 # ---------------------------------------------------------------- analogy evaluation
 
 
-class _Counted:
-    """``correct`` of ``total`` scored questions, out of ``questions`` asked (fields of the subclass)."""
-
-    correct: int
-    total: int
-    questions: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
-
-    @property
-    def coverage(self) -> float:
-        return self.total / self.questions if self.questions else 0.0
-
-
-@dataclass(frozen=True)
-class SectionScore(_Counted):
-    """One section: ``correct`` of ``total`` scored questions; ``questions`` in the file."""
-
-    section: str
-    correct: int
-    total: int
-    questions: int
-
-
-@dataclass(frozen=True)
-class Miss:
-    """A wrongly answered question; ``rank`` of the expected answer among all candidates (1 = best).
-
-    ``rank`` is None when the expected word is not in the vocabulary or is one of a, b, c.
-    """
-
-    section: str
-    a: str
-    b: str
-    c: str
-    expected: str
-    predicted: str
-    rank: int | None
-
-
-@dataclass(frozen=True)
-class AnalogyReport(_Counted):
-    convention: Convention
-    method: Method
-    correct: int
-    total: int
-    questions: int
-    sections: tuple[SectionScore, ...]
-    misses: tuple[Miss, ...]
-    seconds: float
-    vocabulary: int
-
-    def to_dict(self, *, misses: int = 20) -> dict:
-        """The CLI's JSON: accuracy, coverage, per-section counts and the worst misses."""
-        return {
-            "convention": self.convention,
-            "method": self.method,
-            "accuracy": self.accuracy,
-            "coverage": self.coverage,
-            "correct": self.correct,
-            "total": self.total,
-            "questions": self.questions,
-            "sections": [
-                {
-                    "section": s.section,
-                    "correct": s.correct,
-                    "total": s.total,
-                    "questions": s.questions,
-                    "accuracy": s.accuracy,
-                    "coverage": s.coverage,
-                }
-                for s in self.sections
-            ],
-            "worst_misses": [
-                {"question": [m.a, m.b, m.c, m.expected], "predicted": m.predicted, "rank": m.rank, "section": m.section}
-                for m in self.misses[:misses]
-            ],
-        }
-
-
 def _keyed_vectors(model: StaticModel | KeyedVectors) -> KeyedVectors:
     return model.kv if isinstance(model, StaticModel) else model
 
@@ -153,19 +72,10 @@ def _chunk_rows(columns: int, per_row_matrices: int) -> int:
     return int(max(1, min(MAX_CHUNK, CHUNK_BYTES // max(1, 4 * columns * per_row_matrices))))
 
 
-def _unit_rows(kv: KeyedVectors, limit: int) -> np.ndarray:
+def _gensim_unit_rows(kv: KeyedVectors, limit: int) -> np.ndarray:
+    """The first ``limit`` rows at unit length as gensim's ``get_normed_vectors`` makes them (cached norms; zero rows: NaN)."""
     kv.fill_norms()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return kv.vectors[:limit] / kv.norms[:limit, np.newaxis]  # as gensim's get_normed_vectors
-
-
-@dataclass
-class _Scored:
-    """Per-question outcome before the report is assembled."""
-
-    correct: np.ndarray  # bool per counted question
-    predicted: np.ndarray  # vocabulary index per counted question
-    rank: np.ndarray  # rank of the expected answer, 0 when undefined
+    return unit_rows(kv.vectors[:limit], dtype=None, norms=kv.norms[:limit], zero_rows="nan")
 
 
 def evaluate_analogies(
@@ -256,68 +166,16 @@ def _questions_in_vocab(analogies: AnalogySet, rows_of: Callable[[AnalogyQuestio
     return asked, np.array(rows, dtype=np.int64).reshape(-1, 4), counted_sections
 
 
-def _score_in_chunks(index: np.ndarray, step: int, score_chunk, progress) -> _Scored:
+def _score_in_chunks(index: np.ndarray, step: int, score_chunk, progress) -> ScoredQuestions:
     """Run ``score_chunk(rows) -> (correct, predicted, rank)`` over ``index`` ``step`` questions at a time."""
     total = len(index)
-    scored = _Scored(np.zeros(total, dtype=bool), np.zeros(total, dtype=np.int64), np.zeros(total, dtype=np.int64))
+    scored = ScoredQuestions(np.zeros(total, dtype=bool), np.zeros(total, dtype=np.int64), np.zeros(total, dtype=np.int64))
     for begin in range(0, total, step):
         chunk = slice(begin, begin + step)
         scored.correct[chunk], scored.predicted[chunk], scored.rank[chunk] = score_chunk(index[chunk])
         if progress is not None:
             progress(min(begin + step, total), total)
     return scored
-
-
-def _assemble(
-    kv,
-    convention,
-    method,
-    analogies,
-    counted_sections,
-    scored: _Scored,
-    asked: list[tuple[str, AnalogyQuestion]],
-    index: np.ndarray,
-    worst,
-    started,
-    vocabulary,
-) -> AnalogyReport:
-    sections = []
-    start = 0
-    for section, counted in zip(analogies.sections, counted_sections):
-        correct = int(scored.correct[start : start + counted].sum())
-        sections.append(SectionScore(section.name, correct, counted, len(section.questions)))
-        start += counted
-    # A rank means nothing when the expected word is missing or is one of a, b, c (excluded).
-    ranks = np.where(
-        (index[:, 3] < 0) | (index[:, 3] == index[:, 0]) | (index[:, 3] == index[:, 1]) | (index[:, 3] == index[:, 2]),
-        0,
-        scored.rank,
-    )
-    misses = [
-        Miss(
-            name,
-            q.a,
-            q.b,
-            q.c,
-            q.d,
-            kv.index_to_key[scored.predicted[i]] if scored.predicted[i] >= 0 else "",
-            int(ranks[i]) or None,
-        )
-        for i, (name, q) in enumerate(asked)
-        if not scored.correct[i]
-    ]
-    misses.sort(key=lambda m: (m.rank is None, -(m.rank or 0)))
-    return AnalogyReport(
-        convention,
-        method,
-        int(scored.correct.sum()),
-        len(asked),
-        analogies.questions,
-        tuple(sections),
-        tuple(misses[:worst]),
-        time.perf_counter() - started,
-        vocabulary,
-    )
 
 
 def _evaluate_gensim(kv, analogies, limit, case_insensitive, worst, progress, started) -> AnalogyReport:
@@ -329,7 +187,7 @@ def _evaluate_gensim(kv, analogies, limit, case_insensitive, worst, progress, st
         return None if None in indices else indices  # gensim skips questions with any word outside the vocabulary
 
     asked, index, counted_sections = _questions_in_vocab(analogies, rows_of)
-    unit = _unit_rows(kv, limit) if len(index) else None
+    unit = _gensim_unit_rows(kv, limit) if len(index) else None
 
     def score_chunk(chunk: np.ndarray):
         assert unit is not None  # only called with questions to score, and then unit is set
@@ -356,7 +214,8 @@ def _evaluate_gensim(kv, analogies, limit, case_insensitive, worst, progress, st
         return answer == id_, answer, ranks
 
     scored = _score_in_chunks(index, _chunk_rows(limit, 1), score_chunk, progress)
-    return _assemble(kv, "gensim", "add", analogies, counted_sections, scored, asked, index, worst, started, limit)
+    keys = kv.index_to_key
+    return analogy_report(keys, "gensim", "add", analogies, counted_sections, scored, asked, index, worst, started, limit)
 
 
 def _gensim_exact(kv: KeyedVectors, limit: int, question: np.ndarray, canonical: np.ndarray) -> tuple[int, int]:
@@ -388,7 +247,7 @@ def _evaluate_ca8(kv, analogies, limit, method, worst, progress, started) -> Ana
         return vocab[q.a], vocab[q.b], vocab[q.c], vocab.get(q.d, -1)
 
     asked, index, counted_sections = _questions_in_vocab(analogies, rows_of)
-    unit = _unit_rows(kv, limit) if len(index) else None
+    unit = _gensim_unit_rows(kv, limit) if len(index) else None
 
     def score_chunk(chunk: np.ndarray):
         assert unit is not None  # only called with questions to score, and then unit is set
@@ -421,7 +280,8 @@ def _evaluate_ca8(kv, analogies, limit, method, worst, progress, started) -> Ana
         return known & (best == id_), best, ranks
 
     scored = _score_in_chunks(index, _chunk_rows(limit, 6), score_chunk, progress)
-    return _assemble(kv, "ca8", method, analogies, counted_sections, scored, asked, index, worst, started, limit)
+    keys = kv.index_to_key
+    return analogy_report(keys, "ca8", method, analogies, counted_sections, scored, asked, index, worst, started, limit)
 
 
 def vocabulary_forms(
@@ -448,36 +308,6 @@ def vocabulary_forms(
 
 
 # ---------------------------------------------------------------- similarity evaluation
-
-
-@dataclass(frozen=True)
-class PairsReport:
-    """Correlation of model cosines with human scores.
-
-    ``oov_ratio`` is a percentage, as gensim reports it: pairs with an unknown word over all
-    readable pairs. ``scored`` lists (w1, w2, human score, model cosine) for the pairs used.
-    """
-
-    spearman: float
-    spearman_p: float
-    pearson: float
-    pearson_p: float
-    oov_ratio: float
-    pairs: int
-    used: int
-    scored: tuple[tuple[str, str, float, float], ...]
-    missing: tuple[tuple[str, str], ...]
-
-    def to_dict(self) -> dict:
-        return {
-            "spearman": self.spearman,
-            "pearson": self.pearson,
-            "oov_ratio": self.oov_ratio,
-            "spearman_p": self.spearman_p,
-            "pearson_p": self.pearson_p,
-            "pairs": self.pairs,
-            "used": self.used,
-        }
 
 
 def evaluate_pairs(

@@ -34,6 +34,7 @@ from gensim.models import KeyedVectors
 from gensim.models.fasttext import FastTextKeyedVectors, ft_ngram_hashes
 
 from embedlab.errors import InvalidInputError, OutOfVocabularyError, check_choice
+from embedlab.vectormath import pca_plane, unit_rows
 
 MAX_WORD_CHARS = 100
 MAX_TOPN = 500
@@ -212,6 +213,11 @@ def vector(model: StaticModel, word: str) -> np.ndarray:
     """The word's vector: a read-only view, or for an unknown word of a subword model a new array of its n-grams' mean."""
     (word,) = require(model, [word], subword=True)
     return model.kv[word]
+
+
+def unit_vectors(model: StaticModel, words: Sequence[str]) -> np.ndarray:
+    """The words' vectors scaled to unit length, one float64 row per word (the words must be known; see :func:`require`)."""
+    return unit_rows(np.stack([model.kv[w] for w in words]))
 
 
 def neighbors(model: StaticModel, word: str, *, topn: int = 10, metric: Metric = "cosine") -> list[Scored]:
@@ -419,8 +425,6 @@ def analogy_picture(model: StaticModel, result: AnalogyResult, *, answers: int =
     All vectors are unit-normalised first (as 3CosAdd uses them); the PCA is fitted on the words
     only, and the target vector is projected into that plane.
     """
-    from sklearn.decomposition import PCA
-
     shown: list[tuple[str, PictureRole]] = [(w, "positive") for w in result.positive] + [(w, "negative") for w in result.negative]
     shown += [(s.word, "answer") for s in result.results[:answers]]
     words = [w for w, _ in shown]
@@ -428,8 +432,7 @@ def analogy_picture(model: StaticModel, result: AnalogyResult, *, answers: int =
         raise InvalidInputError.coded("picture_needs_three")
     unit = np.stack([model.kv.get_vector(w, norm=True) for w in words])
     target = analogy_vector(model, positive=result.positive, negative=result.negative)
-    pca = PCA(n_components=2, random_state=0).fit(unit)
-    coords = pca.transform(np.vstack([unit, target[None, :]]))
+    coords = pca_plane(unit).place(np.vstack([unit, target[None, :]]))
     points = [PicturePoint(w, role, float(x), float(y)) for (w, role), (x, y) in zip(shown, coords[:-1])]
     points.append(PicturePoint(result.label, "result", float(coords[-1, 0]), float(coords[-1, 1])))
     return points

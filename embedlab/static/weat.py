@@ -41,8 +41,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 
 from embedlab.errors import InvalidInputError
-from embedlab.static.model import StaticModel, _check_word
-from embedlab.vectormath import unit_rows
+from embedlab.static.model import StaticModel, _check_word, unit_vectors
 
 Std = Literal["population", "sample"]
 STDS: tuple[Std, ...] = ("population", "sample")
@@ -210,10 +209,6 @@ def _resolve(model: StaticModel, words: Sequence[str], *, case_fallback: bool) -
     return found, missing
 
 
-def _unit(model: StaticModel, words: Sequence[str]) -> np.ndarray:
-    return unit_rows(np.stack([model.kv[w] for w in words]))
-
-
 # ---------------------------------------------------------------- the permutation test
 
 
@@ -346,7 +341,7 @@ def weat(
     if len(found["x"]) + len(found["y"]) < 2:
         raise WeatError("The two target sets need at least two known words in all.", reason="few_targets")
 
-    unit = {key: _unit(model, words) for key, words in found.items()}
+    unit = {key: unit_vectors(model, words) for key, words in found.items()}
     targets_rows = np.vstack([unit["x"], unit["y"]])
     mean_a = (targets_rows @ unit["a"].T).mean(axis=1)
     mean_b = (targets_rows @ unit["b"].T).mean(axis=1)

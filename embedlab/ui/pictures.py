@@ -10,7 +10,9 @@ User words are escaped for Plotly (which reads a little HTML in labels and hover
   (:func:`density`), cluster labels and a zoom box;
 * :func:`analogy_figure` draws :class:`~embedlab.static.analogy_view.ArithmeticPicture`: the parallelogram
   ``a → b``, ``c → b − a + c`` and arrows from that corner to the answers;
-* :func:`picked` reads a Streamlit chart selection back: the clicked word's row, or a dragged box.
+* :func:`picked` reads a Streamlit chart selection back: the clicked word's row, or a dragged box;
+* :func:`tight` and :func:`margins` give every chart the same narrow frame (10 px, more on top for a
+  title), and :func:`similarity_heatmap` draws a matrix of cosines the same way on every page.
 """
 
 from __future__ import annotations
@@ -31,6 +33,66 @@ NEAR_COLOUR = "#1a9850"
 FAR_COLOUR = "#d73027"
 ZOOM_LABELS = 400  # a zoomed atlas names the points in view, up to this many
 PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24 + px.colors.qualitative.Alphabet
+
+
+# ---------------------------------------------------------------- the common frame
+
+SIDE_MARGIN = 10  # pixels left, right and below every chart: Streamlit's column already pads it
+DIVERGING_SCALE = "RdBu_r"  # blue below zero, white at zero, red above: cosines and vector values
+
+
+def margins(top: int = 10) -> dict:
+    """A layout ``margin``: :data:`SIDE_MARGIN` on three sides and ``top`` pixels above (30 or 40 leave room for a title)."""
+    return dict(l=SIDE_MARGIN, r=SIDE_MARGIN, t=top, b=SIDE_MARGIN)
+
+
+def tight(fig: go.Figure, *, top: int = 10, **layout: object) -> go.Figure:
+    """Give ``fig`` the pages' narrow frame (:func:`margins`) and any other ``layout`` settings (height, title...).
+
+    Parameters
+    ----------
+    fig : plotly Figure
+    top : int
+        The top margin in pixels: 10 for a chart without a title, 30 or 40 with one.
+    **layout
+        Further ``fig.update_layout`` settings, e.g. ``height=400`` or ``xaxis_title="PC1"``.
+
+    Returns
+    -------
+    plotly Figure
+        ``fig`` itself, changed in place (so calls can be chained).
+    """
+    return fig.update_layout(margin=margins(top), **layout)
+
+
+def similarity_heatmap(
+    matrix: np.ndarray, labels: Sequence[str], *, height: int, limit: float = 1.0, **layout: object
+) -> go.Figure:
+    """A square matrix between labelled items (cosines, or their differences) as a heatmap with each cell written out.
+
+    Parameters
+    ----------
+    matrix : array of shape (n, n)
+    labels : sequence of str
+        The items' names along both axes (already escaped for Plotly); kept as categories, so ``#1``
+        stays a label and is not read as the number 1.
+    height : int
+    limit : float
+        The colour scale runs from ``-limit`` (blue) through 0 (white) to ``limit`` (red); 1 for cosines.
+    **layout
+        Further layout settings, e.g. ``title``.
+
+    Returns
+    -------
+    plotly Figure
+    """
+    fig = px.imshow(matrix, x=labels, y=labels, text_auto=".2f", color_continuous_scale=DIVERGING_SCALE, zmin=-limit, zmax=limit)
+    tight(fig, top=40, height=height, **layout)
+    fig.update_xaxes(type="category").update_yaxes(type="category")
+    return fig
+
+
+# ---------------------------------------------------------------- user text and the honest pieces
 
 
 def escaped(text: object) -> str:
@@ -270,9 +332,10 @@ def atlas_figure(
         if found.explained_variance
         else [i18n.t("projection.axis", lang, n=i + 1) for i in range(2)]
     )
-    fig.update_layout(
+    tight(
+        fig,
+        top=30,
         height=height,
-        margin=dict(l=10, r=10, t=30, b=10),
         xaxis_title=axis[0],
         yaxis_title=axis[1],
         legend=dict(title=dict(text=i18n.t("atlas.legend.clusters", lang)), itemsizing="constant"),
@@ -382,9 +445,10 @@ def analogy_figure(shown, *, lang: str, height: int = 460) -> go.Figure:
                     hoverinfo="skip",
                 )
             )
-    fig.update_layout(
+    tight(
+        fig,
+        top=40,
         height=height,
-        margin=dict(l=10, r=10, t=40, b=10),
         title=i18n.t("analogy.picture", lang),
         xaxis_title="PC1",
         yaxis_title="PC2",

@@ -1,0 +1,99 @@
+"""Word maps on a page: projections and atlases computed through the server's caches, and picking from them.
+
+:func:`project_words` and :func:`load_atlas` wrap the backend with a spinner, a progress bar, the
+server's result caches and a job slot (a busy server raises ServerBusyError with the visitor's place).
+:func:`pick_from_chart` turns a click or a dragged box on a chart into the page's word or zoom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from embedlab.config import load_settings
+from embedlab.projection import atlas, word_projection
+from embedlab.static import ann
+from embedlab.static import model as static
+from embedlab.ui import pictures
+from embedlab.ui.frame import working
+from embedlab.ui.server import atlas_cache, job_slots, projection_cache, visitor
+from embedlab.ui.text import key, t
+
+
+def project_words(
+    model: static.StaticModel, selection: word_projection.Selection, **options: Any
+) -> word_projection.WordProjection:
+    """:func:`embedlab.projection.word_projection.project_words` through the server's cache, with a spinner and a
+    progress bar while it works."""
+    bar = None
+
+    def report(fraction: float, stage: str) -> None:
+        nonlocal bar
+        bar = bar or st.progress(0.0)
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=len(selection)))
+
+    try:
+        with working():
+            return word_projection.project_words(
+                model,
+                selection,
+                progress=report,
+                cache=projection_cache(),
+                max_points=load_settings().limits.projection_points,
+                slots=job_slots(),
+                owner=visitor(),
+                **options,
+            )
+    finally:
+        if bar is not None:
+            bar.empty()
+
+
+def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
+    """:func:`embedlab.projection.atlas.load_or_build` through this server's memory and the disk cache, with a progress
+    bar while it computes.
+
+    Computing takes one of the server's job slots (raises ServerBusyError with the place in line).
+    """
+    bar = None
+
+    def report(fraction: float, stage: str) -> None:
+        nonlocal bar
+        bar = bar or st.progress(0.0)
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=options["top"]))
+
+    key = (model.id, ann.fingerprint(model.kv), tuple(sorted(options.items())))
+    try:
+        with working():
+            return atlas_cache().get_or_compute(
+                key,
+                lambda: atlas.load_or_build(
+                    model,
+                    progress=report,
+                    max_points=load_settings().limits.projection_points,
+                    slots=job_slots(),
+                    owner=visitor(),
+                    **options,
+                ),
+            )
+    finally:
+        if bar is not None:
+            bar.empty()
+
+
+def pick_from_chart(page: str, chart: str, words: Sequence[str]) -> Callable[[], None]:
+    """An ``on_select`` callback for chart ``chart``: a clicked point chooses its word (``<page>.word``), a dragged box
+    becomes the zoom (``<page>.zoom``). Points carry their row as the first ``customdata`` value."""
+
+    def apply() -> None:
+        event = st.session_state.get(chart)
+        choice = pictures.picked(event.get("selection") if event else None)
+        if choice.box is not None:
+            st.session_state[key(page, "zoom")] = choice.box
+        elif choice.row is not None and 0 <= choice.row < len(words):
+            st.session_state[key(page, "word")] = words[choice.row]
+            st.session_state[key(page, "zoom_to_word")] = True
+
+    return apply
