@@ -5,6 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from embedlab import ui
+from embedlab.ui import timing
+
+timing.install_run_log()  # EMBEDLAB_RUN_LOG set: the server's own time for every run (once per process)
 
 # A file shipped in the repository (sent inline as a data URI): a Material icon here would make
 # the browser fetch the favicon from Google's font server, which fails offline.

@@ -61,7 +61,7 @@ def token_vectors(size: int, store: Path, data_dir: Path) -> tuple[np.ndarray, l
         from embedlab.contextual.encoding import token_states
         from embedlab.contextual.model import load_contextual
         from embedlab.io.bundled import minilm_path
-        from embedlab.training.corpus import split_sentences
+        from embedlab.training.tokenize import split_sentences
 
         model = load_contextual(minilm_path())
         store.mkdir(parents=True, exist_ok=True)

@@ -94,3 +94,24 @@ def percentile(values: list[float], q: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def server_run_times(run_log: Path, *, since: float = 0.0) -> dict:
+    """The server's own timing of its script runs (``EMBEDLAB_RUN_LOG``, ``embedlab/ui/timing.py``) from ``since`` (Unix time).
+
+    Returns ``runs``, ``fragment_runs``, ``wall_p50_ms``/``wall_p95_ms`` (wall time of a run on the
+    server: no network, no client), ``cpu_mean_ms``/``cpu_p95_ms`` (the script thread's CPU per run).
+    """
+    from embedlab.ui.timing import read_run_log
+
+    records = [r for r in read_run_log(run_log) if r.get("t", 0) >= since]
+    walls = [float(r["wall_ms"]) for r in records]
+    cpus = [float(r["cpu_ms"]) for r in records]
+    return {
+        "runs": len(records),
+        "fragment_runs": sum(1 for r in records if r.get("fragment")),
+        "wall_p50_ms": percentile(walls, 50),
+        "wall_p95_ms": percentile(walls, 95),
+        "cpu_mean_ms": sum(cpus) / len(cpus) if cpus else float("nan"),
+        "cpu_p95_ms": percentile(cpus, 95),
+    }

@@ -15,15 +15,16 @@ import sys
 
 from embedlab import commands
 from embedlab.errors import EmbedLabError, OutOfVocabularyError
+from embedlab.progress import Progress
 
 _progress_line_open = False  # a progress line on stderr that no newline has ended yet
 
 
-def progress(label: str):
-    """``progress(done, total)`` printing a percentage on stderr, in place (scripts keep stdout clean)."""
+def progress(label: str) -> Progress:
+    """A :class:`~embedlab.progress.Progress` printing a percentage on stderr, in place (scripts keep stdout clean)."""
     shown = [-1]
 
-    def update(done: int, total: int) -> None:
+    def update(done: float, total: float, /, stage: str = "") -> None:
         global _progress_line_open
         percent = int(100 * done / total) if total else 0
         if percent != shown[0]:

@@ -15,6 +15,8 @@ EMBEDLAB_PRELOAD     ``0`` skips loading MiniLM in the background when the serve
 EMBEDLAB_HOSTED      ``1`` turns on hosted mode (no arbitrary server paths)
 EMBEDLAB_MAX_MODELS  how many models stay loaded at once (default 4)
 EMBEDLAB_MILVUS_URI / EMBEDLAB_MILVUS_TOKEN  a Milvus server for semantic search (overrides ``[milvus]``)
+EMBEDLAB_RUN_LOG     a file the server appends one JSON line to per script run (page, fragment or not, wall and
+                     CPU ms); unset (default): no timing. See :mod:`embedlab.ui.timing`
 
 A config file looks like::
 

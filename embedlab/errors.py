@@ -114,6 +114,10 @@ class DiskFullError(EmbedLabError):
     """The disk filled up while a file was written; the message says what was kept (a resumable part, or nothing)."""
 
 
+class Cancelled(EmbedLabError):
+    """Work stopped because the user pressed cancel (segmenting or training a corpus); nothing was kept."""
+
+
 def check_choice(value: object, name: str, choices: Sequence) -> None:
     """The one "must be one of" check: raise :class:`InvalidInputError` unless ``value`` is among ``choices``.
 

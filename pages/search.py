@@ -12,13 +12,13 @@ import streamlit as st
 from embedlab import ui
 from embedlab.config import load_settings
 from embedlab.serving import milvus_store
-from embedlab.training import corpus
+from embedlab.training import samples
 from embedlab.ui import pictures
 
 PAGE = "search"
 MODEL = ui.model_param("sentence")
-CORPORA = [sample.id for sample in corpus.SAMPLES]
-TITLES = {sample.id: ui.sample_title(sample) for sample in corpus.SAMPLES}  # in the UI language
+CORPORA = [sample.id for sample in samples.SAMPLES]
+TITLES = {sample.id: ui.sample_title(sample) for sample in samples.SAMPLES}  # in the UI language
 
 ui.start_page("search.title")
 st.caption(ui.t("search.intro"))
@@ -51,7 +51,7 @@ sample_id = st.session_state[ui.key(PAGE, "corpus")]
 limit = int(st.session_state[ui.key(PAGE, "n")])
 query = st.session_state[ui.key(PAGE, "q")]
 topn = int(st.session_state[ui.key(PAGE, "topn")])
-sample = corpus.get_sample(sample_id)
+sample = samples.get_sample(sample_id)
 if spec.language in ("zh", "en") and spec.language != sample.language:
     st.warning(
         ui.t("search.language_mismatch", model=ui.md(spec.id), corpus=ui.md(TITLES[sample_id])), icon=":material/translate:"

@@ -15,7 +15,7 @@ from embedlab.config import load_settings
 from embedlab.io import textio
 from embedlab.serving import manager
 from embedlab.static import model as static
-from embedlab.training import corpus
+from embedlab.training import background, corpus, samples, saving, tokenize
 from embedlab.training import train as training
 from embedlab.ui import pictures
 
@@ -23,7 +23,7 @@ PAGE = "train"
 JOB = "train.job"  # the session's TrainingJob (runs on its own thread)
 REQUEST = "train.request"  # the button pressed, set by its on_click (see requested())
 STATS = "train.corpus_stats"  # (corpus key, CorpusStats, from cache) of the last tokenisation
-SAMPLES = {sample.id: sample for sample in corpus.SAMPLES}
+SAMPLES = {sample.id: sample for sample in samples.SAMPLES}
 LIMITS = training.OPTION_LIMITS
 settings = load_settings()
 
@@ -101,7 +101,7 @@ with ui.guard():
             ui.t("train.sample_source", source=f"[{ui.md(ui.source_name(sample.url))}]({sample.url})")
             + f" · {ui.md(ui.sample_note(sample))}"
         )
-        text = corpus.strip_boilerplate(corpus.fetch_sample(sample))
+        text = tokenize.strip_boilerplate(samples.fetch_sample(sample))
         st.caption(ui.t("train.sample_ready", chars=len(text)))
     elif value("source") == "upload":
         files = st.file_uploader(ui.t("train.upload"), type=["txt"], accept_multiple_files=True, key="train.files")
@@ -110,7 +110,7 @@ with ui.guard():
             manager.check_upload_size(upload.name, upload.size, settings=settings)
             decoded = textio.decode_text(upload.getvalue(), name=upload.name)
             st.caption(ui.t("train.decoded", name=ui.md(upload.name), encoding=decoded.encoding, chars=len(decoded.text)))
-            parts.append(corpus.strip_boilerplate(decoded.text))
+            parts.append(tokenize.strip_boilerplate(decoded.text))
         text = "\n\n".join(parts)
     else:
         text = st.text_area(ui.t("train.paste"), key="train.paste", height=180, max_chars=settings.limits.training_chars)
@@ -130,9 +130,9 @@ with right.expander(ui.t("train.segmentation")):
 
 language = value("text_lang")
 if text.strip() and language == "auto":
-    language = corpus.detect_language(text)
+    language = tokenize.detect_language(text)
 if names and language == "zh":  # the sample novels' character names stay whole (贾母, not 贾 + 母)
-    user_dict = "\n".join(filter(None, [corpus.names_dictionary("zh"), user_dict]))
+    user_dict = "\n".join(filter(None, [samples.names_dictionary("zh"), user_dict]))
 corpus_key = corpus.corpus_key(text, language, (user_dict or "").strip() or None, value("hmm")) if text.strip() else ""
 
 
@@ -205,7 +205,7 @@ col_workers.number_input(
     key="train.workers",
     help=ui.t("train.workers_help"),
 )
-preview = training.default_name(  # the name an empty box saves under, shown as its placeholder
+preview = saving.default_name(  # the name an empty box saves under, shown as its placeholder
     training.TrainOptions(sg=int(value("mode") == "sg"), vector_size=value("size")),
     language,
     corpus_key or "text",
@@ -214,7 +214,7 @@ preview = training.default_name(  # the name an empty box saves under, shown as 
 )
 name = col_name.text_input(ui.t("train.name"), key="train.name", max_chars=80, placeholder=preview)
 
-job: training.TrainingJob | None = st.session_state.get(JOB)
+job: background.TrainingJob | None = st.session_state.get(JOB)
 running = job is not None and not job.state.finished
 st.button(
     ui.t("train.start"),
@@ -238,10 +238,10 @@ if requested("train") and not running and text.strip():
             workers=st.session_state["train.workers"],
         ).checked()
         stem = value("sample") if value("source") == "sample" else None
-        chosen = name.strip() or training.default_name(
+        chosen = name.strip() or saving.default_name(
             options, language, corpus_key or "text", compare=compare, stem=stem, folder=settings.models_dir
         )
-        job = training.TrainingJob(
+        job = background.TrainingJob(
             text,
             language,
             options,

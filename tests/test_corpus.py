@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from embedlab.errors import InvalidInputError
-from embedlab.training import corpus
+from embedlab.errors import Cancelled, InvalidInputError
+from embedlab.training import corpus, samples, tokenize
 
 ZH = "诸葛亮字孔明。刘备三顾茅庐，请诸葛亮出山！他研究量子纠缠态和超导环流。"
 
@@ -21,16 +21,16 @@ def private_cache(tmp_path, monkeypatch):
 
 
 def test_chinese_is_segmented_by_jieba_without_punctuation():
-    sentences = corpus.tokenize(ZH, "zh")
+    sentences = tokenize.tokenize(ZH, "zh")
     assert sentences[0] == ["诸葛亮", "字", "孔明"]
     assert sentences[1] == ["刘备", "三顾茅庐", "请", "诸葛亮", "出山"]
     assert all(token not in "，。！" for sentence in sentences for token in sentence)
 
 
 def test_user_dictionary_keeps_its_words_whole():
-    plain = corpus.tokenize(ZH, "zh")[2]
+    plain = tokenize.tokenize(ZH, "zh")[2]
     assert "量子纠缠态" not in plain and "超导环流" not in plain
-    with_dict = corpus.tokenize(ZH, "zh", user_dict="量子纠缠态 10 n\n超导环流 5\n")[2]
+    with_dict = tokenize.tokenize(ZH, "zh", user_dict="量子纠缠态 10 n\n超导环流 5\n")[2]
     assert "量子纠缠态" in with_dict and "超导环流" in with_dict
 
 
@@ -40,17 +40,17 @@ def test_too_long_user_dictionary_is_refused():
 
 
 def test_english_tokeniser_lowercases_and_keeps_contractions():
-    sentences = corpus.tokenize("Mr. Darcy didn't dance. 'Well!' said she.\n\nNew paragraph", "en")
+    sentences = tokenize.tokenize("Mr. Darcy didn't dance. 'Well!' said she.\n\nNew paragraph", "en")
     assert sentences == [["mr"], ["darcy", "didn't", "dance"], ["well", "said", "she"], ["new", "paragraph"]]
 
 
 def test_language_detection():
-    assert corpus.detect_language(ZH) == "zh"
-    assert corpus.detect_language("It is a truth universally acknowledged 诸葛") == "en"
+    assert tokenize.detect_language(ZH) == "zh"
+    assert tokenize.detect_language("It is a truth universally acknowledged 诸葛") == "en"
 
 
 def test_stats_count_like_a_counter():
-    sentences = corpus.tokenize(ZH * 3, "zh")
+    sentences = tokenize.tokenize(ZH * 3, "zh")
     stats = corpus.corpus_stats(sentences, characters=len(ZH) * 3)
     counts = Counter(t for s in sentences for t in s)
     assert stats.tokens == sum(counts.values()) and stats.vocabulary == len(counts)
@@ -87,7 +87,7 @@ def test_unusable_text_is_refused(text, message):
 def test_cancel_stops_segmentation():
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(corpus.Cancelled):
+    with pytest.raises(Cancelled):
         corpus.segment(ZH * 2000, "zh", cache=False, cancel=cancel)
 
 
@@ -103,8 +103,8 @@ def test_gutenberg_boilerplate_is_left_out():
         "licence blah\n*** START OF THE PROJECT GUTENBERG EBOOK ALICE ***\nDown the rabbit hole.\n"
         "*** END OF THE PROJECT GUTENBERG EBOOK ALICE ***\nmore licence"
     )
-    assert corpus.strip_boilerplate(book).strip() == "Down the rabbit hole."
-    assert corpus.strip_boilerplate("plain text") == "plain text"
+    assert tokenize.strip_boilerplate(book).strip() == "Down the rabbit hole."
+    assert tokenize.strip_boilerplate("plain text") == "plain text"
 
 
 def test_corpus_files_in_any_encoding_are_joined(tmp_path):
@@ -116,14 +116,14 @@ def test_corpus_files_in_any_encoding_are_joined(tmp_path):
 
 
 def test_samples_name_public_addresses_and_checksums():
-    assert {s.language for s in corpus.SAMPLES} == {"zh", "en"}
-    for sample in corpus.SAMPLES:
+    assert {s.language for s in samples.SAMPLES} == {"zh", "en"}
+    for sample in samples.SAMPLES:
         assert sample.url.startswith("https://") and len(sample.sha256) == 64 and sample.size > 100_000
     with pytest.raises(InvalidInputError, match="Must be one of"):
-        corpus.get_sample("nope")
+        samples.get_sample("nope")
 
 
 def test_samples_ship_with_the_product_and_read_offline():
-    for sample in corpus.SAMPLES:  # the bundled copies are checked against the public files in test_shipped.py
-        assert sample.path.is_file() and sample.path.is_relative_to(corpus.BUNDLED_DATA)
-    assert "宴桃园豪杰三结义" in corpus.fetch_sample("sanguo")[:200]
+    for sample in samples.SAMPLES:  # the bundled copies are checked against the public files in test_shipped.py
+        assert sample.path.is_file() and sample.path.is_relative_to(samples.BUNDLED_DATA)
+    assert "宴桃园豪杰三结义" in samples.fetch_sample("sanguo")[:200]

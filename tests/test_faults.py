@@ -2,8 +2,9 @@
 
 1. A Milvus server that stops during a search and during indexing (the live server of the session).
 2. A memory-mapped vector cache cut short, or with its header or data altered; a source that changed.
-3. A full disk during a download, a conversion and the saving of a trained model (a small tmpfs
-   mounted for the test as root, and a file-size limit, RLIMIT_FSIZE, which needs no privileges).
+3. A full disk during a download, a conversion, the saving of a trained model, a model upload and
+   the saving of an HNSW index (a small tmpfs mounted for the test as root, and a file-size limit,
+   RLIMIT_FSIZE, which needs no privileges).
 4. Two sessions and two server processes converting or downloading the same model at once.
 5. A download whose connection drops half-way (a loopback server that closes the socket).
 6. A server killed during a training.
@@ -40,7 +41,7 @@ from embedlab.errors import DiskFullError, ServerBusyError
 from embedlab.io import downloads, streamed_vectors, vector_cache
 from embedlab.serving import manager, milvus_store, registry
 from embedlab.serving.pool import ModelFileGoneError, ModelPool
-from embedlab.training import jobs
+from embedlab.training import background, jobs
 from embedlab.training import train as training
 
 MB = 2**20
@@ -388,9 +389,9 @@ def test_cli_convert_onto_a_full_disk_is_one_line(full_disk_for_a_command, tmp_p
 @pytest.fixture(scope="module")
 def alice_text():
     """Alice in Wonderland, already segmented once (the cache lives outside the small disk)."""
-    from embedlab.training import corpus
+    from embedlab.training import corpus, samples, tokenize
 
-    text = corpus.strip_boilerplate(corpus.fetch_sample(corpus.get_sample("alice")))
+    text = tokenize.strip_boilerplate(samples.fetch_sample(samples.get_sample("alice")))
     corpus.segment(text, "en")
     return text
 
@@ -398,7 +399,7 @@ def alice_text():
 def test_saving_a_trained_model_onto_a_full_disk_keeps_no_model(small_disk, alice_text):
     options = training.TrainOptions(vector_size=200, min_count=2, epochs=1, workers=1)
     with small_disk.full():
-        job = training.TrainingJob(alice_text, "en", options, name="full-disk", folder=small_disk.folder).start()
+        job = background.TrainingJob(alice_text, "en", options, name="full-disk", folder=small_disk.folder).start()
         state = job.wait(timeout=120)
     assert state.phase == "failed" and isinstance(state.failure, DiskFullError), state.error
     assert state.error.startswith("The disk is full: full-disk.kv could not be saved")
@@ -407,7 +408,7 @@ def test_saving_a_trained_model_onto_a_full_disk_keeps_no_model(small_disk, alic
     assert "full-disk.kv" not in registry.all_specs(_settings_for(small_disk.folder))
 
     small_disk.grow(64 * MB)
-    done = training.TrainingJob(alice_text, "en", options, name="full-disk", folder=small_disk.folder).start().wait(timeout=120)
+    done = background.TrainingJob(alice_text, "en", options, name="full-disk", folder=small_disk.folder).start().wait(timeout=120)
     assert done.phase == "done", done.error
     assert files_in(small_disk.folder) == ["exports/full-disk.json", "exports/full-disk.txt", "full-disk.kv"]
 
@@ -423,6 +424,94 @@ def test_train_page_says_the_disk_is_full_in_chinese(small_disk, monkeypatch):
     shown = texts(at, "error")
     assert "磁盘已满" in shown and "没有留下写了一半的模型" in shown, shown
     assert not [name for name in files_in(small_disk.folder) if name.endswith(".kv")]
+
+
+def one_digit_vectors(words: int, dims: int = 64, *, prefix: str = "u") -> bytes:
+    """A word2vec text file of one-digit values: 2 bytes a value as text, 4 in the float32 cache,
+    so 5,000 words make a file under 1 MB whose cache is over 1 MB."""
+    rng = np.random.default_rng(7)
+    lines = [f"{words} {dims}"] + [f"{prefix}{i} " + " ".join(map(str, rng.integers(1, 10, dims))) for i in range(words)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("what_overflows", ["file", "cache"])
+def test_an_upload_onto_a_full_disk_keeps_nothing_and_works_once_there_is_room(small_disk, monkeypatch, what_overflows):
+    """The models page's upload (manager.save_upload): the file itself, or its fast cache, does not fit."""
+    import io
+
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(small_disk.folder))  # the fast cache goes there too
+    settings = _settings_for(small_disk.folder)
+    data = one_digit_vectors(9000 if what_overflows == "file" else 5000)
+    assert (len(data) > MB) == (what_overflows == "file") and 5000 * 64 * 4 > MB
+    with small_disk.full(), pytest.raises(DiskFullError) as caught:
+        manager.save_upload("upload.vec", io.BytesIO(data), size=len(data), settings=settings)
+    assert str(caught.value).startswith("The disk is full: the upload upload.vec could not be stored"), caught.value
+    assert "Nothing of it was kept" in str(caught.value)
+    assert "磁盘已满" in i18n.error_text(caught.value.code, "zh", caught.value.params)
+    assert files_in(small_disk.folder) == []  # no file, no .part, no half cache, no lock file
+    assert "upload.vec" not in registry.all_specs(settings)
+    assert "upload.vec" not in [row.id for row in manager.list_rows(settings=settings)]
+
+    small_disk.grow(16 * MB)
+    assert manager.save_upload("upload.vec", io.BytesIO(data), size=len(data), settings=settings) == "upload.vec"
+    row = next(row for row in manager.list_rows(settings=settings) if row.id == "upload.vec")
+    assert row.where == "models folder" and (row.vocab, row.dims) == (len(data.splitlines()) - 1, 64)
+    vector_cache.verify_cache(vector_cache.cache_folder(small_disk.folder / "upload.vec"))
+
+
+def test_models_page_upload_onto_a_full_disk_says_so(small_disk, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MODELS_DIR", str(small_disk.folder))
+    at = app_test("pages/models.py", lang="en")
+    at.file_uploader(key="models.upload").set_value(("page.vec", one_digit_vectors(5000), "application/octet-stream")).run()
+    with small_disk.full():
+        at = at.button(key="models.save_upload").click().run()
+    assert not at.exception and not at.success
+    shown = texts(at, "error")
+    assert "The disk is full: the upload page.vec could not be stored" in shown, shown
+    assert files_in(small_disk.folder) == []
+
+
+@pytest.fixture(scope="module")
+def indexed_words():
+    """4,000 words of 64 dims and their HNSW graph: about 1.5 MB on disk."""
+    from gensim.models import KeyedVectors
+
+    from embedlab.static import ann
+    from embedlab.static.model import StaticModel, freeze
+
+    rng = np.random.default_rng(3)
+    kv = KeyedVectors(64, count=0)
+    kv.add_vectors([f"w{i}" for i in range(4000)], rng.normal(size=(4000, 64)).astype(np.float32))
+    model = StaticModel("faults-ann", freeze(kv), "en")
+    return model, ann.build(model.kv, m=16, ef_construction=40)
+
+
+def test_an_index_saved_onto_a_full_disk_keeps_nothing_and_search_stays_exact(small_disk, indexed_words):
+    from embedlab.static import ann
+    from embedlab.static.model import neighbors
+
+    model, index = indexed_words
+    root = small_disk.folder / "cache"
+    with small_disk.full():
+        with pytest.raises(DiskFullError) as caught:
+            ann.save(index, model.kv, cache_root=root)
+        with pytest.raises(DiskFullError):
+            ann.load_or_build(model.kv, m=16, ef_construction=40, cache_root=root)
+    assert str(caught.value).startswith("The disk is full: the approximate search index could not be saved")
+    assert "exact search" in str(caught.value)
+    assert "磁盘已满" in i18n.error_text(caught.value.code, "zh", caught.value.params)
+    assert files_in(small_disk.folder) == []  # no half index, no staging file, no description
+    saved = ann.load(model.kv, m=16, ef_construction=40, cache_root=root)
+    assert saved is None
+    found = ann.search(model, "w7", topn=5, index=saved, threshold=0)  # what a page does: no index, exact
+    assert not found.approximate and list(found.results) == neighbors(model, "w7", topn=5)
+
+    small_disk.grow(16 * MB)
+    path = ann.save(index, model.kv, cache_root=root)
+    loaded = ann.load(model.kv, m=16, ef_construction=40, cache_root=root)
+    assert loaded is not None and loaded.count == 4000
+    assert files_in(small_disk.folder) == [str(p.relative_to(small_disk.folder)) for p in (path, path.with_suffix(".json"))]
+    assert ann.search(model, "w7", topn=5, index=loaded, threshold=0).approximate
 
 
 # ---------------------------------------------------------------- 4 · two at once
@@ -614,9 +703,9 @@ def test_cli_download_that_keeps_dropping_says_so_then_resumes(tmp_path):
 
 TRAIN_AND_WAIT = """
 import sys, time
-from embedlab.training import corpus; from embedlab.training import train as training
-text = corpus.strip_boilerplate(corpus.fetch_sample(corpus.get_sample("alice")))
-job = training.TrainingJob(text, "en", training.TrainOptions(vector_size=50, min_count=1, epochs=200), name="killed-run",
+from embedlab.training import background, samples, tokenize; from embedlab.training import train as training
+text = tokenize.strip_boilerplate(samples.fetch_sample(samples.get_sample("alice")))
+job = background.TrainingJob(text, "en", training.TrainOptions(vector_size=50, min_count=1, epochs=200), name="killed-run",
                            folder=sys.argv[1]).start()
 deadline = time.monotonic() + 120  # a broken job must fail the test, not hang it on readline()
 while job.state.epoch < 1:
@@ -658,7 +747,7 @@ def test_a_server_killed_during_training_lists_no_partial_model_and_the_page_say
 
 
 def test_a_running_job_of_this_process_is_not_lost(tmp_path, alice_text):
-    job = training.TrainingJob(
+    job = background.TrainingJob(
         alice_text, "en", training.TrainOptions(vector_size=20, epochs=30, min_count=1), name="alive", folder=tmp_path
     ).start()
     try:

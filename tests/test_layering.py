@@ -2,8 +2,9 @@
 
 The layers, lowest first (each may import the ones below it, and its own):
 
-* **base**: the top-level modules ``errors``, ``i18n``, ``config``, ``files``, ``vectormath``, ``share`` and
-  ``result_cache``; among them ``i18n`` imports nothing of ours, ``errors`` only ``i18n``, ``config`` only ``errors``;
+* **base**: the top-level modules ``errors``, ``i18n``, ``config``, ``files``, ``vectormath``, ``share``,
+  ``result_cache`` and ``progress``; among them ``i18n`` and ``progress`` import nothing of ours, ``errors`` only
+  ``i18n``, ``config`` only ``errors``;
 * **domain**: ``embedlab.io``, ``embedlab.static``, ``embedlab.contextual``, ``embedlab.projection`` and
   ``embedlab.training`` (they may use each other);
 * **serving**: ``embedlab.serving`` (registry, pool, manager, Milvus store);
@@ -31,6 +32,7 @@ BASE = {
     "vectormath": None,
     "share": None,
     "result_cache": None,
+    "progress": set(),
 }
 DOMAIN = {"io", "static", "contextual", "projection", "training"}
 LAYER = {**{name: 0 for name in BASE}, **{name: 1 for name in DOMAIN}, "serving": 2, "ui": 3, "cli": 3}

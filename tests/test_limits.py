@@ -13,6 +13,7 @@ from embedlab.errors import InvalidInputError, ServerBusyError
 from embedlab.projection import word_projection
 from embedlab.serving import manager, milvus_store
 from embedlab.share import build_link
+from embedlab.training import background, jobs
 from embedlab.training import train as training
 from embedlab.ui.presets import PRESETS
 
@@ -61,21 +62,21 @@ def test_upload_cap_names_the_file_and_the_cap(hosted):
 
 
 def test_training_slots_refuse_a_job_while_all_are_taken_and_come_back():
-    slots = training.JobSlots(1)
+    slots = jobs.JobSlots(1)
     slots.take()
-    job = training.TrainingJob("刘备 关羽 张飞 " * 50, "zh", training.TrainOptions(epochs=1, min_count=1), name="slot-test")
+    job = background.TrainingJob("刘备 关羽 张飞 " * 50, "zh", training.TrainOptions(epochs=1, min_count=1), name="slot-test")
     with pytest.raises(ServerBusyError, match=r"already runs 1 heavy job\(s\) at once"):
         job.start(slots=slots)
     slots.give_back()
     # A job that fails still gives its slot back.
-    failing = training.TrainingJob("x" * 200, "en", training.TrainOptions(epochs=1), name="too-long", max_chars=10)
+    failing = background.TrainingJob("x" * 200, "en", training.TrainOptions(epochs=1), name="too-long", max_chars=10)
     assert failing.start(slots=slots).wait(timeout=60).phase == "failed"
     slots.take()  # free again
     slots.give_back()
 
 
 def test_training_slots_hold_across_threads():
-    slots = training.JobSlots(2)
+    slots = jobs.JobSlots(2)
     taken, refused = [], []
 
     def grab():

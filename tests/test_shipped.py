@@ -16,7 +16,7 @@ import pytest
 from embedlab.config import BUNDLED_DATA
 from embedlab.serving.registry import get_spec, list_models, load_model
 from embedlab.static import model as static
-from embedlab.training import corpus, shipped
+from embedlab.training import samples, shipped, tokenize
 
 NOVEL_CHARACTERS = {  # the home tour's projection preset: five main characters of each novel
     "sanguo": ["刘备", "张飞", "诸葛亮", "曹操", "孙权"],
@@ -32,10 +32,10 @@ def sidamingzhu():
 
 
 def test_bundled_corpora_are_the_public_files(data_dir):
-    for sample in corpus.SAMPLES:
+    for sample in samples.SAMPLES:
         original = data_dir / "corpora" / sample.file.removesuffix(".xz")
         assert lzma.decompress(sample.path.read_bytes()) == original.read_bytes(), sample.id
-        assert corpus.fetch_sample(sample) == original.read_text(encoding="utf-8")
+        assert samples.fetch_sample(sample) == original.read_text(encoding="utf-8")
 
 
 def test_bundled_test_sets_and_licences_are_the_public_files(data_dir):
@@ -52,23 +52,23 @@ def test_bundled_test_sets_and_licences_are_the_public_files(data_dir):
 def test_a_damaged_bundled_corpus_is_refused(tmp_path, monkeypatch):
     import dataclasses
 
-    sample = corpus.get_sample("alice")
+    sample = samples.get_sample("alice")
     broken = tmp_path / "corpora" / sample.file
     broken.parent.mkdir(parents=True)
     broken.write_bytes(lzma.compress(b"not alice"))
-    monkeypatch.setattr(corpus, "BUNDLED_DATA", tmp_path)
-    with pytest.raises(corpus.EmbedLabError, match="damaged"):
-        corpus.fetch_sample(dataclasses.replace(sample, id="alice-broken"))
+    monkeypatch.setattr(samples, "BUNDLED_DATA", tmp_path)
+    with pytest.raises(samples.EmbedLabError, match="damaged"):
+        samples.fetch_sample(dataclasses.replace(sample, id="alice-broken"))
 
 
 def test_names_dictionary_keeps_character_names_whole():
     text = "贾母笑道：“凤姐儿来了。”八戒道：“师父，沙僧去了。”"
-    plain = corpus.tokenize(text, "zh")
-    named = corpus.tokenize(text, "zh", user_dict=corpus.names_dictionary("zh"))
+    plain = tokenize.tokenize(text, "zh")
+    named = tokenize.tokenize(text, "zh", user_dict=samples.names_dictionary("zh"))
     assert "贾母" not in [t for s in plain for t in s]  # jieba alone cuts it into 贾 + 母
     assert {"贾母", "凤姐儿", "八戒", "沙僧"} <= {t for s in named for t in s}
-    assert corpus.names_dictionary("en") is None
-    assert not any(line.startswith("#") for line in corpus.names_dictionary("zh").splitlines())
+    assert samples.names_dictionary("en") is None
+    assert not any(line.startswith("#") for line in samples.names_dictionary("zh").splitlines())
 
 
 def test_shipped_models_are_listed_available_and_small():
@@ -85,7 +85,7 @@ def test_shipped_models_are_listed_available_and_small():
 def test_shipped_model_matches_its_record(sidamingzhu):
     meta = shipped.metadata("sidamingzhu")
     assert meta["words"] == sidamingzhu.vocab_size and meta["dims"] == sidamingzhu.dims
-    assert [c["sha256"] for c in meta["corpora"]] == [corpus.get_sample(s).sha256 for s in shipped.get("sidamingzhu").samples]
+    assert [c["sha256"] for c in meta["corpora"]] == [samples.get_sample(s).sha256 for s in shipped.get("sidamingzhu").samples]
     with np.load(shipped.get("sidamingzhu").path) as data:
         np.testing.assert_array_equal(sidamingzhu.kv.vectors, data["vectors"].astype(np.float32))
         assert sidamingzhu.kv.index_to_key == data["words"].tolist()

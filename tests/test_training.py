@@ -11,11 +11,13 @@ import pytest
 from gensim.models import KeyedVectors
 
 from embedlab import cli
-from embedlab.errors import InvalidInputError
+from embedlab.errors import Cancelled, InvalidInputError
 from embedlab.serving import registry
 from embedlab.static import model as static
-from embedlab.training.corpus import Cancelled, read_corpus_files, segment
-from embedlab.training.train import TrainingJob, TrainOptions, compare_neighbors, save_trained, train
+from embedlab.training.background import TrainingJob
+from embedlab.training.corpus import read_corpus_files, segment
+from embedlab.training.saving import save_trained
+from embedlab.training.train import TrainOptions, compare_neighbors, train
 
 NAMES = {"刘备", "司马懿", "孔明"}
 
@@ -133,14 +135,15 @@ def test_cancel_within_an_epoch(sanguo):
     cancel = threading.Event()
     fractions = []
 
-    def on_progress(epoch, fraction):
+    def on_progress(epochs_done, epochs, stage=""):
+        fraction = epochs_done / epochs  # one epoch: the part of it done
         fractions.append(fraction)
         if fraction > 0.05:
             cancel.set()
 
     started = time.perf_counter()
     with pytest.raises(Cancelled):
-        train(sanguo, TrainOptions(sg=1, vector_size=100, window=10, epochs=1, workers=1), on_progress=on_progress, cancel=cancel)
+        train(sanguo, TrainOptions(sg=1, vector_size=100, window=10, epochs=1, workers=1), progress=on_progress, cancel=cancel)
     assert max(fractions) < 0.5
     assert time.perf_counter() - started < 20
 

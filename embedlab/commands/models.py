@@ -19,7 +19,7 @@ from embedlab.errors import InvalidInputError
 from embedlab.io import downloads, streamed_vectors, vector_cache
 from embedlab.serving import manager, milvus_store, registry
 from embedlab.static import ann
-from embedlab.training.corpus import SAMPLES
+from embedlab.training.samples import SAMPLES
 
 
 def _convert(args: argparse.Namespace) -> dict:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from embedlab.config import load_settings
 from embedlab.errors import InvalidInputError
-from embedlab.training import corpus
+from embedlab.progress import fraction
+from embedlab.training import corpus, samples, saving, tokenize
 from embedlab.training import train as training
 
 
@@ -32,14 +33,14 @@ def _train(args: argparse.Namespace) -> dict:
     ).checked()
     if not args.corpus and not args.sample:
         raise InvalidInputError(
-            "Give --corpus FILE ... or --sample ID (one of: " + ", ".join(s.id for s in corpus.SAMPLES) + ")."
+            "Give --corpus FILE ... or --sample ID (one of: " + ", ".join(s.id for s in samples.SAMPLES) + ")."
         )
     parts = [corpus.read_corpus_files(args.corpus)] if args.corpus else []
-    parts += [corpus.strip_boilerplate(corpus.fetch_sample(sample_id)) for sample_id in args.sample or []]
+    parts += [tokenize.strip_boilerplate(samples.fetch_sample(sample_id)) for sample_id in args.sample or []]
     text = "\n\n".join(parts)
     user_dict = Path(args.user_dict).read_text(encoding="utf-8") if args.user_dict else None
     if user_dict is None and args.sample and args.lang != "en":
-        user_dict = corpus.names_dictionary("zh")  # the sample novels' character names stay whole
+        user_dict = samples.names_dictionary("zh")  # the sample novels' character names stay whole
     segmented = corpus.segment(text, args.lang, user_dict=user_dict, hmm=args.hmm)
     print(
         f"{segmented.stats.tokens:,} tokens, {segmented.stats.vocabulary:,} distinct"
@@ -56,10 +57,10 @@ def _train(args: argparse.Namespace) -> dict:
     trained = training.train(segmented, options, on_epoch=report)
     if args.out:
         out = Path(args.out).expanduser()
-        saved = training.save_trained(trained, name=out.name, folder=out.parent, overwrite=args.overwrite, exact_name=True)
+        saved = saving.save_trained(trained, name=out.name, folder=out.parent, overwrite=args.overwrite, exact_name=True)
     else:
-        name = training.default_name(options, segmented.language, segmented.key)
-        saved = training.save_trained(trained, name=name, folder=load_settings().models_dir, overwrite=args.overwrite)
+        name = saving.default_name(options, segmented.language, segmented.key)
+        saved = saving.save_trained(trained, name=name, folder=load_settings().models_dir, overwrite=args.overwrite)
     return {
         "model_id": saved.model_id,
         "path": str(saved.path),
@@ -97,10 +98,10 @@ def register(subparsers) -> None:
         "--sample",
         nargs="+",
         metavar="ID",
-        choices=[s.id for s in corpus.SAMPLES],
-        help="bundled books: " + ", ".join(s.id for s in corpus.SAMPLES),
+        choices=[s.id for s in samples.SAMPLES],
+        help="bundled books: " + ", ".join(s.id for s in samples.SAMPLES),
     )
-    parser.add_argument("--lang", choices=["auto", *corpus.LANGUAGES], default="auto", help="zh: jieba; en: simple tokeniser")
+    parser.add_argument("--lang", choices=["auto", *tokenize.LANGUAGES], default="auto", help="zh: jieba; en: simple tokeniser")
     parser.add_argument("--sg", type=int, choices=[0, 1], default=defaults.sg, help="0 = CBOW, 1 = skip-gram")
     parser.add_argument("--size", type=int, default=defaults.vector_size, help="vector dimensions")
     parser.add_argument("--window", type=int, default=defaults.window)
@@ -123,10 +124,11 @@ def _build_shipped(args: argparse.Namespace) -> dict:
         shipped.get(model_id)  # an unknown id fails before any work
         last = [""]
 
-        def report(stage: str, fraction: float, model_id=model_id, last=last) -> None:
-            line = f"{model_id}: {stage} {fraction:4.0%}"
+        def report(done: float, total: float, /, stage: str = "", model_id=model_id, last=last) -> None:
+            part = fraction(done, total)
+            line = f"{model_id}: {stage} {part:4.0%}"
             if line != last[0]:
-                print(line, file=sys.stderr, end="\r" if fraction < 1 else "\n")
+                print(line, file=sys.stderr, end="\r" if part < 1 else "\n")
                 last[0] = line
 
         path = shipped.build(model_id, folder=args.folder, progress=report)

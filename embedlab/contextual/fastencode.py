@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -202,7 +203,10 @@ def export(folder: str | Path, *, network: Any = None) -> Path:
         sample["token_type_ids"].zero_()
         raw = path.with_suffix(".raw.onnx")
         axes = {name: {0: "batch", 1: "tokens"} for name in (*sample, "last_hidden_state")}
-        with torch.inference_mode():
+        # The TorchScript exporter (deprecated in torch 2.9) on purpose: its graph is the one ONNX Runtime's
+        # BERT optimizer recognises and fuses; the torch.export-based one needs onnxscript and is not fused.
+        with torch.inference_mode(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="You are using the legacy TorchScript-based ONNX export")
             torch.onnx.export(
                 network,
                 (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),

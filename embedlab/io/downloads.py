@@ -39,8 +39,8 @@ from pathlib import Path
 from embedlab import files
 from embedlab.config import load_settings
 from embedlab.errors import DiskFullError, InvalidInputError
-from embedlab.io.fastload import Progress
 from embedlab.io.http_transfer import CHUNK_BYTES, DownloadError, fetch_resuming
+from embedlab.progress import Progress
 
 __all__ = [
     "DownloadError",

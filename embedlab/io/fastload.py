@@ -30,18 +30,15 @@ import bz2
 import gzip
 import logging
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
+from embedlab.progress import Progress  # here ``progress(bytes_read, file_size)``
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: called as work advances (here: bytes of the file read)."""
 
 BLOCK_BYTES = 64 * 2**20
 """Bytes of the (decompressed) file parsed at a time."""

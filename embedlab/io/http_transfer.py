@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from embedlab.errors import EmbedLabError
-from embedlab.io.fastload import Progress
+from embedlab.progress import Progress
 
 CHUNK_BYTES = 1 << 20
 """Bytes read from the connection (and written to the ``.part`` file) at a time."""

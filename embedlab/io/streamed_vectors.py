@@ -37,8 +37,8 @@ from embedlab.config import load_settings
 from embedlab.errors import InvalidInputError
 from embedlab.io import http_transfer
 from embedlab.io.downloads import check_url, disk_full_error, download_lock, inside, name_from_url, safe_file_name
-from embedlab.io.fastload import Progress
 from embedlab.io.http_transfer import ByteSink, DownloadError, fetch_resuming
+from embedlab.progress import Progress
 
 VECTORS_HEADER_MAX = 200
 """Longest believable ``count dims`` header line, in bytes."""

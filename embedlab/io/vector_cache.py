@@ -42,7 +42,8 @@ from gensim.models import KeyedVectors
 
 from embedlab import files
 from embedlab.errors import DiskFullError, EmbedLabError, InvalidInputError
-from embedlab.io.fastload import Progress, keyed_vectors, read_word2vec_text
+from embedlab.io.fastload import keyed_vectors, read_word2vec_text
+from embedlab.progress import Progress
 
 log = logging.getLogger(__name__)
 

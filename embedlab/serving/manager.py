@@ -28,7 +28,7 @@ from embedlab import files
 from embedlab.config import Settings, load_settings
 from embedlab.errors import DiskFullError, InvalidInputError, UnknownModelError
 from embedlab.io import downloads, fastload, streamed_vectors, vector_cache
-from embedlab.io.fastload import Progress
+from embedlab.progress import Progress
 from embedlab.serving import registry
 
 UPLOAD_SUFFIXES = (".word", ".vec", ".txt", ".bin", ".w2v", ".char", ".bigram")
@@ -360,17 +360,19 @@ def save_upload(
         try:
             with staging.open("wb") as out:
                 shutil.copyfileobj(data, out, length=1 << 20)
-        except OSError as exc:
-            if files.no_space(exc):
-                raise DiskFullError.coded("disk_full_save", name=target.name, folder=str(settings.models_dir)) from exc
+            if staging.stat().st_size > cap:
+                raise InvalidInputError(f"The file is larger than the {cap // 2**20:,} MB upload limit.")
+            staging.replace(target)
+            return add_local(target.name, settings=settings, progress=progress)
+        except (OSError, DiskFullError) as exc:  # the file itself, or its cache (add_local): either way nothing stays
+            if files.no_space(exc) or isinstance(exc, DiskFullError):
+                raise DiskFullError.coded("disk_full_upload", name=target.name, folder=str(settings.models_dir)) from exc
             raise
-        if staging.stat().st_size > cap:
-            raise InvalidInputError(f"The file is larger than the {cap // 2**20:,} MB upload limit.")
-        staging.replace(target)
-        return add_local(target.name, settings=settings, progress=progress)
     except BaseException:
         staging.unlink(missing_ok=True)
         if target.exists():
+            for cache in _caches_of(target):  # a lock file or empty folder left by the failed cache write
+                shutil.rmtree(cache, ignore_errors=True)
             target.unlink()
         raise
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from embedlab.config import Settings, load_settings
 from embedlab.errors import EmbedLabError, InvalidInputError, MissingDependencyError
-from embedlab.io.fastload import Progress
+from embedlab.progress import Progress
 
 if TYPE_CHECKING:  # imported when used: indexing vectors needs no sentence models
     from embedlab.contextual.model import ContextualModel
@@ -201,7 +201,8 @@ def corpus_sentences(sample_id: str, *, limit: int, settings: Settings | None = 
         For an unknown corpus, or a ``limit``
         over the server's ``limits.batch_sentences`` (encoding is CPU time every visitor shares).
     """
-    from embedlab.training.corpus import fetch_sample, get_sample, split_sentences, strip_boilerplate
+    from embedlab.training.samples import fetch_sample, get_sample
+    from embedlab.training.tokenize import split_sentences, strip_boilerplate
 
     settings = settings or load_settings()
     most = settings.limits.batch_sentences

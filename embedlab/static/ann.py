@@ -19,6 +19,10 @@ queries came back with neighbours of cosine 0.25 where the true 10th was 0.74; s
 word itself fixed them). The candidates are then scored again exactly the way gensim scores them,
 so every score shown is the true cosine; only *which* words make the list is approximate
 (recall@10 is measured in ``benchmarks/bench_ann.py``).
+
+An index is saved whole or not at all (:func:`save`: temporary names, then a rename). When the disk
+is full, saving raises :class:`~embedlab.errors.DiskFullError` and leaves nothing behind, so no index
+is found for the model and its searches simply stay exact.
 """
 
 from __future__ import annotations
@@ -34,9 +38,10 @@ from typing import Any, Protocol
 import numpy as np
 from gensim.models import KeyedVectors
 
-from embedlab.errors import InvalidInputError, MissingDependencyError
-from embedlab.io.fastload import Progress
+from embedlab import files
+from embedlab.errors import DiskFullError, InvalidInputError, MissingDependencyError
 from embedlab.io.vector_cache import default_cache_root
+from embedlab.progress import Progress
 from embedlab.static.model import MAX_TOPN, METRICS, Scored, StaticModel, require
 from embedlab.static.model import neighbors as exact_neighbors
 from embedlab.vectormath import unit_rows
@@ -187,12 +192,22 @@ def index_path(
 
 
 def save(index: HnswIndex, kv: KeyedVectors, *, cache_root: Path | None = None) -> Path:
-    """Write ``index`` beside ``kv``'s cache (atomically) and return the file."""
+    """Write ``index`` beside ``kv``'s cache and return the file.
+
+    The index and its ``.json`` description are written under temporary names and renamed into
+    place only when complete, so a reader never finds half an index. faiss writes through a Python
+    file here (not its own ``fwrite``): a full disk then surfaces as an ``OSError`` with its errno,
+    which tells it apart from other failures.
+
+    Raises
+    ------
+    DiskFullError
+        When the disk fills up (nothing half-written is kept; searches stay exact until an index is saved).
+    InvalidInputError
+        When the folder cannot be written for another reason (permissions, a read-only disk).
+    """
     faiss = _faiss()
     path = index_path(kv, m=index.m, ef_construction=index.ef_construction, cache_root=cache_root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    faiss.write_index(index.index, str(staging))
     meta = {
         "count": index.count,
         "dims": index.dims,
@@ -200,8 +215,24 @@ def save(index: HnswIndex, kv: KeyedVectors, *, cache_root: Path | None = None) 
         "ef_construction": index.ef_construction,
         "fingerprint": fingerprint(kv),
     }
-    path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
-    os.replace(staging, path)
+    suffix = f"{os.getpid()}.{threading.get_ident()}"
+    staging = path.with_name(f".{path.name}.{suffix}")
+    staging_meta = path.with_name(f".{path.with_suffix('.json').name}.{suffix}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with staging.open("wb") as out:
+            faiss.write_index(index.index, faiss.PyCallbackIOWriter(out.write))
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the rename makes it the index
+        staging_meta.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(staging, path)
+        os.replace(staging_meta, path.with_suffix(".json"))  # last: load() needs both, and checks they agree
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        staging_meta.unlink(missing_ok=True)
+        if files.no_space(exc):
+            raise DiskFullError.coded("disk_full_index", folder=str(path.parent)) from exc
+        raise InvalidInputError.coded("index_unwritable", folder=str(path.parent), detail=str(exc)) from exc
     return path
 
 
@@ -231,7 +262,13 @@ def load_or_build(
     progress: Progress | None = None,
     cache_root: Path | None = None,
 ) -> HnswIndex:
-    """The saved index, or a new one built (with progress) and saved."""
+    """The saved index, or a new one built (with progress) and saved.
+
+    Raises
+    ------
+    DiskFullError
+        When the built index cannot be saved for lack of space: nothing is kept, so searches stay exact.
+    """
     found = load(kv, m=m, ef_construction=ef_construction, cache_root=cache_root)
     if found is not None:
         return found

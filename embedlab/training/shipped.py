@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -38,12 +37,14 @@ import numpy as np
 
 from embedlab.config import BUNDLED_DATA
 from embedlab.errors import EmbedLabError, UnknownModelError
-from embedlab.training.corpus import Language, fetch_sample, get_sample, names_dictionary, segment, strip_boilerplate
+from embedlab.progress import Progress, with_stage
+from embedlab.training.corpus import segment
+from embedlab.training.samples import fetch_sample, get_sample, names_dictionary
+from embedlab.training.tokenize import Language, strip_boilerplate
 from embedlab.training.train import TrainOptions
 
 MODELS_DIR = BUNDLED_DATA / "models"
 FORMAT_VERSION = 1
-Progress = Callable[[str, float], None]  # (stage, fraction of that stage)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class ShippedModel:
         Registry id.
     language : {"zh", "en"}
     samples : tuple of str
-        Sample-corpus ids (:data:`embedlab.training.corpus.SAMPLES`) it is trained on, in order.
+        Sample-corpus ids (:data:`embedlab.training.samples.SAMPLES`) it is trained on, in order.
     options : TrainOptions
         word2vec settings; ``workers=1`` keeps a rebuild identical.
     """
@@ -125,8 +126,8 @@ def build(model_id: str, *, folder: str | Path | None = None, progress: Progress
     model_id : str
     folder : path, optional
         Where to write (default: ``embedlab/data/models``, the copy that ships).
-    progress : callable, optional
-        ``progress(stage, fraction)`` with stage ``"segmenting"`` or ``"training"``.
+    progress : Progress, optional
+        ``progress(done, total, stage)`` with stage ``"segmenting"`` (characters) or ``"training"`` (epochs).
 
     Returns
     -------
@@ -142,13 +143,13 @@ def build(model_id: str, *, folder: str | Path | None = None, progress: Progress
         text,
         model.language,
         user_dict=names_dictionary(model.language),
-        progress=(lambda done, total: progress("segmenting", done / max(total, 1))) if progress else None,
+        progress=with_stage(progress, "segmenting") if progress else None,
     )
     trained = train(
         segmented,
         model.options,
         model_id=model.id,
-        on_progress=(lambda epoch, part: progress("training", (epoch - 1 + part) / model.options.epochs)) if progress else None,
+        progress=with_stage(progress, "training") if progress else None,
     )
     kv = trained.model.kv
     words = np.array(kv.index_to_key)
@@ -179,7 +180,7 @@ def build(model_id: str, *, folder: str | Path | None = None, progress: Progress
     }
     (folder / f"{model.id}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if progress is not None:
-        progress("training", 1.0)
+        progress(model.options.epochs, model.options.epochs, stage="training")
     return target
 
 

@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 
 import streamlit as st
 
+from embedlab.progress import Progress, fraction
 from embedlab.ui.text import lang, t
 
 
@@ -59,12 +59,19 @@ def working(text_key: str = "app.working"):
     return st.spinner(t(text_key), show_time=lang() == "en")
 
 
-def progress_bar(label: str) -> Callable[[int, int], None]:
-    """A progress bar and the ``progress(done, total)`` callback that moves it."""
+def progress_bar(label: str) -> Progress:
+    """A progress bar and the :class:`~embedlab.progress.Progress` callback that moves it.
+
+    The bar reads ``label done / total`` (thousands separated); a ``stage`` the work reports follows the label.
+    """
     bar = st.progress(0.0, text=label)
 
-    def update(done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{label} {done:,} / {total:,}" if total else label)
+    def count(amount: float) -> str:  # 1,234 bytes; 2.5 epochs
+        return f"{int(amount):,}" if float(amount).is_integer() else f"{amount:,.1f}"
+
+    def update(done: float, total: float, /, stage: str = "") -> None:
+        text = f"{label} · {stage}" if stage else label
+        bar.progress(fraction(done, total), text=f"{text} {count(done)} / {count(total)}" if total else text)
 
     return update
 

@@ -22,7 +22,7 @@ from embedlab.contextual import model as contextual
 from embedlab.errors import UnknownModelError
 from embedlab.serving import registry
 from embedlab.static import model as static
-from embedlab.training import corpus
+from embedlab.training import samples
 from embedlab.ui import presets
 from embedlab.ui.errors import guard, missing_words_text
 from embedlab.ui.neighbours import forget_indexes
@@ -151,12 +151,12 @@ def how_to_get(model_id: str, fallback: str = "") -> str:
     return _catalog(f"model.{model_id}.how_to_get", fallback)
 
 
-def sample_title(sample: corpus.SampleCorpus) -> str:
+def sample_title(sample: samples.SampleCorpus) -> str:
     """A sample corpus's title in the UI language (``sample.<id>.title``), else its own."""
     return _catalog(f"sample.{sample.id}.title", sample.title)
 
 
-def sample_note(sample: corpus.SampleCorpus) -> str:
+def sample_note(sample: samples.SampleCorpus) -> str:
     """A sample corpus's note (chapters, size) in the UI language (``sample.<id>.note``), else its own."""
     return _catalog(f"sample.{sample.id}.note", sample.note)
 

@@ -7,11 +7,11 @@ are kept per model and inputs (:func:`~embedlab.ui.server.remembered`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from embedlab.progress import Progress
 from embedlab.static import ann
 from embedlab.static import model as static
 from embedlab.ui.server import forget_remembered, heavy_job, remembered
@@ -34,7 +34,7 @@ def ann_index(model: static.StaticModel) -> ann.HnswIndex | None:
     return _ann_index(model.id, ann.fingerprint(model.kv), model.kv)
 
 
-def build_ann_index(model: static.StaticModel, progress: Callable[[int, int], None]) -> ann.HnswIndex:
+def build_ann_index(model: static.StaticModel, progress: Progress) -> ann.HnswIndex:
     """Build (or load) and save the model's HNSW index; searches use it from now on (holds an ``"index"`` job slot)."""
     with heavy_job("index"):
         index = ann.load_or_build(model.kv, progress=progress)
