@@ -46,6 +46,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from embedlab.errors import InvalidInputError
+from embedlab.progress import Progress
 from embedlab.static.eval_reports import AnalogyReport, Convention, Method, PairsReport, ScoredQuestions, analogy_report
 from embedlab.static.eval_sets import AnalogyQuestion, AnalogySet, PairSet
 from embedlab.static.model import StaticModel
@@ -87,7 +88,7 @@ def evaluate_analogies(
     restrict_vocab: int | None = None,
     case_insensitive: bool = True,
     worst: int = 50,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> AnalogyReport:
     """Score analogy questions under one convention (see the module docstring).
 
