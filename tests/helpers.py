@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 
 if TYPE_CHECKING:  # imported inside app_test: Streamlit's testing module is heavy
@@ -313,3 +316,52 @@ def expect_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
 def expect_chart_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
     """Wait until a Plotly chart has drawn ``text`` (a tick label, a point label or a legend entry)."""
     page.locator(".js-plotly-plot text", has_text=text).first.wait_for(state="attached", timeout=timeout_ms)
+
+
+# ---------------------------------------------------------------- faults: commands, files, pages
+
+MB = 2**20
+
+
+def cli(*args: str, env: dict | None = None, preexec=None, timeout: float = 180) -> subprocess.CompletedProcess:
+    """``python -m embedlab ARGS`` in a fresh process (as a user runs it)."""
+    return subprocess.run(
+        [sys.executable, "-m", "embedlab", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        preexec_fn=preexec,
+        timeout=timeout,
+    )
+
+
+def one_clear_line(result: subprocess.CompletedProcess, *needles: str) -> None:
+    """A failed command said what happened on one line of stderr, with no traceback."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip() and "%" not in line]  # progress lines aside
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def vector_text(words: list[str], dims: int, *, seed: int = 0) -> str:
+    """A word2vec text file's content: fixed-width numbers, so two seeds give files of the same size."""
+    rng = np.random.default_rng(seed)
+    rows = [w + " " + " ".join(f"{x:+.5f}" for x in np.clip(rng.normal(size=dims), -9, 9)) for w in words]
+    return f"{len(words)} {dims}\n" + "\n".join(rows) + "\n"
+
+
+def models_dir() -> Path:
+    """The models folder of this test session (``EMBEDLAB_MODELS_DIR``)."""
+    return Path(os.environ["EMBEDLAB_MODELS_DIR"])
+
+
+def texts(at, *kinds: str) -> str:
+    """Every message of the given kinds (``"error"``, ``"warning"``, ...) an AppTest run shows, as one string."""
+    return " ".join(element.value.replace("\\", "") for kind in kinds for element in getattr(at, kind))
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file under ``folder``, relative and sorted: what a fault left behind."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())

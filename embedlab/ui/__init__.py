@@ -18,6 +18,7 @@ one module per concern:
 * :mod:`~embedlab.ui.lab`: the compare, axes and bias pages' helpers;
 * :mod:`~embedlab.ui.tour`: preset buttons and the home page's tour;
 * :mod:`~embedlab.ui.warmup`: the start-up warm-up ``app.py`` starts;
+* :mod:`~embedlab.ui.timing`: the optional per-run timing log (``EMBEDLAB_RUN_LOG``) ``app.py`` installs;
 * :mod:`~embedlab.ui.pictures` (Plotly figures and chart layout) and :mod:`~embedlab.ui.presets`
   (the shipped examples), which pages import by name.
 
