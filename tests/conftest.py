@@ -52,6 +52,16 @@ def zh_w2v(data_dir):
     return StaticModel("sanguo-test", freeze(model.wv), "zh", "word2vec trained on 三国演义 in the test session")
 
 
+@pytest.fixture(scope="session")
+def alice_text():
+    """Alice in Wonderland, already segmented once (the cache lives outside the small disk)."""
+    from embedlab.training import corpus, samples, tokenize
+
+    text = tokenize.strip_boilerplate(samples.fetch_sample(samples.get_sample("alice")))
+    corpus.segment(text, "en")
+    return text
+
+
 # ------------------------------------------------------------------ a live Milvus server
 
 

@@ -232,7 +232,10 @@ def test_ca8_convention_equals_the_per_question_definition(zh_w2v, data_dir, nam
     report = evaluate_analogies(zh_w2v, read_analogies(path), convention="ca8", method=method)
     expected = ca8_per_question(zh_w2v.kv, path, method)
     assert [(s.section, s.correct, s.total, s.questions) for s in report.sections] == expected
-    assert report.total > 50 and report.correct > 0
+    assert report.total > 50
+    # 3CosAdd always gets some right on this small model; 3CosMul with CA8's shifted cosines can score 0 of the
+    # 195 morphological questions for some training runs (the fixture trains on 2 threads), so only add must.
+    assert report.correct > 0 or method == "mul"
 
 
 def test_ca8_convention_on_english(minilm_static, data_dir, tmp_path):

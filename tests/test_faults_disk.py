@@ -215,16 +215,6 @@ def test_cli_convert_onto_a_full_disk_is_one_line(full_disk_for_a_command, tmp_p
     assert done.returncode == 0 and json.loads(done.stdout)["count"] == 5000, done.stderr
 
 
-@pytest.fixture(scope="module")
-def alice_text():
-    """Alice in Wonderland, already segmented once (the cache lives outside the small disk)."""
-    from embedlab.training import corpus, samples, tokenize
-
-    text = tokenize.strip_boilerplate(samples.fetch_sample(samples.get_sample("alice")))
-    corpus.segment(text, "en")
-    return text
-
-
 def test_saving_a_trained_model_onto_a_full_disk_keeps_no_model(small_disk, alice_text):
     options = training.TrainOptions(vector_size=200, min_count=2, epochs=1, workers=1)
     with small_disk.full():
