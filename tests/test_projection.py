@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -528,3 +529,125 @@ def test_cli_kept_column_is_the_share_of_ten_true_neighbours_kept(minilm_static,
     coordinates = np.array([[float(r["x"]), float(r["y"])] for r in rows])
     expected = brute_force_kept(vectors_of(minilm_static, words), coordinates, 10)
     assert np.mean(np.isclose([float(r["kept"]) for r in rows], expected)) > 0.99  # coordinates are rounded in the CSV
+
+
+# ------------------------------------------------------------------ one shared neighbour graph, the fast layout (issue 14)
+
+from embedlab.projection import graph as G  # noqa: E402
+from embedlab.projection import umap_layout  # noqa: E402
+
+
+def brute_force_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's k most cosine-similar other rows and their similarities, in plain numpy (float64)."""
+    unit = vectors.astype(np.float64) / np.linalg.norm(vectors.astype(np.float64), axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, -np.inf)
+    order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    return order, np.take_along_axis(sims, order, axis=1)
+
+
+def test_the_shared_graph_below_the_threshold_is_the_exact_neighbours(minilm_static):
+    vectors = np.array(minilm_static.kv.vectors[4000:6500])
+    found = G.neighbour_graph(vectors, 30)
+    expected, sims = brute_force_neighbours(vectors, 30)
+    assert len(vectors) <= G.EXACT_ROWS and found.exact
+    assert (found.indices[:, 0] == np.arange(len(vectors))).all() and (found.similarities[:, 0] == 1).all()
+    np.testing.assert_allclose(found.similarities[:, 1:], sims, atol=1e-5)
+    assert np.mean(found.indices[:, 1:] == expected) > 0.999  # the rest are near-ties in float32
+
+
+def test_a_projection_reads_every_neighbour_list_from_the_one_graph(minilm_static, monkeypatch):
+    vectors = np.array(minilm_static.kv.vectors[4000:4800])
+    searches = []
+    real = G.neighbour_graph
+    monkeypatch.setattr("embedlab.projection.engine.neighbour_graph", lambda *a, **kw: searches.append(a[1]) or real(*a, **kw))
+    found = P.project(vectors, method="umap", seed=0)
+    expected, sims = brute_force_neighbours(vectors, P.KEPT_NEIGHBORS)
+    assert searches == [P.KEPT_NEIGHBORS]  # one search, for UMAP's 15 and the 30 kept
+    assert np.mean(found.neighbors == expected) > 0.999
+    np.testing.assert_allclose(found.neighbor_similarities, sims, atol=1e-5)
+    expected_trust = trustworthiness(vectors, found.coordinates, n_neighbors=5, metric="cosine")
+    assert found.trustworthiness == pytest.approx(expected_trust, abs=1e-5)  # float32 cosines: a near-tie may rank apart
+
+
+def test_above_the_threshold_the_graph_is_nn_descent_and_nearly_exact(minilm_static):
+    vectors = np.array(minilm_static.kv.vectors[4000:6500])
+    found = G.neighbour_graph(vectors, 30, exact_rows=1000)
+    again = G.neighbour_graph(vectors, 30, exact_rows=1000)
+    expected, _ = brute_force_neighbours(vectors, 30)
+    assert not found.exact and found.indices.shape == (2500, 31)
+    np.testing.assert_array_equal(found.indices, again.indices)  # seeded: the same lists every time
+    assert (found.indices[:, 0] == np.arange(2500)).all() and (found.similarities[:, 0] == 1).all()
+    recall = np.mean([len(set(a) & set(b)) / 30 for a, b in zip(found.indices[:, 1:], expected)])
+    assert recall > 0.95
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    listed = np.einsum("ij,ikj->ik", unit, unit[found.indices[:, 1:]])
+    np.testing.assert_allclose(found.similarities[:, 1:], listed, atol=1e-5)  # the similarities are those rows' cosines
+    assert (np.diff(found.similarities, axis=1) <= 1e-6).all()  # most similar first
+
+
+def test_our_umap_pipeline_is_umap_learns_bit_for_bit_with_its_own_descent(minilm_static):
+    import umap
+
+    vectors = np.array(minilm_static.kv.vectors[4000:4600])
+    graph = G.neighbour_graph(vectors, 14)
+    distances = np.maximum(1 - graph.similarities, 0)
+    distances[:, 0] = 0
+    options = dict(n_neighbors=15, metric="cosine", random_state=3, n_jobs=1, precomputed_knn=(graph.indices, distances))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "no search index: transform unavailable"
+        expected = umap.UMAP(**options).fit_transform(vectors)
+        ours = umap_layout.umap_class()(**options)
+        ours.layout = "umap-learn"
+        np.testing.assert_array_equal(ours.fit_transform(vectors), expected)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_the_fast_descent_keeps_umap_learns_trustworthiness(minilm_static, dims):
+    import umap
+
+    vectors = np.array(minilm_static.kv.vectors[4000:7000])  # above PARALLEL_ROWS: two halves
+    graph = G.neighbour_graph(vectors, 14)
+    distances = np.maximum(1 - graph.similarities, 0)
+    distances[:, 0] = 0
+    options = dict(
+        n_components=dims, n_neighbors=15, metric="cosine", random_state=0, n_jobs=1, precomputed_knn=(graph.indices, distances)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = umap.UMAP(**options).fit_transform(vectors)
+        ours = umap_layout.umap_class()(**options).fit_transform(vectors)
+    assert len(vectors) >= umap_layout.PARALLEL_ROWS
+    scores = [P.quality(vectors, picture, rows=None).trustworthiness for picture in (ours, theirs)]
+    assert scores[0] == pytest.approx(scores[1], abs=0.01)
+    assert not np.allclose(ours, theirs)  # a different descent: the check is not trivially true
+
+
+def test_the_two_halves_give_the_same_picture_on_one_thread_or_two(minilm_static, monkeypatch):
+    vectors = np.array(minilm_static.kv.vectors[4000:6500])
+    two = P.project(vectors, method="umap", seed=5).coordinates
+    monkeypatch.setattr(umap_layout.os, "cpu_count", lambda: 1)  # both halves in turn on the calling thread
+    one = P.project(vectors, method="umap", seed=5).coordinates
+    np.testing.assert_array_equal(one, two)
+
+
+def test_tsne_on_the_shared_graph_is_reproducible_and_faithful(minilm_static):
+    from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_limits
+
+    vectors = np.array(minilm_static.kv.vectors[4000:4600])
+    first = P.project(vectors, method="tsne", seed=4)
+    again = P.project(vectors, method="tsne", seed=4)
+    np.testing.assert_array_equal(first.coordinates, again.coordinates)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        plain = TSNE(metric="cosine", init="pca", random_state=4).fit_transform(vectors)
+    # scikit-learn's own score moves by about 0.01 when the input changes by 1e-6: the pictures differ, the faithfulness not
+    assert first.trustworthiness == pytest.approx(P.quality(vectors, plain).trustworthiness, abs=0.02)
+
+
+def test_tsne_on_two_threads_is_reproducible(minilm_static, monkeypatch):
+    monkeypatch.setattr(P, "TSNE_TWO_THREADS_FROM", 1)  # two threads even on a 2-core machine
+    assert P.tsne_threads() == 2
+    vectors = np.array(minilm_static.kv.vectors[4000:4200])
+    first = P.project(vectors, method="tsne", seed=4)
+    np.testing.assert_array_equal(P.project(vectors, method="tsne", seed=4).coordinates, first.coordinates)

@@ -55,7 +55,7 @@ from embedlab.training.jobs import JobSlots
 METHODS: tuple[projection.Method, ...] = ("pca", "umap")  # t-SNE of tens of thousands of words takes too long for a page
 MAX_CLUSTERS = 60
 LABEL_WORDS = 3  # central words in a cluster's label
-FORMAT = 1  # bump when the cached file's layout changes
+FORMAT = 2  # bump when the cached file's layout, or the coordinates a seed gives, change (2: EmbedLab's own UMAP descent)
 
 
 @dataclass(frozen=True, eq=False)

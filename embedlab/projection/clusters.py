@@ -67,7 +67,7 @@ def cluster(vectors: np.ndarray, count: int, *, seed: int = 0, sample: int = CLU
     fitted = unit
     if len(unit) > sample:
         fitted = unit[np.sort(np.random.default_rng(seed).choice(len(unit), sample, replace=False))]
-    with threadpool_limits(limits=1, user_api="openmp"):  # as t-SNE: spin-waiting threads slow a busy server
+    with threadpool_limits(limits=1, user_api="openmp"):  # spin-waiting threads slow a busy server (engine.tsne_threads)
         centres = KMeans(n_clusters=count, n_init=1, max_iter=100, random_state=seed).fit(fitted).cluster_centers_
     centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
     assignment = np.argmax(unit @ centres.T.astype(np.float32), axis=1)

@@ -17,9 +17,12 @@ neighbours that stay its neighbours in the picture::
 is usable on its own, and so is the quality score (:mod:`embedlab.projection.quality`). Words of a
 static model (groups, neighbours, exports) are :mod:`embedlab.projection.word_projection`.
 
-Neighbours are by cosine similarity everywhere, as on EmbedLab's other pages: UMAP and t-SNE run
-with ``metric="cosine"``, and the nearest neighbours found once, exactly, serve UMAP's graph, the
-hover text and the quality scores. PCA works on the raw vectors, as scikit-learn's does.
+Neighbours are by cosine similarity everywhere, as on EmbedLab's other pages, and they are found
+once per picture (:func:`embedlab.projection.graph.neighbour_graph`: exact up to 10,000 points,
+NN-descent above): that one graph feeds UMAP's fuzzy graph, t-SNE's affinities, the hover text,
+per-point honesty and the quality scores. UMAP is umap-learn's, with its layout descent run by
+:mod:`embedlab.projection.umap_layout` (same seed, same picture; about twice as fast). PCA works on
+the raw vectors, as scikit-learn's does.
 
 umap-learn is slow to start (its import and numba's first compilation take tens of seconds on a
 small machine); :func:`warm_up` pays that once, and numba keeps what it can in an on-disk cache
@@ -28,9 +31,7 @@ small machine); :func:`warm_up` pays that once, and numba keeps what it can in a
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import sys
 import tempfile
 import threading
@@ -44,6 +45,7 @@ from typing import Any, Literal
 import numpy as np
 
 from embedlab.errors import InvalidInputError, check_choice  # check_choice: also used as projection.check_choice
+from embedlab.projection.graph import neighbour_graph
 from embedlab.projection.quality import QUALITY_NEIGHBORS, Quality, quality
 
 Method = Literal["pca", "umap", "tsne"]
@@ -62,6 +64,7 @@ DEFAULT_PERPLEXITY = 30.0  # scikit-learn's default
 N_NEIGHBORS_RANGE = (2, 200)
 MIN_DIST_RANGE = (0.0, 1.0)
 PERPLEXITY_RANGE = (1.0, 100.0)
+TSNE_TWO_THREADS_FROM = 4  # cores; see tsne_threads()
 
 #: ``progress(fraction, stage)``: fraction of the work done (0 to 1), and the stage now running:
 #: ``"neighbors"``, ``"pca"``, ``"umap"``, ``"tsne"``, ``"quality"`` or ``"done"``.
@@ -127,13 +130,6 @@ def configure_numba_cache() -> Path:
     return folder
 
 
-def _umap():
-    configure_numba_cache()
-    import umap
-
-    return umap
-
-
 _warm_lock = threading.Lock()
 _warm_seconds: float | None = None
 
@@ -143,7 +139,9 @@ def warm_up() -> float:
 
     Runs once per process (later calls return at once); the app starts it in a background thread
     at start-up so that the first UMAP a person asks for does not wait for the compiler. The data
-    are 300 of scikit-learn's bundled handwritten digits, as float32 like word vectors.
+    are 300 of scikit-learn's bundled handwritten digits, as float32 like word vectors. The
+    NN-descent search of sets above :data:`embedlab.projection.graph.EXACT_ROWS` points is left
+    to its first use (:mod:`embedlab.projection.graph` says what it costs).
 
     Returns
     -------
@@ -282,8 +280,9 @@ def project(
     vectors : array of shape (n, d)
         At least ``dims + 1`` and at most :data:`MAX_POINTS` rows, none of them zero.
     method : {"pca", "umap", "tsne"}
-        scikit-learn's ``PCA``; umap-learn's ``UMAP`` (cosine, on exact nearest neighbours);
-        scikit-learn's ``TSNE`` (cosine, Barnes-Hut, PCA start).
+        scikit-learn's ``PCA``; umap-learn's ``UMAP`` (cosine, on the shared neighbour graph, with
+        :mod:`embedlab.projection.umap_layout`'s descent); scikit-learn's ``TSNE`` (cosine distances of
+        the shared graph, Barnes-Hut, scikit-learn's PCA start, :func:`tsne_threads` OpenMP threads).
     dims : {2, 3}
     seed : int
         Fixes every random choice: the same inputs and seed give the same coordinates. (t-SNE
@@ -334,11 +333,13 @@ def project(
     if k < QUALITY_NEIGHBORS:
         notes.append(Note.of("quality_k_clipped", k=k, asked=QUALITY_NEIGHBORS, n=n))
 
-    # One exact neighbour search serves UMAP's graph, hover text and per-point honesty. UMAP counts a point
-    # as its own first neighbour, so its graph takes ``n_neighbors`` columns, self included.
-    want = min(n - 1, max(KEPT_NEIGHBORS, parameters.get("n_neighbors", 0) - 1))
+    # One neighbour graph serves UMAP's fuzzy graph, t-SNE's affinities, the hover text, per-point
+    # honesty and the quality scores. UMAP counts a point as its own first neighbour, so it takes
+    # ``n_neighbors`` columns, self included; t-SNE takes scikit-learn's 3 × perplexity + 1 others.
+    want = min(n - 1, max(KEPT_NEIGHBORS, parameters.get("n_neighbors", 0) - 1, _tsne_neighbors(n, parameters.get("perplexity"))))
     knn_share = 0.3 if method == "umap" else 0.1
-    indices, similarities = nearest_points(matrix, want, progress=lambda f: report(knn_share * f, "neighbors"))
+    graph = neighbour_graph(matrix, want, progress=lambda f: report(knn_share * f, "neighbors"))
+    indices, similarities = graph.indices, graph.similarities
     report(knn_share, method)
 
     explained = None
@@ -362,17 +363,10 @@ def project(
         if fallback:
             notes.append(Note.of("spectral_fallback"))
     else:
-        from sklearn.manifold import TSNE
-        from threadpoolctl import threadpool_limits
-
-        tsne = TSNE(n_components=dims, perplexity=parameters["perplexity"], metric="cosine", init="pca", random_state=seed)
-        # One thread: scikit-learn's OpenMP workers spin-wait, and on a busy 2-core server two of
-        # them took 3× the wall time of one (benchmarks/bench_projection.py); same coordinates.
-        with threadpool_limits(limits=1, user_api="openmp"):
-            coordinates = tsne.fit_transform(matrix)
+        coordinates = _run_tsne(matrix, indices, similarities, dims=dims, seed=seed, **parameters)
 
     report(0.9, "quality")
-    scored = quality(matrix, coordinates, k=k, seed=seed)
+    scored = quality(matrix, coordinates, k=k, seed=seed, neighbors=indices[:, 1:] if graph.exact else None)
     if scored.rows < n:
         notes.append(Note.of("quality_sampled", rows=scored.rows, n=n))
     coordinates = np.array(coordinates, dtype=np.float64)
@@ -393,27 +387,15 @@ def project(
     )
 
 
-class _EpochProgress(io.TextIOBase):
-    """A file for umap-learn's tqdm bar (``bar_format="{n}/{total}"``) that reports the fraction."""
-
-    def __init__(self, report: Callable[[float], None]):
-        self._report = report
-
-    def write(self, text: str) -> int:
-        counts = re.findall(r"(\d+)/(\d+)", text)
-        if counts:
-            done, total = counts[-1]
-            self._report(int(done) / max(int(total), 1))
-        return len(text)
-
-
 def _run_umap(matrix, indices, similarities, *, dims, seed, init, n_neighbors, min_dist, report) -> tuple[np.ndarray, bool]:
-    umap = _umap()
-    distances = np.maximum(1.0 - similarities[:, :n_neighbors], 0.0)
+    """umap-learn's UMAP on our neighbour lists, its descent run by :mod:`embedlab.projection.umap_layout`."""
+    from embedlab.projection.umap_layout import umap_class
+
+    distances = np.maximum(1.0 - similarities[:, :n_neighbors], 0.0)  # cosine distance, as metric="cosine" measures it
     distances[:, 0] = 0.0
     # The spectral start needs dims + 1 eigenvectors of an n × n graph: more than dims + 1 points.
     spectral = len(matrix) > dims + 1
-    reducer = umap.UMAP(
+    reducer = umap_class()(
         n_components=dims,
         n_neighbors=n_neighbors,
         min_dist=min_dist,
@@ -422,10 +404,55 @@ def _run_umap(matrix, indices, similarities, *, dims, seed, init, n_neighbors, m
         n_jobs=1,
         init=init if spectral else "random",
         precomputed_knn=(indices[:, :n_neighbors], distances),
-        tqdm_kwds={"disable": False, "file": _EpochProgress(report), "bar_format": "{n}/{total}", "mininterval": 0.2},
     )
+    reducer.layout_progress = report
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         coordinates = reducer.fit_transform(matrix)
     fallback = not spectral or any("Spectral initialisation failed" in str(w.message) for w in caught)
     return coordinates, fallback
+
+
+def _tsne_neighbors(n: int, perplexity: float | None) -> int:
+    """The neighbours scikit-learn's Barnes-Hut t-SNE reads per point (0 for the other methods)."""
+    return 0 if perplexity is None else min(n - 1, int(3.0 * perplexity + 1))
+
+
+def _run_tsne(matrix, indices, similarities, *, dims, seed, perplexity) -> np.ndarray:
+    """scikit-learn's Barnes-Hut t-SNE on our neighbour graph, from scikit-learn's own PCA start.
+
+    ``TSNE(metric="cosine", init="pca")`` would search the neighbours again; given them as a sparse
+    matrix of cosine distances (``metric="precomputed"``) it only computes the affinities. The start
+    is what ``init="pca"`` computes (which scikit-learn refuses with precomputed distances).
+    """
+    from scipy.sparse import csr_matrix
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_limits
+
+    n = len(matrix)
+    # Each row's own entry (distance 0) stays in, first: scikit-learn asks a graph of the fitted points
+    # for one neighbour more and drops the point itself.
+    columns = _tsne_neighbors(n, perplexity) + 1
+    distances = np.maximum(1.0 - similarities[:, :columns].astype(np.float64), 0.0)
+    distances[:, 0] = 0.0
+    graph = csr_matrix((distances.ravel(), indices[:, :columns].ravel(), np.arange(0, n * columns + 1, columns)), shape=(n, n))
+    start = PCA(n_components=dims, random_state=seed).fit_transform(matrix).astype(np.float32, copy=False)
+    start = start / np.std(start[:, 0]) * 1e-4  # scikit-learn's scaling of its PCA start
+    tsne = TSNE(n_components=dims, perplexity=perplexity, metric="precomputed", init=start, random_state=seed)
+    with threadpool_limits(limits=tsne_threads(), user_api="openmp"):
+        return tsne.fit_transform(graph)
+
+
+def tsne_threads() -> int:
+    """OpenMP threads for t-SNE's gradient: two on a machine of :data:`TSNE_TWO_THREADS_FROM` cores or more, else one.
+
+    Never more than two: the gradient's one shared sum is then added up as a + b or b + a, which is
+    the same number, so a seed gives the same picture every time (with more threads the partial
+    sums could be added in varying orders). And one on a small machine: scikit-learn's OpenMP
+    threads spin while they wait for each other, so when anything else runs on the machine the
+    waits eat the work. On the 2-core test server, two threads took 1.6× less time than one when it
+    was idle, but 13× more (25.7 s against 1.9 s for 700 points) at a load average of 2.6; plain
+    scikit-learn, which takes every core, pays the same (benchmarks/bench_projection.py).
+    """
+    return 2 if (os.cpu_count() or 1) >= TSNE_TWO_THREADS_FROM else 1

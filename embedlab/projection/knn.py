@@ -1,4 +1,4 @@
-"""Exact cosine k-nearest neighbours of every row among the rows, fast enough for a 50,000-word atlas.
+"""Exact cosine k-nearest neighbours of every row among the rows: the neighbour graph of sets up to 10,000 points.
 
 The obvious way is one matrix product of the unit rows with themselves, a block of rows at a
 time, then ``torch.topk`` on each block. On a small CPU both halves are slow for 50,000 × 300:
@@ -14,7 +14,8 @@ nanoseconds on each of the 2.5 billion similarities. This module
 
 The answer is the same as the obvious way's (up to the order of exactly equal similarities),
 which ``tests/test_projection.py`` checks against scikit-learn's brute-force search. The first
-call compiles the selection loop (a few seconds), kept in numba's on-disk cache afterwards.
+call compiles the selection loop (a few seconds), kept in numba's on-disk cache afterwards. Larger
+sets get NN-descent's approximate graph instead (:mod:`embedlab.projection.graph` says why).
 """
 
 from __future__ import annotations
