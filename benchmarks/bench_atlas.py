@@ -87,7 +87,7 @@ def main() -> None:
         stages: list[tuple[str, float]] = []
         began = time.perf_counter()
 
-        def progress(fraction: float, stage: str) -> None:
+        def progress(done: float, total: float, /, stage: str = "") -> None:
             if not stages or stages[-1][0] != stage:
                 stages.append((stage, time.perf_counter() - began))
 

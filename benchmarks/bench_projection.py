@@ -125,7 +125,11 @@ def compare_umap(vectors: np.ndarray, label: str) -> None:
     n = len(vectors)
     print(f"UMAP 2-D, {n:,} points ({label})")
     progress = []
-    ours, wall, cpu = timed(lambda: projection.project(vectors, method="umap", seed=0, progress=lambda f, s: progress.append(s)))
+
+    def note_stage(done: float, total: float, /, stage: str = "") -> None:
+        progress.append(stage)
+
+    ours, wall, cpu = timed(lambda: projection.project(vectors, method="umap", seed=0, progress=note_stage))
     row(
         "embedlab.projection.engine.project",
         wall,

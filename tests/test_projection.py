@@ -256,7 +256,7 @@ def test_frequent_words_are_the_first_of_the_vocabulary(minilm_static):
 def test_progress_reports_stages_up_to_done(minilm_static):
     seen = []
     chosen = W.frequent_words(minilm_static, 300)
-    W.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append((f, stage)))
+    W.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda d, n, stage="": seen.append((d / n, stage)))
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     stages = list(dict.fromkeys(stage for _, stage in seen))
@@ -428,7 +428,9 @@ def test_cli_prints_csv_without_out(capsys):
 def test_the_whole_vocabulary_projects_with_progress(minilm_static):
     chosen = W.frequent_words(minilm_static, P.MAX_POINTS)  # every one of its ~22.6k words
     seen = []
-    found = W.project_words(minilm_static, chosen, method="umap", seed=0, progress=lambda f, stage: seen.append(stage)).projection
+    found = W.project_words(
+        minilm_static, chosen, method="umap", seed=0, progress=lambda d, n, stage="": seen.append(stage)
+    ).projection
     assert len(chosen) == minilm_static.vocab_size and np.isfinite(found.coordinates).all()
     assert found.quality.rows == QUALITY_ROWS and "quality_sampled" in [n.code for n in found.notes]
     assert seen.count("neighbors") > 3 and seen.count("umap") > 5  # the bar moves during the long stages

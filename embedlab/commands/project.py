@@ -15,6 +15,7 @@ from pathlib import Path
 
 from embedlab import share
 from embedlab.errors import InvalidInputError
+from embedlab.progress import fraction
 from embedlab.projection import engine as projection
 from embedlab.projection import word_projection
 from embedlab.serving import registry
@@ -30,10 +31,10 @@ def _selection(args: argparse.Namespace, model) -> word_projection.Selection:
 def _stderr_progress():
     last = [""]
 
-    def report(fraction: float, stage: str) -> None:
+    def report(done: float, total: float, /, stage: str = "") -> None:
         if stage != last[0]:
             last[0] = stage
-            print(f"[{fraction:4.0%}] {stage}", file=sys.stderr, flush=True)
+            print(f"[{fraction(done, total):4.0%}] {stage}", file=sys.stderr, flush=True)
 
     return report
 

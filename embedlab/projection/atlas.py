@@ -44,10 +44,11 @@ from pathlib import Path
 import numpy as np
 
 from embedlab.errors import InvalidInputError
+from embedlab.progress import Progress
 from embedlab.projection import distortion
 from embedlab.projection import engine as projection
 from embedlab.projection.clusters import auto_clusters, central_words, cluster, label_points
-from embedlab.projection.engine import DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, MAX_POINTS, Progress
+from embedlab.projection.engine import DEFAULT_MIN_DIST, DEFAULT_N_NEIGHBORS, MAX_POINTS
 from embedlab.static import ann
 from embedlab.static import model as static
 from embedlab.training.jobs import JobSlots
@@ -172,7 +173,7 @@ def build(
     clusters : int
         k-means clusters; 0 chooses :func:`auto_clusters`.
     progress : callable, optional
-        ``progress(fraction, stage)``; stages as :func:`embedlab.projection.engine.project`, then ``"clusters"``.
+        ``progress(fraction, 1.0, stage)``; stages as :func:`embedlab.projection.engine.project`, then ``"clusters"``.
     max_points : int
         The server's cap (``limits.projection_points``).
 
@@ -182,7 +183,11 @@ def build(
         For options out of range or more words than ``max_points``.
     """
     _check_options(top, method, seed, n_neighbors, min_dist, clusters, max_points)
-    report = progress or (lambda fraction, stage: None)
+
+    def report(done: float, stage: str) -> None:
+        if progress is not None:
+            progress(done, 1.0, stage)
+
     started = time.perf_counter()
     words, vectors = _words_and_vectors(model, top)
     found = projection.project(
@@ -193,7 +198,7 @@ def build(
         n_neighbors=n_neighbors,
         min_dist=min_dist,
         umap_init="pca",
-        progress=lambda fraction, stage: report(0.9 * fraction, stage if stage != "done" else "clusters"),
+        progress=lambda done, total, stage="": report(0.9 * done / total, stage if stage != "done" else "clusters"),
     )
     honest = distortion.measure(None, found.coordinates, original=found.neighbors, similarities=found.neighbor_similarities)
     count = clusters or auto_clusters(len(words))

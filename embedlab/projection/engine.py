@@ -45,6 +45,7 @@ from typing import Any, Literal
 import numpy as np
 
 from embedlab.errors import InvalidInputError, check_choice  # check_choice: also used as projection.check_choice
+from embedlab.progress import Progress
 from embedlab.projection.graph import neighbour_graph
 from embedlab.projection.quality import QUALITY_NEIGHBORS, Quality, quality
 
@@ -66,9 +67,9 @@ MIN_DIST_RANGE = (0.0, 1.0)
 PERPLEXITY_RANGE = (1.0, 100.0)
 TSNE_TWO_THREADS_FROM = 4  # cores; see tsne_threads()
 
-#: ``progress(fraction, stage)``: fraction of the work done (0 to 1), and the stage now running:
-#: ``"neighbors"``, ``"pca"``, ``"umap"``, ``"tsne"``, ``"quality"`` or ``"done"``.
-Progress = Callable[[float, str], None]
+#: The stages :func:`project` reports through its :class:`~embedlab.progress.Progress` callback, as
+#: ``progress(fraction, 1.0, stage)``: ``"neighbors"``, ``"pca"``, ``"umap"``, ``"tsne"``, ``"quality"``, ``"done"``.
+STAGES = ("neighbors", "pca", "umap", "tsne", "quality", "done")
 
 
 # ---------------------------------------------------------------- notes
@@ -293,7 +294,7 @@ def project(
         UMAP's start: umap-learn's spectral layout, or the PCA picture (much faster for tens of
         thousands of points, and it keeps PCA's global arrangement; the atlas uses it).
     progress : callable, optional
-        ``progress(fraction, stage)`` as the work advances (see :data:`Progress`).
+        A :class:`~embedlab.progress.Progress`, called as ``progress(fraction, 1.0, stage)`` (see :data:`STAGES`).
 
     Returns
     -------
@@ -316,7 +317,11 @@ def project(
     n = len(matrix)
     if n < dims + 1:
         raise InvalidInputError.coded("projection_needs_points", dims=dims, least=dims + 1, count=n)
-    report = progress or (lambda fraction, stage: None)
+
+    def report(done: float, stage: str) -> None:  # the share of the whole work done, and the stage running
+        if progress is not None:
+            progress(done, 1.0, stage)
+
     start = time.perf_counter()
     notes: list[Note] = []
 

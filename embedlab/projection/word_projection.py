@@ -41,6 +41,7 @@ from typing import TypedDict
 import numpy as np
 
 from embedlab.errors import InvalidInputError
+from embedlab.progress import Progress
 from embedlab.projection.distortion import DEFAULT_K, Distortion, largest_k, measure
 from embedlab.projection.engine import (
     DEFAULT_MIN_DIST,
@@ -51,7 +52,6 @@ from embedlab.projection.engine import (
     MAX_POINTS,
     Method,
     Note,
-    Progress,
     Projection,
     check_number,
     project,

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from embedlab.config import load_settings
+from embedlab.progress import fraction
 from embedlab.projection import atlas, word_projection
 from embedlab.static import ann
 from embedlab.static import model as static
@@ -29,10 +30,10 @@ def project_words(
     progress bar while it works."""
     bar = None
 
-    def report(fraction: float, stage: str) -> None:
+    def report(done: float, total: float, /, stage: str = "") -> None:
         nonlocal bar
         bar = bar or st.progress(0.0)
-        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=len(selection)))
+        bar.progress(fraction(done, total), text=t(f"projection.stage.{stage}", n=len(selection)))
 
     try:
         with working():
@@ -59,10 +60,10 @@ def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
     """
     bar = None
 
-    def report(fraction: float, stage: str) -> None:
+    def report(done: float, total: float, /, stage: str = "") -> None:
         nonlocal bar
         bar = bar or st.progress(0.0)
-        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"projection.stage.{stage}", n=options["top"]))
+        bar.progress(fraction(done, total), text=t(f"projection.stage.{stage}", n=options["top"]))
 
     key = (model.id, ann.fingerprint(model.kv), tuple(sorted(options.items())))
     try:
