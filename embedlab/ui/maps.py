@@ -7,13 +7,14 @@ server's result caches and a job slot (a busy server raises ServerBusyError with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
 
 from embedlab.config import load_settings
-from embedlab.progress import fraction
+from embedlab.progress import Progress, fraction
 from embedlab.projection import atlas, word_projection
 from embedlab.static import ann
 from embedlab.static import model as static
@@ -28,28 +29,17 @@ def project_words(
 ) -> word_projection.WordProjection:
     """:func:`embedlab.projection.word_projection.project_words` through the server's cache, with a spinner and a
     progress bar while it works."""
-    bar = None
-
-    def report(done: float, total: float, /, stage: str = "") -> None:
-        nonlocal bar
-        bar = bar or st.progress(0.0)
-        bar.progress(fraction(done, total), text=t(f"projection.stage.{stage}", n=len(selection)))
-
-    try:
-        with working():
-            return word_projection.project_words(
-                model,
-                selection,
-                progress=report,
-                cache=projection_cache(),
-                max_points=load_settings().limits.projection_points,
-                slots=job_slots(),
-                owner=visitor(),
-                **options,
-            )
-    finally:
-        if bar is not None:
-            bar.empty()
+    with working(), _stage_bar(len(selection)) as report:
+        return word_projection.project_words(
+            model,
+            selection,
+            progress=report,
+            cache=projection_cache(),
+            max_points=load_settings().limits.projection_points,
+            slots=job_slots(),
+            owner=visitor(),
+            **options,
+        )
 
 
 def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
@@ -58,27 +48,34 @@ def load_atlas(model: static.StaticModel, **options: Any) -> atlas.Atlas:
 
     Computing takes one of the server's job slots (raises ServerBusyError with the place in line).
     """
+    key = (model.id, ann.fingerprint(model.kv), tuple(sorted(options.items())))
+    with working(), _stage_bar(options["top"]) as report:
+        return atlas_cache().get_or_compute(
+            key,
+            lambda: atlas.load_or_build(
+                model,
+                progress=report,
+                max_points=load_settings().limits.projection_points,
+                slots=job_slots(),
+                owner=visitor(),
+                **options,
+            ),
+        )
+
+
+@contextmanager
+def _stage_bar(count: int) -> Iterator[Progress]:
+    """A :class:`~embedlab.progress.Progress` that shows a bar naming the projection's stage (made on the first
+    report, so a cached result shows none), removed when the block ends."""
     bar = None
 
     def report(done: float, total: float, /, stage: str = "") -> None:
         nonlocal bar
         bar = bar or st.progress(0.0)
-        bar.progress(fraction(done, total), text=t(f"projection.stage.{stage}", n=options["top"]))
+        bar.progress(fraction(done, total), text=t(f"projection.stage.{stage}", n=count))
 
-    key = (model.id, ann.fingerprint(model.kv), tuple(sorted(options.items())))
     try:
-        with working():
-            return atlas_cache().get_or_compute(
-                key,
-                lambda: atlas.load_or_build(
-                    model,
-                    progress=report,
-                    max_points=load_settings().limits.projection_points,
-                    slots=job_slots(),
-                    owner=visitor(),
-                    **options,
-                ),
-            )
+        yield report
     finally:
         if bar is not None:
             bar.empty()
